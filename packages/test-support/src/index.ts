@@ -1,0 +1,4 @@
+export { freePort } from './free-port.js';
+export { LocalRedisServer, type LocalRedisOptions } from './local-redis-server.js';
+export { obtainRedis, type ObtainedRedis } from './obtain-redis.js';
+export { uniquePrefix, deleteKeysContaining } from './unique-prefix.js';
