@@ -1,1 +1,1 @@
-export {};
+export * from './signature/verify-ripio-signature.js';

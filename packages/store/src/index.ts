@@ -1,1 +1,2 @@
-export {};
+export * from './connection.js';
+export * from './queue-definition.js';
