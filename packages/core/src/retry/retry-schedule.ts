@@ -45,6 +45,7 @@ function checkPolicy(policy: RetryPolicy): void {
     throw new RangeError(`maxAttempts must be an integer >= 1, got ${maxAttempts}`);
   }
   if (!Number.isFinite(baseMs) || baseMs < 0) throw new RangeError(`baseMs must be >= 0, got ${baseMs}`);
-  if (!Number.isFinite(maxMs) || maxMs < baseMs)
-    {throw new RangeError(`maxMs must be >= baseMs, got ${maxMs}`);}
+  if (!Number.isFinite(maxMs) || maxMs < baseMs) {
+    throw new RangeError(`maxMs must be >= baseMs, got ${maxMs}`);
+  }
 }
