@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const nonNegativeInt = z.coerce.number().int().min(0);
+const positiveInt = z.coerce.number().int().min(1);
+
+/** Comma-separated secrets; blanks around commas ignored. At least one is required. */
+const Secrets = z
+  .string({ error: 'RIPIO_WEBHOOK_SECRETS is required (one or more comma-separated secrets)' })
+  .transform((value) =>
+    value
+      .split(',')
+      .map((secret) => secret.trim())
+      .filter((secret) => secret !== ''),
+  )
+  .refine((secrets) => secrets.length > 0, 'RIPIO_WEBHOOK_SECRETS must hold at least one non-empty secret');
+
+/** The receiver's settings, read from the environment once at start. */
+export const ReceiverEnv = z.object({
+  REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z
+    .string()
+    .min(1)
+    .regex(/^[^:{}]+$/, 'QUEUE_PREFIX must not contain ":", "{" or "}"')
+    .default('ripio'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  PORT: port.default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  RIPIO_WEBHOOK_SECRETS: Secrets,
+  /** Largest accepted body in bytes. */
+  BODY_LIMIT: positiveInt.default(262_144),
+  /** How long an enqueue may take before the answer is 503. */
+  ENQUEUE_TIMEOUT_MS: positiveInt.default(2_000),
+  RETRY_AFTER_SECONDS: positiveInt.default(5),
+  /** Refuse events whose `issueDatetime` is older than this; 0 turns the check off. */
+  MAX_EVENT_AGE_SECONDS: nonNegativeInt.default(0),
+  /** Answer 503 while more jobs than this are waiting; 0 turns back-pressure off. */
+  BACKLOG_LIMIT: nonNegativeInt.default(0),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+});
+export type ReceiverEnv = z.infer<typeof ReceiverEnv>;
+
+export type EnvResult = { ok: true; env: ReceiverEnv } | { ok: false; message: string };
+
+/** Parses the settings; a bad or missing variable becomes a message that names it. */
+export function loadEnv(source: Readonly<Record<string, string | undefined>>): EnvResult {
+  const parsed = ReceiverEnv.safeParse(source);
+  if (parsed.success) return { ok: true, env: parsed.data };
+  const lines = parsed.error.issues.map((issue) => `  ${issue.path.map(String).join('.')}: ${issue.message}`);
+  return { ok: false, message: `invalid receiver settings:\n${lines.join('\n')}` };
+}
+
+/** The only read of `process.env` in the receiver. */
+export function processEnv(): Readonly<Record<string, string | undefined>> {
+  return process.env;
+}

@@ -1,0 +1,82 @@
+import { EVENT_TYPES } from '@ripio-webhooks/schemas';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { UNKNOWN_JOB_NAME } from './ingest.js';
+
+/** How an intake request ended: the `outcome` label of the receiver's metrics. */
+export const INTAKE_OUTCOMES = [
+  'accepted',
+  'duplicate',
+  'bad_signature',
+  'bad_request',
+  'too_large',
+  'unavailable',
+] as const;
+export type IntakeOutcome = (typeof INTAKE_OUTCOMES)[number];
+
+export const SIGNATURE_FAILURE_REASONS = ['missing', 'malformed', 'mismatch'] as const;
+export const ENQUEUE_ERROR_REASONS = ['unavailable', 'timeout', 'backpressure'] as const;
+export type EnqueueErrorReason = (typeof ENQUEUE_ERROR_REASONS)[number];
+
+export interface ReceiverMetrics {
+  registry: Registry;
+  requests: Counter<'outcome'>;
+  ackDuration: Histogram<'outcome'>;
+  signatureFailures: Counter<'reason'>;
+  enqueueErrors: Counter<'reason'>;
+  /** Signed events taken in (accepted or duplicate), by canonical event type or `unknown`. */
+  intakeEvents: Counter<'event_type'>;
+}
+
+export interface MetricsOptions {
+  /** Process metrics (CPU, memory, event loop); off in tests that build many apps in one process. */
+  defaultMetrics: boolean;
+}
+
+/** One registry per receiver; every label value comes from a fixed list, so series stay bounded. */
+export function createReceiverMetrics(options: MetricsOptions): ReceiverMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'ripio_' });
+  const metrics: ReceiverMetrics = {
+    registry,
+    requests: new Counter({
+      name: 'ripio_intake_requests_total',
+      help: 'Webhook requests answered, by outcome.',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    ackDuration: new Histogram({
+      name: 'ripio_intake_ack_duration_seconds',
+      help: 'Time from the start of a webhook request to its answer, by outcome.',
+      labelNames: ['outcome'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    signatureFailures: new Counter({
+      name: 'ripio_signature_failures_total',
+      help: 'Requests refused for their signature, by reason.',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    enqueueErrors: new Counter({
+      name: 'ripio_enqueue_errors_total',
+      help: 'Signed events answered 503, by reason.',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    intakeEvents: new Counter({
+      name: 'ripio_intake_events_total',
+      help: 'Signed events taken in (accepted or duplicate), by canonical event type.',
+      labelNames: ['event_type'],
+      registers: [registry],
+    }),
+  };
+  // Publish every series at 0 so rates and alerts work before the first occurrence.
+  for (const outcome of INTAKE_OUTCOMES) {
+    metrics.requests.inc({ outcome }, 0);
+  }
+  for (const reason of SIGNATURE_FAILURE_REASONS) metrics.signatureFailures.inc({ reason }, 0);
+  for (const reason of ENQUEUE_ERROR_REASONS) metrics.enqueueErrors.inc({ reason }, 0);
+  for (const eventType of [...EVENT_TYPES, UNKNOWN_JOB_NAME])
+    metrics.intakeEvents.inc({ event_type: eventType }, 0);
+  return metrics;
+}

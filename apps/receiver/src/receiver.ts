@@ -1,0 +1,128 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import { bullPrefix, createRedis, EVENTS_QUEUE, type EventJobData } from '@ripio-webhooks/store';
+import { createReceiverApp } from './app.js';
+import { createQueueIntake } from './enqueue.js';
+import type { ReceiverEnv } from './env.js';
+import { createReceiverMetrics } from './metrics.js';
+
+export interface RunningReceiver {
+  server: Server;
+  /** `http://host:port` the server listens on. */
+  url: string;
+  queue: Queue<EventJobData>;
+  /** Stops accepting, lets in-flight requests finish (up to SHUTDOWN_TIMEOUT_MS), closes the queue and Redis. */
+  shutdown(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger: Logger;
+  /** Process metrics in /metrics (default true). */
+  defaultMetrics?: boolean;
+}
+
+async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    promise.catch(() => undefined),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
+/** Wires Redis, the queue and the app from parsed settings, and listens. */
+export async function startReceiver(env: ReceiverEnv, options: StartOptions): Promise<RunningReceiver> {
+  const { logger } = options;
+  // Fail-fast role: no offline queue, so while Redis is down a request gets its 503 at once; ioredis keeps
+  // reconnecting by itself. Auto-pipelining lets the EXISTS and the add of one request share a write.
+  const redis = createRedis({
+    url: env.REDIS_URL,
+    role: 'fail-fast',
+    connectionName: 'ripio-receiver',
+    autoPipelining: true,
+  });
+  let redisDown = false;
+  redis.on('error', (error: Error) => {
+    if (redisDown) return;
+    redisDown = true;
+    logger.warn({ err: error }, 'redis unreachable; webhooks are answered 503 until it is back');
+  });
+  redis.on('ready', () => {
+    if (!redisDown) return;
+    redisDown = false;
+    logger.info('redis reachable again');
+  });
+
+  const queue = new Queue<EventJobData>(EVENTS_QUEUE, {
+    connection: redis,
+    prefix: bullPrefix(env.QUEUE_PREFIX),
+  });
+  // The same connection errors reach the `redis` listener above; this only keeps BullMQ from printing them.
+  queue.on('error', () => undefined);
+
+  let draining = false;
+  const intake = createQueueIntake({
+    queue,
+    redis,
+    timeoutMs: env.ENQUEUE_TIMEOUT_MS,
+    backlogLimit: env.BACKLOG_LIMIT,
+    onBacklogError: (error) => logger.debug({ err: error }, 'could not refresh the backlog count'),
+  });
+  const app = createReceiverApp({
+    config: {
+      secrets: env.RIPIO_WEBHOOK_SECRETS,
+      maxEventAgeSeconds: env.MAX_EVENT_AGE_SECONDS,
+      bodyLimitBytes: env.BODY_LIMIT,
+      retryAfterSeconds: env.RETRY_AFTER_SECONDS,
+      readyTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
+    },
+    intake,
+    metrics: createReceiverMetrics({ defaultMetrics: options.defaultMetrics ?? true }),
+    logger,
+    isDraining: () => draining,
+  });
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(env.PORT, env.HOST, (error?: Error) => {
+      if (error === undefined) resolve(listening);
+      else reject(error);
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  logger.info(
+    { host: address.address, port: address.port, queuePrefix: env.QUEUE_PREFIX },
+    'receiver listening',
+  );
+
+  let stopping: Promise<void> | undefined;
+  async function stop(): Promise<void> {
+    draining = true;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const force = setTimeout(() => {
+      logger.warn('shutdown timeout: closing the connections still open');
+      server.closeAllConnections();
+    }, env.SHUTDOWN_TIMEOUT_MS);
+    await closed;
+    clearTimeout(force);
+    await settleWithin(queue.close(), 2_000);
+    await settleWithin(redis.quit(), 2_000);
+    redis.disconnect();
+    logger.info('receiver stopped');
+  }
+
+  return {
+    server,
+    url: `http://${host}:${address.port}`,
+    queue,
+    shutdown() {
+      stopping ??= stop();
+      return stopping;
+    },
+  };
+}
