@@ -60,8 +60,6 @@ interface Definition<K extends EntityKind = EntityKind> {
   family: Family;
   kind: K;
   provenance: Provenance;
-  /** Older names Ripio used for the same event. */
-  aliases?: readonly string[];
   /**
    * Tells apart two events of the same type for the same entity (a second deposit, a new KYC submission).
    * Returns undefined when the event has nothing that tells it apart.
@@ -74,7 +72,6 @@ interface ErasedDefinition {
   family: Family;
   kind: EntityKind;
   provenance: Provenance;
-  aliases?: readonly string[] | undefined;
   discriminatorOf?: ((object: never) => string | null | undefined) | undefined;
 }
 
@@ -108,14 +105,12 @@ const DEFINITIONS = {
     family: 'sell-and-pay',
     kind: 'sell-and-pay',
     provenance: 'documented',
-    aliases: ['SELL_AND_PAY.DEPOSIT_CONFIRMED'],
     discriminatorOf: (o) => o.cryptoDeposit?.id,
   }),
   'SELL_AND_PAY.DEPOSIT.BLOCKED': define({
     family: 'sell-and-pay',
     kind: 'sell-and-pay',
     provenance: 'documented',
-    aliases: ['SELL_AND_PAY.DEPOSIT_BLOCKED'],
     discriminatorOf: (o) => o.cryptoDeposit?.id,
   }),
   'SELL_AND_PAY.PAYMENT_ORDER.COMPLETED': define({ family: 'sell-and-pay', kind: 'sell-and-pay', provenance: 'documented' }),
@@ -139,6 +134,20 @@ const DEFINITIONS = {
 } as const;
 
 export type EventType = keyof typeof DEFINITIONS;
+
+/**
+ * Older names Ripio used for the same events (ripio-notes.md: an older version of the Sell and Pay page), mapped
+ * to their canonical type. An alias is resolved before anything else, so it shares the canonical event key.
+ */
+export const ALIASES = {
+  'SELL_AND_PAY.DEPOSIT_CONFIRMED': 'SELL_AND_PAY.DEPOSIT.RECEIVED',
+  'SELL_AND_PAY.DEPOSIT_BLOCKED': 'SELL_AND_PAY.DEPOSIT.BLOCKED',
+} as const satisfies Record<string, EventType>;
+export type AliasName = keyof typeof ALIASES;
+export const ALIAS_NAMES = Object.keys(ALIASES) as AliasName[];
+
+/** A name as it may arrive on the wire and the catalog knows: canonical or alias. */
+export type WireEventName = EventType | AliasName;
 export type KindOf<T extends EventType> = (typeof DEFINITIONS)[T]['kind'];
 export type ObjectOf<T extends EventType> = ObjectByKind[KindOf<T>];
 
@@ -168,7 +177,7 @@ export const CATALOG: readonly CatalogEntry[] = EVENT_TYPES.map((eventType) => {
     kind: definition.kind,
     status: statusOfEventType(eventType),
     provenance: definition.provenance,
-    aliases: definition.aliases ?? [],
+    aliases: ALIAS_NAMES.filter((alias) => ALIASES[alias] === eventType),
   };
 });
 

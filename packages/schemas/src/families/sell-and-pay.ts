@@ -26,9 +26,10 @@ export const SellAndPayPaymentOrder = z.looseObject({
 });
 export type SellAndPayPaymentOrder = z.infer<typeof SellAndPayPaymentOrder>;
 
-/** SellAndPayCryptoDeposit: the deposit detected on chain. */
+/** SellAndPayCryptoDeposit: the deposit detected on chain. Its `id` tells two deposits of one transaction apart
+ * (the event key's discriminator); it is required only where it is the entity id (the orphan deposit). */
 export const SellAndPayCryptoDeposit = z.looseObject({
-  id: Identifier,
+  id: optionalString,
   txnId: optionalString,
   hash: optionalString,
   currencyCode: optionalString,
@@ -66,7 +67,7 @@ export type SellAndPayTransaction = z.infer<typeof SellAndPayTransaction>;
 /** The special object of SELL_AND_PAY.DEPOSIT_WITHOUT_SELL_AND_PAY.REFUND_PROCESSING: no transaction, only the
  * orphan deposit and the refund hash (null until the refund is processed). */
 export const OrphanDepositRefund = z.looseObject({
-  cryptoDeposit: SellAndPayCryptoDeposit,
+  cryptoDeposit: SellAndPayCryptoDeposit.extend({ id: Identifier }),
   refundTxnHash: nullableString,
 });
 export type OrphanDepositRefund = z.infer<typeof OrphanDepositRefund>;
