@@ -65,30 +65,16 @@ describe('decideRetry', () => {
   });
 
   it('dead-letters as exhausted once maxAttempts attempts have failed', () => {
-    expect(decideRetry(10, policy, recoverable, lowest)).toEqual({
-      kind: 'dead-letter',
-      reason: 'exhausted',
-    });
-    expect(decideRetry(11, policy, recoverable, lowest)).toEqual({
-      kind: 'dead-letter',
-      reason: 'exhausted',
-    });
-    expect(decideRetry(1, { ...policy, maxAttempts: 1 }, recoverable, lowest)).toEqual({
-      kind: 'dead-letter',
-      reason: 'exhausted',
-    });
+    const exhausted = { kind: 'dead-letter', reason: 'exhausted' };
+    expect(decideRetry(10, policy, recoverable, lowest)).toEqual(exhausted);
+    expect(decideRetry(11, policy, recoverable, lowest)).toEqual(exhausted);
+    expect(decideRetry(1, { ...policy, maxAttempts: 1 }, recoverable, lowest)).toEqual(exhausted);
   });
 
   it('dead-letters an unrecoverable error at once, even with attempts left', () => {
-    const unrecoverable = { unrecoverable: true };
-    expect(decideRetry(1, policy, unrecoverable, lowest)).toEqual({
-      kind: 'dead-letter',
-      reason: 'unrecoverable',
-    });
-    expect(decideRetry(10, policy, unrecoverable, lowest)).toEqual({
-      kind: 'dead-letter',
-      reason: 'unrecoverable',
-    });
+    const unrecoverable = { kind: 'dead-letter', reason: 'unrecoverable' };
+    expect(decideRetry(1, policy, { unrecoverable: true }, lowest)).toEqual(unrecoverable);
+    expect(decideRetry(10, policy, { unrecoverable: true }, lowest)).toEqual(unrecoverable);
   });
 
   it('a full run of failures: nine retries on the documented schedule, then the dead-letter queue', () => {
