@@ -72,8 +72,9 @@ export function ingest(request: IngestRequest, config: IngestConfig): IngestDeci
   const envelope = decodeObject(text);
   if (typeof envelope === 'string') return { kind: 'bad_request', reason: envelope };
   const wireType = envelope.eventType;
-  if (typeof wireType !== 'string' || wireType === '')
+  if (typeof wireType !== 'string' || wireType === '') {
     return { kind: 'bad_request', reason: 'no_event_type' };
+  }
 
   const eventKey = eventKeyOf(parseEvent(envelope), rawBody);
   if (config.maxEventAgeSeconds > 0) {

@@ -76,7 +76,8 @@ export function createReceiverMetrics(options: MetricsOptions): ReceiverMetrics 
   }
   for (const reason of SIGNATURE_FAILURE_REASONS) metrics.signatureFailures.inc({ reason }, 0);
   for (const reason of ENQUEUE_ERROR_REASONS) metrics.enqueueErrors.inc({ reason }, 0);
-  for (const eventType of [...EVENT_TYPES, UNKNOWN_JOB_NAME])
+  for (const eventType of [...EVENT_TYPES, UNKNOWN_JOB_NAME]) {
     metrics.intakeEvents.inc({ event_type: eventType }, 0);
+  }
   return metrics;
 }

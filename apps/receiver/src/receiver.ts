@@ -1,12 +1,19 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import { bullPrefix, createRedis, EVENTS_QUEUE, type EventJobData } from '@ripio-webhooks/store';
+import {
+  bullPrefix,
+  createRedis,
+  EVENTS_QUEUE,
+  type EventJobData,
+  type RedisClient,
+} from '@ripio-webhooks/store';
 import { createReceiverApp } from './app.js';
 import { createQueueIntake } from './enqueue.js';
 import type { ReceiverEnv } from './env.js';
-import { createReceiverMetrics } from './metrics.js';
+import { createReceiverMetrics, type ReceiverMetrics } from './metrics.js';
 
 export interface RunningReceiver {
   server: Server;
@@ -23,6 +30,9 @@ export interface StartOptions {
   defaultMetrics?: boolean;
 }
 
+/** How long the receiver waits for Redis before it listens anyway. */
+const STARTUP_REDIS_WAIT_MS = 5_000;
+
 async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
@@ -34,8 +44,24 @@ async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void
   clearTimeout(timer);
 }
 
-/** Wires Redis, the queue and the app from parsed settings, and listens. */
-export async function startReceiver(env: ReceiverEnv, options: StartOptions): Promise<RunningReceiver> {
+export interface WiredReceiver {
+  app: Express;
+  queue: Queue<EventJobData>;
+  redis: RedisClient;
+  metrics: ReceiverMetrics;
+  /**
+   * Resolves true once Redis is connected and the queue initialised, false if that takes over `timeoutMs`.
+   * Until then every webhook is answered 503 (the connection has no offline queue).
+   */
+  waitUntilReady(timeoutMs: number): Promise<boolean>;
+  /** From now on /readyz answers 503 and answers close their connection. */
+  beginDrain(): void;
+  /** Closes the queue and the Redis connection (each within 2 s, whatever state Redis is in). */
+  close(): Promise<void>;
+}
+
+/** Builds Redis, the queue, the intake and the app from parsed settings, without listening. */
+export function wireReceiver(env: ReceiverEnv, options: StartOptions): WiredReceiver {
   const { logger } = options;
   // Fail-fast role: no offline queue, so while Redis is down a request gets its 503 at once; ioredis keeps
   // reconnecting by itself. Auto-pipelining lets the EXISTS and the add of one request share a write.
@@ -65,6 +91,7 @@ export async function startReceiver(env: ReceiverEnv, options: StartOptions): Pr
   queue.on('error', () => undefined);
 
   let draining = false;
+  const metrics = createReceiverMetrics({ defaultMetrics: options.defaultMetrics ?? true });
   const intake = createQueueIntake({
     queue,
     redis,
@@ -81,11 +108,48 @@ export async function startReceiver(env: ReceiverEnv, options: StartOptions): Pr
       readyTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
     },
     intake,
-    metrics: createReceiverMetrics({ defaultMetrics: options.defaultMetrics ?? true }),
+    metrics,
     logger,
     isDraining: () => draining,
   });
 
+  return {
+    app,
+    queue,
+    redis,
+    metrics,
+    async waitUntilReady(timeoutMs) {
+      let ready = false;
+      await settleWithin(
+        queue.waitUntilReady().then(() => {
+          ready = true;
+        }),
+        timeoutMs,
+      );
+      return ready;
+    },
+    beginDrain() {
+      draining = true;
+    },
+    async close() {
+      await settleWithin(queue.close(), 2_000);
+      await settleWithin(redis.quit(), 2_000);
+      redis.disconnect();
+    },
+  };
+}
+
+/** Wires the receiver and listens on HOST:PORT. */
+export async function startReceiver(env: ReceiverEnv, options: StartOptions): Promise<RunningReceiver> {
+  const { logger } = options;
+  const { app, queue, beginDrain, close, waitUntilReady } = wireReceiver(env, options);
+  // Listen either way: while Redis is unreachable webhooks get 503 + Retry-After and Ripio retries.
+  if (!(await waitUntilReady(STARTUP_REDIS_WAIT_MS))) {
+    logger.warn(
+      { waitedMs: STARTUP_REDIS_WAIT_MS },
+      'redis not reachable yet; listening anyway (answers 503)',
+    );
+  }
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(env.PORT, env.HOST, (error?: Error) => {
       if (error === undefined) resolve(listening);
@@ -101,7 +165,7 @@ export async function startReceiver(env: ReceiverEnv, options: StartOptions): Pr
 
   let stopping: Promise<void> | undefined;
   async function stop(): Promise<void> {
-    draining = true;
+    beginDrain();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     const force = setTimeout(() => {
@@ -110,9 +174,7 @@ export async function startReceiver(env: ReceiverEnv, options: StartOptions): Pr
     }, env.SHUTDOWN_TIMEOUT_MS);
     await closed;
     clearTimeout(force);
-    await settleWithin(queue.close(), 2_000);
-    await settleWithin(redis.quit(), 2_000);
-    redis.disconnect();
+    await close();
     logger.info('receiver stopped');
   }
 
