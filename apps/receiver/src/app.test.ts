@@ -162,7 +162,7 @@ describe('400 bad request: signed, but not an event envelope', () => {
   ])('refuses %s', async (_label, body) => {
     const response = await post(body, { 'x-wh-signature-256': sign(body) });
     expect(response.status).toBe(400);
-    expect(response.body.status).toBe('bad_request');
+    expect((response.body as { status: string }).status).toBe('bad_request');
     await expectNothingEnqueued();
   });
 
@@ -180,7 +180,7 @@ describe('400 bad request: signed, but not an event envelope', () => {
     const body = kycBody('cust-enc');
     const response = await post(body, { 'x-wh-signature-256': sign(body), 'content-encoding': 'x-unknown' });
     expect(response.status).toBe(415);
-    expect(response.body.status).toBe('bad_request');
+    expect((response.body as { status: string }).status).toBe('bad_request');
     await expectNothingEnqueued();
   });
 });
@@ -215,7 +215,7 @@ describe('503 back-pressure', () => {
     }
     expect(response?.status).toBe(503);
     expect(response?.headers['retry-after']).toBe('7');
-    expect(response?.body.status).toBe('unavailable');
+    expect((response?.body as { status: string } | undefined)?.status).toBe('unavailable');
     expect(
       await counterValue(receiver.metrics, 'ripio_enqueue_errors_total', { reason: 'backpressure' }),
     ).toBe(1);

@@ -5,6 +5,8 @@ import { signRipioBody } from '@ripio-webhooks/core';
 import { bullPrefix, EVENTS_QUEUE, type EventJobData } from '@ripio-webhooks/store';
 import { deleteKeysContaining, uniquePrefix } from '@ripio-webhooks/test-support';
 import { ReceiverEnv } from './env.js';
+// Brings test-support's `ProvidedContext` augmentation (`inject('redisUrl')`) into this package's type program.
+export type {} from '@ripio-webhooks/test-support/global-setup';
 import type { ReceiverMetrics } from './metrics.js';
 import { wireReceiver, type WiredReceiver } from './receiver.js';
 

@@ -142,9 +142,10 @@ export function wireReceiver(env: ReceiverEnv, options: StartOptions): WiredRece
 /** Wires the receiver and listens on HOST:PORT. */
 export async function startReceiver(env: ReceiverEnv, options: StartOptions): Promise<RunningReceiver> {
   const { logger } = options;
-  const { app, queue, beginDrain, close, waitUntilReady } = wireReceiver(env, options);
+  const wired = wireReceiver(env, options);
+  const { app, queue } = wired;
   // Listen either way: while Redis is unreachable webhooks get 503 + Retry-After and Ripio retries.
-  if (!(await waitUntilReady(STARTUP_REDIS_WAIT_MS))) {
+  if (!(await wired.waitUntilReady(STARTUP_REDIS_WAIT_MS))) {
     logger.warn(
       { waitedMs: STARTUP_REDIS_WAIT_MS },
       'redis not reachable yet; listening anyway (answers 503)',
@@ -165,7 +166,7 @@ export async function startReceiver(env: ReceiverEnv, options: StartOptions): Pr
 
   let stopping: Promise<void> | undefined;
   async function stop(): Promise<void> {
-    beginDrain();
+    wired.beginDrain();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     const force = setTimeout(() => {
@@ -174,7 +175,7 @@ export async function startReceiver(env: ReceiverEnv, options: StartOptions): Pr
     }, env.SHUTDOWN_TIMEOUT_MS);
     await closed;
     clearTimeout(force);
-    await close();
+    await wired.close();
     logger.info('receiver stopped');
   }
 
