@@ -30,7 +30,12 @@ interface RoleOptions {
 function roleOptions(role: ConnectionRole): RoleOptions {
   const reconnect = (times: number): number => Math.min(50 * 2 ** Math.min(times, 6), 2_000);
   if (role === 'blocking') {
-    return { maxRetriesPerRequest: null, enableOfflineQueue: true, connectTimeout: 10_000, retryStrategy: reconnect };
+    return {
+      maxRetriesPerRequest: null,
+      enableOfflineQueue: true,
+      connectTimeout: 10_000,
+      retryStrategy: reconnect,
+    };
   }
   return {
     // No offline queue: while Redis is down a command fails immediately instead of waiting for a reconnect.

@@ -11,6 +11,8 @@ export const RETRY_BACKOFF_TYPE = 'ripio';
  * moves it to the dead-letter queue itself), so operators can change it without touching queued jobs.
  */
 export const BULLMQ_ATTEMPTS_CEILING = 1_000;
+/** Approximate cap of each queue's BullMQ events stream (`streams.events.maxLen`), so it cannot grow unbounded. */
+export const EVENTS_STREAM_MAX_LEN = 10_000;
 
 /** BullMQ `prefix` for both queues: a hash tag, so every queue key lives in one Redis Cluster slot. */
 export function bullPrefix(queuePrefix: string): string {
@@ -30,6 +32,8 @@ export interface EventJobData {
   eventType: string | null;
   /** Set when an operator replayed the event from the dead-letter queue: the time of the replay. */
   replayedAt?: string;
+  /** Set by the worker at the first failed attempt (kept for the dead-letter entry; cleared by a replay). */
+  firstFailedAt?: string;
 }
 
 export type DeadLetterReason = 'invalid' | 'unknown_type' | 'handler_failed' | 'exhausted';
@@ -51,10 +55,16 @@ export interface RetentionOptions {
   completedCount: number;
 }
 
-export const DEFAULT_RETENTION: RetentionOptions = { completedAgeSeconds: 24 * 3600, completedCount: 100_000 };
+export const DEFAULT_RETENTION: RetentionOptions = {
+  completedAgeSeconds: 24 * 3600,
+  completedCount: 100_000,
+};
 
 /** Job options for every event enqueued, by the receiver or by a replay. */
-export function eventJobOptions(eventKey: string, retention: RetentionOptions = DEFAULT_RETENTION): JobsOptions {
+export function eventJobOptions(
+  eventKey: string,
+  retention: RetentionOptions = DEFAULT_RETENTION,
+): JobsOptions {
   return {
     jobId: eventKey,
     attempts: BULLMQ_ATTEMPTS_CEILING,

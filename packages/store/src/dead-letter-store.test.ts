@@ -1,0 +1,151 @@
+import { deleteKeysContaining, uniquePrefix } from '@ripio-webhooks/test-support';
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { createDeadLetterStore, type DeadLetterStore } from './dead-letter-store.js';
+import {
+  bullPrefix,
+  EVENTS_QUEUE,
+  eventJobOptions,
+  type DeadLetterReason,
+  type EventJobData,
+} from './queue-definition.js';
+import { openEventsQueue } from './queues.js';
+
+function jobData(eventKey: string, rawBody = '{"eventType":"X"}'): EventJobData {
+  return {
+    rawBody,
+    bodySha256: 'sha',
+    receivedAt: '2026-01-01T00:00:00.000Z',
+    eventKey,
+    requestId: `req-${eventKey}`,
+    eventType: 'OFF-RAMP.ORDER.CREATED',
+  };
+}
+
+describe('dead-letter store on a real Redis', () => {
+  const redis = new Redis(inject('redisUrl'));
+  let prefix: string;
+  let store: DeadLetterStore;
+
+  beforeEach(() => {
+    prefix = uniquePrefix('dlq');
+    store = createDeadLetterStore({
+      redis,
+      queuePrefix: prefix,
+      now: () => new Date('2026-02-01T00:00:00.000Z'),
+    });
+  });
+  afterEach(async () => {
+    await store.close();
+    await deleteKeysContaining(redis, prefix);
+  });
+  afterAll(() => redis.disconnect());
+
+  async function addEntry(eventKey: string, reason: DeadLetterReason, eventType = 'OFF-RAMP.ORDER.CREATED') {
+    await store.add(eventType, {
+      job: { ...jobData(eventKey), firstFailedAt: '2026-01-01T00:00:05.000Z' },
+      reason,
+      error: `failed: ${eventKey}`,
+      attemptsMade: 3,
+      firstFailedAt: '2026-01-01T00:00:05.000Z',
+      lastFailedAt: '2026-01-01T00:00:09.000Z',
+    });
+  }
+
+  it('adds an entry once per event key and reads it back with its payload', async () => {
+    await addEntry('k1', 'handler_failed');
+    await addEntry('k1', 'exhausted');
+    const entry = await store.get('k1');
+    expect(entry).toEqual({
+      id: 'k1',
+      eventKey: 'k1',
+      eventType: 'OFF-RAMP.ORDER.CREATED',
+      reason: 'handler_failed',
+      error: 'failed: k1',
+      attemptsMade: 3,
+      firstFailedAt: '2026-01-01T00:00:05.000Z',
+      lastFailedAt: '2026-01-01T00:00:09.000Z',
+      deadLetteredAt: '2026-02-01T00:00:00.000Z',
+      receivedAt: '2026-01-01T00:00:00.000Z',
+      payload: { eventType: 'X' },
+    });
+    expect(await store.get('nope')).toBeUndefined();
+  });
+
+  it('returns a body that is not JSON as the raw string', async () => {
+    await store.add('unknown', {
+      job: jobData('raw|abc', 'not json{'),
+      reason: 'invalid',
+      error: 'not JSON',
+      attemptsMade: 0,
+      firstFailedAt: 'x',
+      lastFailedAt: 'x',
+    });
+    expect((await store.get('raw|abc'))?.payload).toBe('not json{');
+  });
+
+  it('lists newest first, filters by reason and event type, and pages with a cursor', async () => {
+    for (let n = 0; n < 7; n += 1) {
+      await addEntry(`k${n}`, n % 2 === 0 ? 'invalid' : 'exhausted', n < 3 ? 'A' : 'B');
+    }
+    const all = await store.list({ limit: 100 });
+    expect(all.entries.map((e) => e.id)).toEqual(['k6', 'k5', 'k4', 'k3', 'k2', 'k1', 'k0']);
+    expect(all.nextCursor).toBeUndefined();
+
+    const first = await store.list({ limit: 3 });
+    expect(first.entries.map((e) => e.id)).toEqual(['k6', 'k5', 'k4']);
+    expect(first.nextCursor).toBeDefined();
+    const second = await store.list({ limit: 3, cursor: first.nextCursor! });
+    expect(second.entries.map((e) => e.id)).toEqual(['k3', 'k2', 'k1']);
+
+    const invalid = await store.list({ limit: 100, reason: 'invalid' });
+    expect(invalid.entries.map((e) => e.id)).toEqual(['k6', 'k4', 'k2', 'k0']);
+    const invalidA = await store.list({ limit: 100, reason: 'invalid', eventType: 'A' });
+    expect(invalidA.entries.map((e) => e.id)).toEqual(['k2', 'k0']);
+    await expect(store.list({ limit: 1, cursor: 'x' })).rejects.toThrow(RangeError);
+  });
+
+  it('replays an entry whose completed job still holds its id, with fresh attempts, and removes the entry', async () => {
+    const events = openEventsQueue({ redis, queuePrefix: prefix });
+    const workerConnection = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
+    // The worker dead-letters an event by completing its job: the id stays in the completed set.
+    const worker = new Worker(EVENTS_QUEUE, () => Promise.resolve('dead-lettered'), {
+      connection: workerConnection,
+      prefix: bullPrefix(prefix),
+    });
+    try {
+      const completed = new Promise<void>((resolve) => worker.once('completed', () => resolve()));
+      await events.add('OFF-RAMP.ORDER.CREATED', jobData('k1'), eventJobOptions('k1'));
+      await completed;
+      await worker.close();
+      expect(await (await events.getJob('k1'))?.getState()).toBe('completed');
+      await addEntry('k1', 'handler_failed');
+
+      expect(await store.replay('k1')).toEqual({ result: 'replayed', eventKey: 'k1' });
+      const replayed = await events.getJob('k1');
+      expect(replayed?.data.replayedAt).toBe('2026-02-01T00:00:00.000Z');
+      expect(replayed?.data.firstFailedAt).toBeUndefined();
+      expect(replayed?.attemptsMade).toBe(0);
+      expect(await replayed?.getState()).toBe('waiting');
+      expect(await store.get('k1')).toBeUndefined();
+      expect(await store.replay('k1')).toEqual({ result: 'missing' });
+    } finally {
+      await worker.close();
+      await events.close();
+      workerConnection.disconnect();
+    }
+  });
+
+  it('replays many by filter and removes single entries', async () => {
+    for (let n = 0; n < 5; n += 1) await addEntry(`k${n}`, n < 3 ? 'unknown_type' : 'exhausted');
+    const results = await store.replayMany({ reason: 'unknown_type' }, 10);
+    expect(results.map((r) => r.id).sort()).toEqual(['k0', 'k1', 'k2']);
+    expect(results.every((r) => r.result === 'replayed')).toBe(true);
+    expect((await store.list({ limit: 10 })).entries.map((e) => e.id)).toEqual(['k4', 'k3']);
+
+    expect(await store.remove('k4')).toBe(true);
+    expect(await store.remove('k4')).toBe(false);
+    expect((await store.replayMany({}, 10)).map((r) => r.id)).toEqual(['k3']);
+  });
+});

@@ -1,0 +1,43 @@
+import type { EntityKind } from '@ripio-webhooks/schemas';
+
+/**
+ * Every Redis key the worker writes outside BullMQ. All keys of one entity share the hash tag `{<kind>:<id>}`,
+ * so one Lua script may touch all of them on Redis Cluster. The id is URI-encoded inside the tag: an id holding
+ * `{`, `}` or `:` can neither break the tag nor collide with another entity's keys (a UUID is unchanged).
+ */
+export interface EntityKeys {
+  /** string (JSON): the entity's current state, no TTL. */
+  entity: string;
+  /** list of JSON: history entries, oldest first, capped at HISTORY_LIMIT, no TTL. */
+  history: string;
+  /** string with PX: the per-entity lock token. */
+  lock: string;
+  /** string with EX DEDUPE_TTL: the durable dedupe record of one event (value: its outcome). */
+  seen(eventKey: string): string;
+}
+
+export function entityTag(kind: EntityKind, id: string): string {
+  return `{${kind}:${encodeURIComponent(id)}}`;
+}
+
+export function entityKeys(queuePrefix: string, kind: EntityKind, id: string): EntityKeys {
+  const base = `${queuePrefix}:${entityTag(kind, id)}`;
+  return {
+    entity: `${base}:entity`,
+    history: `${base}:history`,
+    lock: `${base}:lock`,
+    seen: (eventKey) => `${base}:seen:${eventKey}`,
+  };
+}
+
+/** The minute bucket of `nowMs` (whole minutes since the epoch). */
+export function minuteOf(nowMs: number): number {
+  return Math.floor(nowMs / 60_000);
+}
+
+/** hash `outcome -> count` of the events processed in one minute, TTL OUTCOME_STATS_TTL_SECONDS. */
+export function outcomesKey(queuePrefix: string, minute: number): string {
+  return `${queuePrefix}:stats:outcomes:${minute}`;
+}
+
+export const OUTCOME_STATS_TTL_SECONDS = 2 * 3600;

@@ -1,0 +1,145 @@
+import type { Queue } from 'bullmq';
+import type { RedisClient } from './connection.js';
+import { type DeadLetterData, type DeadLetterReason, type EventJobData } from './queue-definition.js';
+import { openDeadLetterQueue, openEventsQueue } from './queues.js';
+
+/** Job states counted per queue (the `state` label of `ripio_queue_jobs`). */
+export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'] as const;
+export type QueueState = (typeof QUEUE_STATES)[number];
+export type QueueCounts = Record<QueueState, number>;
+
+export const DEAD_LETTER_REASONS = [
+  'invalid',
+  'unknown_type',
+  'handler_failed',
+  'exhausted',
+] as const satisfies readonly DeadLetterReason[];
+
+/** The most dead-letter entries read to count them by reason (beyond it, `deadLetterByReasonTruncated`). */
+export const DEAD_LETTER_COUNT_LIMIT = 10_000;
+
+/** Queue data for gauges and `/api/stats`: plain numbers, no metrics library. */
+export interface QueueSnapshot {
+  events: QueueCounts;
+  deadLetter: QueueCounts;
+  /** Seconds since the oldest job still waiting on the events queue was added (0 when none waits). */
+  oldestWaitingAgeSeconds: number;
+  deadLetterByReason: Record<DeadLetterReason, number>;
+  /** True when the dead-letter queue held more than DEAD_LETTER_COUNT_LIMIT entries and only those were counted. */
+  deadLetterByReasonTruncated: boolean;
+  /** INFO memory `used_memory` (summed over primaries on a cluster). */
+  redisUsedMemoryBytes: number;
+}
+
+export interface SnapshotOptions {
+  redis: RedisClient;
+  queuePrefix: string;
+  now?: () => number;
+}
+
+interface QueuePair {
+  events: Queue<EventJobData>;
+  deadLetter: Queue<DeadLetterData>;
+}
+
+/** Read-only queue objects, one pair per client and prefix, kept for the life of the client. */
+const queueCache = new WeakMap<RedisClient, Map<string, QueuePair>>();
+
+function queuesFor(redis: RedisClient, queuePrefix: string): QueuePair {
+  let byPrefix = queueCache.get(redis);
+  if (byPrefix === undefined) {
+    byPrefix = new Map();
+    queueCache.set(redis, byPrefix);
+  }
+  let pair = byPrefix.get(queuePrefix);
+  if (pair === undefined) {
+    pair = {
+      events: openEventsQueue({ redis, queuePrefix }),
+      deadLetter: openDeadLetterQueue({ redis, queuePrefix }),
+    };
+    byPrefix.set(queuePrefix, pair);
+  }
+  return pair;
+}
+
+async function countJobs(queue: Queue<unknown>): Promise<QueueCounts> {
+  const counts = await queue.getJobCounts(...QUEUE_STATES);
+  const result = {} as QueueCounts;
+  for (const state of QUEUE_STATES) result[state] = counts[state] ?? 0;
+  return result;
+}
+
+async function oldestWaitingAge(queue: Queue<unknown>, nowMs: number): Promise<number> {
+  const [oldest] = await queue.getJobs(['wait'], 0, 0, true);
+  if (oldest === undefined) return 0;
+  return Math.max(0, (nowMs - oldest.timestamp) / 1000);
+}
+
+function reasonOf(dataJson: unknown): DeadLetterReason | undefined {
+  if (typeof dataJson !== 'string') return undefined;
+  try {
+    const reason = (JSON.parse(dataJson) as Partial<DeadLetterData>).reason;
+    return DEAD_LETTER_REASONS.find((known) => known === reason);
+  } catch {
+    return undefined;
+  }
+}
+
+async function countDeadLettersByReason(
+  redis: RedisClient,
+  queue: Queue<DeadLetterData>,
+): Promise<{ byReason: Record<DeadLetterReason, number>; truncated: boolean }> {
+  const byReason = Object.fromEntries(DEAD_LETTER_REASONS.map((reason) => [reason, 0])) as Record<
+    DeadLetterReason,
+    number
+  >;
+  const ids = await queue.getRanges(['wait'], 0, DEAD_LETTER_COUNT_LIMIT, false);
+  const counted = ids.slice(0, DEAD_LETTER_COUNT_LIMIT);
+  if (counted.length > 0) {
+    // Every key of the queue carries the `{<prefix>}` hash tag, so one pipeline is valid on a cluster too.
+    const pipeline = redis.pipeline();
+    for (const id of counted) pipeline.hget(queue.toKey(id), 'data');
+    const replies = (await pipeline.exec()) ?? [];
+    for (const [error, data] of replies) {
+      const reason = error ? undefined : reasonOf(data);
+      if (reason !== undefined) byReason[reason] += 1;
+    }
+  }
+  return { byReason, truncated: ids.length > DEAD_LETTER_COUNT_LIMIT };
+}
+
+function usedMemoryOf(info: string): number {
+  const match = /^used_memory:(\d+)/m.exec(info);
+  return match?.[1] === undefined ? 0 : Number(match[1]);
+}
+
+export async function readUsedMemoryBytes(redis: RedisClient): Promise<number> {
+  if ('nodes' in redis && typeof redis.nodes === 'function') {
+    const infos = await Promise.all(redis.nodes('master').map((node) => node.info('memory')));
+    return infos.reduce((sum, info) => sum + usedMemoryOf(info), 0);
+  }
+  return usedMemoryOf(await redis.info('memory'));
+}
+
+export async function readQueueSnapshot({
+  redis,
+  queuePrefix,
+  now = Date.now,
+}: SnapshotOptions): Promise<QueueSnapshot> {
+  const queues = queuesFor(redis, queuePrefix);
+  const [events, deadLetter, oldestWaitingAgeSeconds, deadLetters, redisUsedMemoryBytes] = await Promise.all([
+    countJobs(queues.events),
+    countJobs(queues.deadLetter),
+    oldestWaitingAge(queues.events, now()),
+    countDeadLettersByReason(redis, queues.deadLetter),
+    readUsedMemoryBytes(redis),
+  ]);
+  return {
+    events,
+    deadLetter,
+    oldestWaitingAgeSeconds,
+    deadLetterByReason: deadLetters.byReason,
+    deadLetterByReasonTruncated: deadLetters.truncated,
+    redisUsedMemoryBytes,
+  };
+}

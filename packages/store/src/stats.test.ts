@@ -1,0 +1,86 @@
+import { deleteKeysContaining, uniquePrefix } from '@ripio-webhooks/test-support';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createDeadLetterStore } from './dead-letter-store.js';
+import { minuteOf, outcomesKey } from './keys.js';
+import { eventJobOptions } from './queue-definition.js';
+import { openEventsQueue } from './queues.js';
+import { readQueueSnapshot } from './queue-snapshot.js';
+import { readStats, recordOutcome } from './stats.js';
+
+describe('stats and queue snapshot on a real Redis', () => {
+  const redis = new Redis(inject('redisUrl'));
+  const prefix = uniquePrefix('stats');
+  afterAll(async () => {
+    await deleteKeysContaining(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('counts outcomes per minute with a 2 h TTL and sums the last hour', async () => {
+    const now = Date.UTC(2026, 0, 1, 12, 30, 15);
+    await recordOutcome(redis, prefix, 'applied', now);
+    await recordOutcome(redis, prefix, 'applied', now);
+    await recordOutcome(redis, prefix, 'duplicate', now - 30 * 60_000);
+    // Older than an hour: not counted.
+    await recordOutcome(redis, prefix, 'late', now - 62 * 60_000);
+    const key = outcomesKey(prefix, minuteOf(now));
+    expect(await redis.hgetall(key)).toEqual({ applied: '2' });
+    const ttl = await redis.ttl(key);
+    expect(ttl).toBeGreaterThan(7000);
+    expect(ttl).toBeLessThanOrEqual(7200);
+
+    const stats = await readStats({ redis, queuePrefix: prefix, now: () => now });
+    expect(stats.outcomesLastHour).toEqual({
+      applied: 2,
+      late: 0,
+      conflict: 0,
+      duplicate: 1,
+      invalid: 0,
+      unknown_type: 0,
+    });
+  });
+
+  it('reads job counts, the oldest waiting age, dead letters by reason and used memory', async () => {
+    const events = openEventsQueue({ redis, queuePrefix: prefix });
+    const deadLetters = createDeadLetterStore({ redis, queuePrefix: prefix });
+    try {
+      const data = { rawBody: '{}', bodySha256: 's', receivedAt: 'x', requestId: 'r', eventType: null };
+      await events.add(
+        'unknown',
+        { ...data, eventKey: 'e1' },
+        { ...eventJobOptions('e1'), timestamp: 1_000_000 },
+      );
+      await events.add('unknown', { ...data, eventKey: 'e2' }, eventJobOptions('e2'));
+      for (const [key, reason] of [
+        ['d1', 'invalid'],
+        ['d2', 'invalid'],
+        ['d3', 'handler_failed'],
+      ] as const) {
+        await deadLetters.add('unknown', {
+          job: { ...data, eventKey: key },
+          reason,
+          error: 'e',
+          attemptsMade: 1,
+          firstFailedAt: 'x',
+          lastFailedAt: 'x',
+        });
+      }
+      const snapshot = await readQueueSnapshot({ redis, queuePrefix: prefix, now: () => 1_010_000 });
+      expect(snapshot.events.waiting).toBe(2);
+      expect(snapshot.events.active).toBe(0);
+      expect(snapshot.deadLetter.waiting).toBe(3);
+      expect(snapshot.oldestWaitingAgeSeconds).toBe(10);
+      expect(snapshot.deadLetterByReason).toEqual({
+        invalid: 2,
+        unknown_type: 0,
+        handler_failed: 1,
+        exhausted: 0,
+      });
+      expect(snapshot.deadLetterByReasonTruncated).toBe(false);
+      expect(snapshot.redisUsedMemoryBytes).toBeGreaterThan(0);
+    } finally {
+      await events.close();
+      await deadLetters.close();
+    }
+  });
+});
