@@ -23,6 +23,8 @@ const directory = fileURLToPath(new URL('../fixtures/realistic/', import.meta.ur
 mkdirSync(directory, { recursive: true });
 const fixtures = realisticFixtures();
 const wanted = new Set(fixtures.map((fixture) => fixture.fileName));
-for (const stale of readdirSync(directory).filter((name) => !wanted.has(name))) rmSync(join(directory, stale));
+for (const stale of readdirSync(directory).filter((name) => !wanted.has(name))) {
+  rmSync(join(directory, stale));
+}
 for (const fixture of fixtures) writeFileSync(join(directory, fixture.fileName), fixture.text);
 console.log(`wrote ${fixtures.length} fixtures to ${directory}`);

@@ -42,8 +42,16 @@ interface KindShape<K extends EntityKind> {
 
 export const KIND_SHAPES: { [K in EntityKind]: KindShape<K> } = {
   // Ripio's On-Ramp page uses `transactionObject`; the widget page shows `transaction`: both are accepted.
-  'on-ramp': { objectKeys: ['transactionObject', 'transaction'], schema: OnRampTransaction, entityIdOf: (o) => o.transactionId },
-  'off-ramp': { objectKeys: ['transactionObject'], schema: OffRampTransaction, entityIdOf: (o) => o.transactionId },
+  'on-ramp': {
+    objectKeys: ['transactionObject', 'transaction'],
+    schema: OnRampTransaction,
+    entityIdOf: (o) => o.transactionId,
+  },
+  'off-ramp': {
+    objectKeys: ['transactionObject'],
+    schema: OffRampTransaction,
+    entityIdOf: (o) => o.transactionId,
+  },
   'sell-and-pay': { objectKeys: ['transaction'], schema: SellAndPayTransaction, entityIdOf: (o) => o.id },
   'sell-and-pay-orphan-deposit': {
     objectKeys: ['transaction'],
@@ -96,7 +104,11 @@ const DEFINITIONS = {
     discriminatorOf: (o) => o.txnHash,
   }),
   'OFF-RAMP.TRADE.COMPLETED': define({ family: 'off-ramp', kind: 'off-ramp', provenance: 'documented' }),
-  'OFF-RAMP.WITHDRAWAL.PROCESSING': define({ family: 'off-ramp', kind: 'off-ramp', provenance: 'documented' }),
+  'OFF-RAMP.WITHDRAWAL.PROCESSING': define({
+    family: 'off-ramp',
+    kind: 'off-ramp',
+    provenance: 'documented',
+  }),
   'OFF-RAMP.WITHDRAWAL.COMPLETED': define({ family: 'off-ramp', kind: 'off-ramp', provenance: 'documented' }),
   'OFF-RAMP.ORDER.CANCELLED': define({ family: 'off-ramp', kind: 'off-ramp', provenance: 'documented' }),
   'OFF-RAMP.ORDER.REFUNDED': define({ family: 'off-ramp', kind: 'off-ramp', provenance: 'inferred' }),
@@ -113,8 +125,16 @@ const DEFINITIONS = {
     provenance: 'documented',
     discriminatorOf: (o) => o.cryptoDeposit?.id,
   }),
-  'SELL_AND_PAY.PAYMENT_ORDER.COMPLETED': define({ family: 'sell-and-pay', kind: 'sell-and-pay', provenance: 'documented' }),
-  'SELL_AND_PAY.DEPOSIT.REFUND_PROCESSING': define({ family: 'sell-and-pay', kind: 'sell-and-pay', provenance: 'documented' }),
+  'SELL_AND_PAY.PAYMENT_ORDER.COMPLETED': define({
+    family: 'sell-and-pay',
+    kind: 'sell-and-pay',
+    provenance: 'documented',
+  }),
+  'SELL_AND_PAY.DEPOSIT.REFUND_PROCESSING': define({
+    family: 'sell-and-pay',
+    kind: 'sell-and-pay',
+    provenance: 'documented',
+  }),
   'SELL_AND_PAY.DEPOSIT_WITHOUT_SELL_AND_PAY.REFUND_PROCESSING': define({
     family: 'sell-and-pay',
     kind: 'sell-and-pay-orphan-deposit',
@@ -123,12 +143,35 @@ const DEFINITIONS = {
     discriminatorOf: (o) => o.refundTxnHash,
   }),
 
-  'SUPPORT_TICKET.CREATED': define({ family: 'support-ticket', kind: 'support-ticket', provenance: 'documented' }),
-  'SUPPORT_TICKET.FAILED': define({ family: 'support-ticket', kind: 'support-ticket', provenance: 'documented' }),
+  'SUPPORT_TICKET.CREATED': define({
+    family: 'support-ticket',
+    kind: 'support-ticket',
+    provenance: 'documented',
+  }),
+  'SUPPORT_TICKET.FAILED': define({
+    family: 'support-ticket',
+    kind: 'support-ticket',
+    provenance: 'documented',
+  }),
 
-  'KYC.IN_REVIEW': define({ family: 'kyc', kind: 'kyc', provenance: 'inferred', discriminatorOf: (o) => o.submissionId }),
-  'KYC.COMPLETED': define({ family: 'kyc', kind: 'kyc', provenance: 'documented', discriminatorOf: (o) => o.submissionId }),
-  'KYC.FAILED': define({ family: 'kyc', kind: 'kyc', provenance: 'inferred', discriminatorOf: (o) => o.submissionId }),
+  'KYC.IN_REVIEW': define({
+    family: 'kyc',
+    kind: 'kyc',
+    provenance: 'inferred',
+    discriminatorOf: (o) => o.submissionId,
+  }),
+  'KYC.COMPLETED': define({
+    family: 'kyc',
+    kind: 'kyc',
+    provenance: 'documented',
+    discriminatorOf: (o) => o.submissionId,
+  }),
+  'KYC.FAILED': define({
+    family: 'kyc',
+    kind: 'kyc',
+    provenance: 'inferred',
+    discriminatorOf: (o) => o.submissionId,
+  }),
 
   'ACCOUNT.CLOSED': define({ family: 'account', kind: 'account', provenance: 'documented' }),
 } as const;
@@ -202,7 +245,8 @@ export function isEventType(value: string): value is EventType {
 /** Reads the discriminator of an already-validated object of this event type. */
 export function discriminatorOf(eventType: EventType, object: ObjectByKind[EntityKind]): string | undefined {
   const definition: ErasedDefinition = DEFINITIONS[eventType];
-  const read = definition.discriminatorOf as ((o: ObjectByKind[EntityKind]) => string | null | undefined) | undefined;
+  const read = definition.discriminatorOf as
+    ((o: ObjectByKind[EntityKind]) => string | null | undefined) | undefined;
   const value = read?.(object);
   return value ?? undefined;
 }

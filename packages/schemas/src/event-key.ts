@@ -35,7 +35,12 @@ export function sha256Hex(body: string | Uint8Array): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
-function joinKey(kind: EntityKind, entityId: string, eventType: EventType, discriminator: string | undefined): string {
+function joinKey(
+  kind: EntityKind,
+  entityId: string,
+  eventType: EventType,
+  discriminator: string | undefined,
+): string {
   const parts = [kind, entityId, eventType];
   if (discriminator !== undefined && discriminator !== '') parts.push(discriminator);
   return parts.map(encodeURIComponent).join('|');

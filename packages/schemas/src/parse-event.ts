@@ -74,7 +74,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Reads the entity id of an object that failed validation, when it is there and a non-empty string. */
-function readIdentityLeniently(kind: EntityKind, eventType: EventType, object: unknown): PartialIdentity | undefined {
+function readIdentityLeniently(
+  kind: EntityKind,
+  eventType: EventType,
+  object: unknown,
+): PartialIdentity | undefined {
   if (!isPlainObject(object)) return undefined;
   let entityId: unknown;
   try {

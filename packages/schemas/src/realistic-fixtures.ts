@@ -43,6 +43,11 @@ export function realisticFixtures(): RealisticFixture[] {
       issueDatetime: new Date(FIRST_ISSUE_MS + wireNames.indexOf(entry.eventType) * 60_000).toISOString(),
       customerId: FIXTURE_CUSTOMER_ID,
     };
-    return { wireName, fileName: `${wireName}.json`, options, text: toRipioJson(sampleEvent(wireName, options)) };
+    return {
+      wireName,
+      fileName: `${wireName}.json`,
+      options,
+      text: toRipioJson(sampleEvent(wireName, options)),
+    };
   });
 }

@@ -41,7 +41,9 @@ export function sampleEvent(eventType: WireEventName, options: SampleEventOption
   const entry = catalogEntryOf(eventType);
   if (entry === undefined) throw new Error(`sampleEvent: ${String(eventType)} is not in the catalog`);
   const issuedAtMs = Date.parse(options.issueDatetime);
-  if (Number.isNaN(issuedAtMs)) throw new RangeError(`sampleEvent: issueDatetime ${options.issueDatetime} is not a date`);
+  if (Number.isNaN(issuedAtMs)) {
+    throw new RangeError(`sampleEvent: issueDatetime ${options.issueDatetime} is not a date`);
+  }
 
   const context: Context = {
     entityId: options.entityId,
@@ -50,7 +52,11 @@ export function sampleEvent(eventType: WireEventName, options: SampleEventOption
     discriminator: options.discriminator,
   };
   const [objectKey, object] = objectOf(entry.eventType, context);
-  return { eventType, issueDatetime: options.issueDatetime, [objectKey]: withOverrides(object, options.overrides) };
+  return {
+    eventType,
+    issueDatetime: options.issueDatetime,
+    [objectKey]: withOverrides(object, options.overrides),
+  };
 }
 
 interface Context {
@@ -124,11 +130,36 @@ interface OnRampStage {
 }
 
 const ON_RAMP_STAGES = {
-  'ON-RAMP.DEPOSIT.RECEIVED': { status: 'DEPOSIT_RECEIVED', minutesSinceCreation: 12, traded: false, withdrawn: false },
-  'ON-RAMP.TRADE.COMPLETED': { status: 'TRADE_COMPLETED', minutesSinceCreation: 13, traded: true, withdrawn: false },
-  'ON-RAMP.WITHDRAWAL.PROCESSING': { status: 'WITHDRAWAL_PROCESSING', minutesSinceCreation: 14, traded: true, withdrawn: true },
-  'ON-RAMP.WITHDRAWAL.COMPLETED': { status: 'WITHDRAWAL_COMPLETED', minutesSinceCreation: 16, traded: true, withdrawn: true },
-  'ON-RAMP.ORDER.CANCELLED': { status: 'CANCELLED', minutesSinceCreation: 45, traded: false, withdrawn: false },
+  'ON-RAMP.DEPOSIT.RECEIVED': {
+    status: 'DEPOSIT_RECEIVED',
+    minutesSinceCreation: 12,
+    traded: false,
+    withdrawn: false,
+  },
+  'ON-RAMP.TRADE.COMPLETED': {
+    status: 'TRADE_COMPLETED',
+    minutesSinceCreation: 13,
+    traded: true,
+    withdrawn: false,
+  },
+  'ON-RAMP.WITHDRAWAL.PROCESSING': {
+    status: 'WITHDRAWAL_PROCESSING',
+    minutesSinceCreation: 14,
+    traded: true,
+    withdrawn: true,
+  },
+  'ON-RAMP.WITHDRAWAL.COMPLETED': {
+    status: 'WITHDRAWAL_COMPLETED',
+    minutesSinceCreation: 16,
+    traded: true,
+    withdrawn: true,
+  },
+  'ON-RAMP.ORDER.CANCELLED': {
+    status: 'CANCELLED',
+    minutesSinceCreation: 45,
+    traded: false,
+    withdrawn: false,
+  },
   'ON-RAMP.ORDER.REFUNDED': { status: 'REFUNDED', minutesSinceCreation: 90, traded: false, withdrawn: false },
 } as const satisfies Record<string, OnRampStage>;
 
@@ -266,8 +297,9 @@ function sellAndPayTransaction(stage: SellAndPayStage, context: Context): JsonOb
           id: derivedUuid(entityId, 'payment-order'),
           customerId,
           merchant: 'Panadería Ñandú',
-          qrCode: `00020101021226380016AR.COM.RIPIO0114${derivedDigits(entityId, 'qr', 14)}52045812530303258`
-            + `02AR5915PANADERIA NANDU6004CABA6304${derivedHex(entityId, 'qr-crc', 4).toUpperCase()}`,
+          qrCode:
+            `00020101021226380016AR.COM.RIPIO0114${derivedDigits(entityId, 'qr', 14)}52045812530303258` +
+            `02AR5915PANADERIA NANDU6004CABA6304${derivedHex(entityId, 'qr-crc', 4).toUpperCase()}`,
           amount: fiatAmount,
           currency: 'ARS',
           providerTxnId: `prov-${derivedHex(entityId, 'provider-txn', 12)}`,
