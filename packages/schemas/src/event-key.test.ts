@@ -27,6 +27,20 @@ describe('eventKeyOf', () => {
     expect(keyOf('KYC.COMPLETED', { discriminator: 'sub-2' })).toBe('kyc|entity-1|KYC.COMPLETED|sub-2');
   });
 
+  it('keys the doc examples as docs/events.md shows', () => {
+    expect(keyOfText(readFixture('docs', 'SUPPORT_TICKET.FAILED.json'))).toBe(
+      'support-ticket|9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d|SUPPORT_TICKET.FAILED',
+    );
+    expect(
+      keyOfText(readFixture('docs', 'SELL_AND_PAY.DEPOSIT_WITHOUT_SELL_AND_PAY.REFUND_PROCESSING.json')),
+    ).toBe(
+      'sell-and-pay-orphan-deposit|orphan-deposit-uuid|SELL_AND_PAY.DEPOSIT_WITHOUT_SELL_AND_PAY.REFUND_PROCESSING|0xrefund456def789...',
+    );
+    expect(keyOfText(readFixture('docs', 'KYC.COMPLETED.json'))).toBe(
+      'kyc|75c7...|KYC.COMPLETED|9faf3a52-...',
+    );
+  });
+
   it('the same event delivered twice gets the same key', () => {
     for (const name of fixtureNames('realistic')) {
       const text = readFixture('realistic', name);
