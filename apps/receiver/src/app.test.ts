@@ -33,8 +33,12 @@ afterEach(async () => {
   await space.cleanup();
 });
 
-function post(body: string | Buffer, headers: Record<string, string> = {}): request.Test {
-  let test = request(receiver.app).post(WEBHOOK_PATH).set('content-type', 'application/json');
+function post(
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+  path = WEBHOOK_PATH,
+): request.Test {
+  let test = request(receiver.app).post(path).set('content-type', 'application/json');
   for (const [name, value] of Object.entries(headers)) test = test.set(name, value);
   return test.send(body);
 }
@@ -262,6 +266,13 @@ describe('the other routes', () => {
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.allow).toBe('POST');
     expect(wrongMethod.body).toEqual({ status: 'method_not_allowed', allow: 'POST' });
+
+    for (const spelling of ['/webhooks/ripio/', '/Webhooks/Ripio']) {
+      const body = kycBody('cust-spelling');
+      const response = await post(body, { 'x-wh-signature-256': sign(body) }, spelling);
+      expect(response.status).toBe(404);
+    }
+    await expectNothingEnqueued();
 
     const postHealth = await request(receiver.app).post('/healthz');
     expect(postHealth.status).toBe(405);

@@ -141,6 +141,9 @@ export function createReceiverApp(deps: ReceiverDeps): Express {
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', false);
+  // One exact path: `/webhooks/ripio/` or `/Webhooks/Ripio` is a 404, not a second spelling of the route.
+  app.set('strict routing', true);
+  app.set('case sensitive routing', true);
 
   app.use((_req, res, next) => {
     if (isDraining()) res.setHeader('Connection', 'close');

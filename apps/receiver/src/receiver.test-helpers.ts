@@ -52,6 +52,7 @@ export class TestQueueSpace {
 
   constructor(readonly redisUrl: string) {
     this.inspector = new Redis(redisUrl);
+    this.inspector.on('error', () => undefined); // tests that stop Redis on purpose
     this.queue = new Queue<EventJobData>(EVENTS_QUEUE, {
       connection: this.inspector,
       prefix: bullPrefix(this.prefix),
