@@ -62,8 +62,9 @@ export class AdminApi {
 
   private async ok(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
     const { status, json } = await this.request(method, path, body);
-    if (status < 200 || status >= 300)
+    if (status < 200 || status >= 300) {
       throw new Error(`admin ${method} ${path} answered ${status}: ${JSON.stringify(json)}`);
+    }
     return json;
   }
 

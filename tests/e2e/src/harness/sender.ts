@@ -70,8 +70,9 @@ function shouldRetry(outcome: AttemptOutcome): boolean {
 
 function classify(error: NodeJS.ErrnoException): AttemptOutcome {
   const code = error.code ?? error.message;
-  if (code === 'ECONNRESET' || code === 'EPIPE' || error.message === 'socket hang up')
+  if (code === 'ECONNRESET' || code === 'EPIPE' || error.message === 'socket hang up') {
     return { kind: 'reset', code };
+  }
   if (code === 'ECONNREFUSED') return { kind: 'refused', code };
   return { kind: 'other-error', code };
 }

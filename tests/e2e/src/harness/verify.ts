@@ -86,8 +86,9 @@ async function unsettled(redis: Redis, keys: ReadonlyMap<string, AckedEvent>): P
   for (let start = 0; start < entries.length; start += 1_000) {
     const batch = entries.slice(start, start + 1_000);
     const pipeline = redis.pipeline();
-    for (const [eventKey, { kind, id }] of batch)
+    for (const [eventKey, { kind, id }] of batch) {
       pipeline.exists(seenKey(kind, id, eventKey), deadLetterJobKey(eventKey));
+    }
     const replies = (await pipeline.exec()) ?? [];
     batch.forEach(([eventKey], index) => {
       const [error, count] = replies[index] ?? [null, 0];

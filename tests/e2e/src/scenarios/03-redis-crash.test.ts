@@ -66,8 +66,9 @@ describe('3 Redis SIGKILLed mid-run and restarted on the same data directory (AO
     });
     // Every event acknowledged before the crash is in its entity's history: the AOF kept the queued jobs.
     const processed = new Set<string>();
-    for (const entity of verdict.entities.values())
+    for (const entity of verdict.entities.values()) {
       for (const entry of entity?.history ?? []) processed.add(entry.eventKey);
+    }
     expect([...before].filter((key) => !processed.has(key))).toEqual([]);
     // Nobody restarted the apps: they reconnected by themselves.
     expect([s.receiver, s.admin, ...s.workers].map((p) => p.process.pid)).toEqual(pidsBefore);
