@@ -11,7 +11,9 @@ if (target === undefined) {
   process.exit(2);
 }
 try {
-  const response = await fetch(`http://127.0.0.1:${target.port}${target.path}`, { signal: AbortSignal.timeout(2500) });
+  const response = await fetch(`http://127.0.0.1:${target.port}${target.path}`, {
+    signal: AbortSignal.timeout(2500),
+  });
   process.exit(response.ok ? 0 : 1);
 } catch (error) {
   console.error(`health check failed: ${error instanceof Error ? error.message : String(error)}`);

