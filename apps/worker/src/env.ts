@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const positiveInt = z.coerce.number().int().min(1);
+const nonNegativeInt = z.coerce.number().int().min(0);
+
+/** "true"/"1" -> true, "false"/"0"/"" -> false; anything else is an error (never z.coerce.boolean). */
+const BoolEnv = z
+  .enum(['true', 'false', '1', '0', ''], { error: 'must be "true", "false", "1", "0" or empty' })
+  .transform((value) => value === 'true' || value === '1');
+
+/** Empty counts as unset, so `FORWARD_URL=` in a compose file turns the forwarder off. */
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+/** The worker's settings, read from the environment once at start. */
+export const WorkerEnv = z
+  .object({
+    REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
+    QUEUE_PREFIX: z
+      .string()
+      .min(1)
+      .regex(/^[^:{}]+$/, 'QUEUE_PREFIX must not contain ":", "{" or "}"')
+      .default('ripio'),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    /** Jobs one worker process runs at the same time. */
+    WORKER_CONCURRENCY: positiveInt.default(16),
+    /** Failed attempts after which an event is dead-lettered. */
+    MAX_ATTEMPTS: positiveInt.default(10),
+    BACKOFF_BASE_MS: nonNegativeInt.default(1_000),
+    BACKOFF_MAX_MS: nonNegativeInt.default(600_000),
+    /** How long a processed event's dedupe record lives (30 days). */
+    DEDUPE_TTL_SECONDS: positiveInt.default(2_592_000),
+    /** History entries kept per entity. */
+    HISTORY_LIMIT: positiveInt.default(100),
+    /** Absolute path or file: URL of the operator's handlers module. */
+    HANDLERS_MODULE: optionalText,
+    HANDLER_TIMEOUT_MS: positiveInt.default(30_000),
+    /** Run handlers for `conflict` events too. */
+    HANDLE_CONFLICTS: BoolEnv.default(false),
+    FORWARD_URL: optionalText,
+    FORWARD_SECRET: optionalText,
+    FORWARD_TIMEOUT_MS: positiveInt.default(5_000),
+    METRICS_PORT: port.default(9091),
+    METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+    /** Also export the queue gauges (normally the admin app does). */
+    EXPORT_QUEUE_GAUGES: BoolEnv.default(false),
+    /** How long shutdown waits for active jobs before it stops anyway. */
+    SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),
+  })
+  .superRefine((env, context) => {
+    if (env.BACKOFF_MAX_MS < env.BACKOFF_BASE_MS) {
+      context.addIssue({
+        code: 'custom',
+        path: ['BACKOFF_MAX_MS'],
+        message: 'BACKOFF_MAX_MS must be >= BACKOFF_BASE_MS',
+      });
+    }
+    if (env.FORWARD_URL !== undefined) {
+      if (!/^https?:\/\//.test(env.FORWARD_URL) || !URL.canParse(env.FORWARD_URL)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['FORWARD_URL'],
+          message: 'FORWARD_URL must be an http(s) URL',
+        });
+      }
+      if (env.FORWARD_SECRET === undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['FORWARD_SECRET'],
+          message: 'FORWARD_SECRET is required when FORWARD_URL is set (the forwarder signs every request)',
+        });
+      }
+    }
+  });
+export type WorkerEnv = z.infer<typeof WorkerEnv>;
+
+export type EnvResult = { ok: true; env: WorkerEnv } | { ok: false; message: string };
+
+/** Parses the settings; a bad or missing variable becomes a message that names it. */
+export function loadEnv(source: Readonly<Record<string, string | undefined>>): EnvResult {
+  const parsed = WorkerEnv.safeParse(source);
+  if (parsed.success) return { ok: true, env: parsed.data };
+  const lines = parsed.error.issues.map((issue) => `  ${issue.path.map(String).join('.')}: ${issue.message}`);
+  return { ok: false, message: `invalid worker settings:\n${lines.join('\n')}` };
+}
+
+/** The only read of `process.env` in the worker. */
+export function processEnv(): Readonly<Record<string, string | undefined>> {
+  return process.env;
+}

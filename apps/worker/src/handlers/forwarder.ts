@@ -1,0 +1,100 @@
+import { createHmac } from 'node:crypto';
+import { UnrecoverableEventError } from '../errors/unrecoverable-event-error.js';
+import type { EventHandler } from './define-handlers.js';
+
+/** The header carrying `sha256=<hex HMAC-SHA256 of the exact body with FORWARD_SECRET>`. */
+export const FORWARD_SIGNATURE_HEADER = 'X-Ripio-Webhooks-Signature';
+/** The header carrying the event key, for the receiving service's own idempotency. */
+export const FORWARD_EVENT_KEY_HEADER = 'X-Ripio-Webhooks-Event-Key';
+
+export interface ForwarderOptions {
+  url: string;
+  secret: string;
+  timeoutMs: number;
+  fetch?: typeof globalThis.fetch;
+}
+
+/** The JSON body the forwarder posts. */
+export interface ForwardBody {
+  eventKey: string;
+  eventType: string;
+  kind: string;
+  entityId: string;
+  outcome: 'applied' | 'conflict';
+  /** Status before the event (null: new entity). */
+  from: string | null;
+  /** Status after the event (the same as `from` for a conflict). */
+  to: string;
+  event: unknown;
+  entity: unknown;
+}
+
+export function forwardSignature(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+/** Statuses worth retrying: timeouts, too early, rate limited, and every 5xx. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 425 || status === 429 || status >= 500;
+}
+
+export class ForwardFailedError extends Error {
+  override readonly name = 'ForwardFailedError';
+  constructor(
+    message: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * The built-in handler behind FORWARD_URL: POSTs each handled transition as JSON, signed. A 2xx is success; a
+ * timeout, a network error, 408/425/429 or 5xx is retried; any other status (a 4xx: the service refuses this
+ * request as it is) is unrecoverable and dead-letters the event at once, to be replayed after the fix.
+ */
+export function createForwarder(options: ForwarderOptions): EventHandler {
+  const doFetch = options.fetch ?? globalThis.fetch;
+  return async ({ event, eventKey, outcome, before, after, signal }) => {
+    const payload: ForwardBody = {
+      eventKey,
+      eventType: event.eventType,
+      kind: event.kind,
+      entityId: event.entityId,
+      outcome,
+      from: before?.status ?? null,
+      to: after.status,
+      event,
+      entity: after,
+    };
+    const body = JSON.stringify(payload);
+    let response: Response;
+    try {
+      response = await doFetch(options.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [FORWARD_SIGNATURE_HEADER]: forwardSignature(options.secret, body),
+          [FORWARD_EVENT_KEY_HEADER]: eventKey,
+        },
+        body,
+        signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]),
+      });
+    } catch (error) {
+      throw new ForwardFailedError(
+        `forward to ${options.url} failed: ${(error as Error).message}`,
+        undefined,
+        {
+          cause: error,
+        },
+      );
+    }
+    // Drain the body so the connection can be reused.
+    await response.arrayBuffer().catch(() => undefined);
+    if (response.ok) return;
+    const message = `forward to ${options.url} answered ${response.status}`;
+    if (isRetryableStatus(response.status)) throw new ForwardFailedError(message, response.status);
+    throw new UnrecoverableEventError(message);
+  };
+}

@@ -1,0 +1,87 @@
+import type { EventType } from '@ripio-webhooks/schemas';
+import { HandlerFailedError, type HandlerFailure } from '../errors/handler-failed-error.js';
+import { HandlerTimeoutError } from '../errors/handler-timeout-error.js';
+import type { EventHandler, HandlerContext, HandlerMap } from './define-handlers.js';
+
+/** The name the built-in forwarder is known by (metrics, errors). */
+export const FORWARD_HANDLER = 'forward';
+
+interface NamedHandler {
+  name: string;
+  handler: EventHandler;
+}
+
+export interface HandlerRunnerOptions {
+  handlers: HandlerMap;
+  /** The built-in forwarder, when FORWARD_URL is set. */
+  forwarder?: EventHandler | undefined;
+  timeoutMs: number;
+  /** Called once per failing handler (metrics, logs). */
+  onFailure?: (handler: string, error: unknown) => void;
+}
+
+export interface HandlerRunner {
+  /** Names of the handlers an event type runs (empty: nothing to do). */
+  handlersFor(eventType: EventType): string[];
+  /** Runs every handler of the event concurrently; throws HandlerFailedError if any threw or timed out. */
+  run(context: Omit<HandlerContext, 'signal'>): Promise<void>;
+}
+
+/** Runs one handler with an abort signal and a deadline. */
+async function runWithTimeout(
+  { name, handler }: NamedHandler,
+  context: Omit<HandlerContext, 'signal'>,
+  timeoutMs: number,
+): Promise<void> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new HandlerTimeoutError(name, timeoutMs);
+      controller.abort(error);
+      reject(error);
+    }, timeoutMs);
+  });
+  try {
+    // `Promise.resolve().then` turns a synchronous throw into a rejection like any other.
+    await Promise.race([
+      Promise.resolve().then(() => handler({ ...context, signal: controller.signal })),
+      deadline,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createHandlerRunner(options: HandlerRunnerOptions): HandlerRunner {
+  const wildcard = options.handlers['*'];
+
+  function resolve(eventType: EventType): NamedHandler[] {
+    const resolved: NamedHandler[] = [];
+    const specific = options.handlers[eventType] as EventHandler | undefined;
+    if (specific !== undefined) resolved.push({ name: eventType, handler: specific });
+    if (wildcard !== undefined) resolved.push({ name: '*', handler: wildcard });
+    if (options.forwarder !== undefined) resolved.push({ name: FORWARD_HANDLER, handler: options.forwarder });
+    return resolved;
+  }
+
+  return {
+    handlersFor: (eventType) => resolve(eventType).map((named) => named.name),
+
+    async run(context) {
+      const handlers = resolve(context.event.eventType);
+      const settled = await Promise.allSettled(
+        handlers.map((named) => runWithTimeout(named, context, options.timeoutMs)),
+      );
+      const failures: HandlerFailure[] = [];
+      settled.forEach((result, index) => {
+        const named = handlers[index];
+        if (result.status === 'rejected' && named !== undefined) {
+          failures.push({ handler: named.name, error: result.reason });
+          options.onFailure?.(named.name, result.reason);
+        }
+      });
+      if (failures.length > 0) throw new HandlerFailedError(context.eventKey, failures);
+    },
+  };
+}

@@ -1,0 +1,152 @@
+import { ENTITY_KINDS, FAMILIES } from '@ripio-webhooks/schemas';
+import {
+  DEAD_LETTER_REASONS,
+  PROCESSING_OUTCOMES,
+  QUEUE_STATES,
+  readQueueSnapshot,
+  type RedisClient,
+} from '@ripio-webhooks/store';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The label value used when an event's family or type is not known (invalid or unknown events). */
+export const UNKNOWN_LABEL = 'unknown';
+
+export interface WorkerMetrics {
+  registry: Registry;
+  processed: Counter<'family' | 'event_type' | 'outcome'>;
+  processingDuration: Histogram<'outcome'>;
+  eventLag: Histogram<'family'>;
+  receiptToCommit: Histogram<'family'>;
+  transitions: Counter<'kind' | 'from' | 'to'>;
+  conflicts: Counter<'kind'>;
+  retries: Counter<'family'>;
+  deadLettered: Counter<'reason'>;
+  handlerFailures: Counter<'handler'>;
+  workerUp: Gauge;
+}
+
+export interface WorkerMetricsOptions {
+  /** Process metrics (CPU, memory, event loop); off in tests that build many workers in one process. */
+  defaultMetrics: boolean;
+  /** Queue gauges collected on scrape (EXPORT_QUEUE_GAUGES); the admin app exports them otherwise. */
+  queueGauges?: { redis: RedisClient; queuePrefix: string } | undefined;
+}
+
+const LAG_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21_600, 86_400];
+
+/** One registry per worker process; label values come from fixed lists, so series stay bounded. */
+export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'ripio_' });
+  const metrics: WorkerMetrics = {
+    registry,
+    processed: new Counter({
+      name: 'ripio_events_processed_total',
+      help: 'Events processed, by family, canonical event type and outcome.',
+      labelNames: ['family', 'event_type', 'outcome'],
+      registers,
+    }),
+    processingDuration: new Histogram({
+      name: 'ripio_processing_duration_seconds',
+      help: 'Time to process one event (lock, decide, handlers, commit), by outcome.',
+      labelNames: ['outcome'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    eventLag: new Histogram({
+      name: 'ripio_event_lag_seconds',
+      help: "Time from an event's issueDatetime to its commit, by family.",
+      labelNames: ['family'],
+      buckets: LAG_BUCKETS,
+      registers,
+    }),
+    receiptToCommit: new Histogram({
+      name: 'ripio_receipt_to_commit_seconds',
+      help: 'Time from the receiver reading an event to its commit, by family.',
+      labelNames: ['family'],
+      buckets: LAG_BUCKETS,
+      registers,
+    }),
+    transitions: new Counter({
+      name: 'ripio_transitions_total',
+      help: 'Applied status transitions, by kind, from (NEW for a new entity) and to.',
+      labelNames: ['kind', 'from', 'to'],
+      registers,
+    }),
+    conflicts: new Counter({
+      name: 'ripio_conflicts_total',
+      help: 'Events that contradicted their entity (recorded, status unchanged), by kind.',
+      labelNames: ['kind'],
+      registers,
+    }),
+    retries: new Counter({
+      name: 'ripio_retries_total',
+      help: 'Failed attempts scheduled for a retry, by family.',
+      labelNames: ['family'],
+      registers,
+    }),
+    deadLettered: new Counter({
+      name: 'ripio_dead_lettered_total',
+      help: 'Events moved to the dead-letter queue, by reason.',
+      labelNames: ['reason'],
+      registers,
+    }),
+    handlerFailures: new Counter({
+      name: 'ripio_handler_failures_total',
+      help: 'Handler failures (throws and timeouts), by handler (event type, *, forward).',
+      labelNames: ['handler'],
+      registers,
+    }),
+    workerUp: new Gauge({ name: 'ripio_worker_up', help: '1 while the worker runs.', registers }),
+  };
+  metrics.workerUp.set(1);
+  for (const outcome of PROCESSING_OUTCOMES) metrics.processingDuration.zero({ outcome });
+  for (const reason of DEAD_LETTER_REASONS) metrics.deadLettered.inc({ reason }, 0);
+  for (const kind of ENTITY_KINDS) metrics.conflicts.inc({ kind }, 0);
+  for (const family of FAMILIES) metrics.retries.inc({ family }, 0);
+  if (options.queueGauges !== undefined) registerQueueGauges(registry, options.queueGauges);
+  return metrics;
+}
+
+/** `ripio_queue_*`, `ripio_dead_letter_size` and `ripio_redis_used_memory_bytes`, read from Redis on scrape. */
+function registerQueueGauges(registry: Registry, source: { redis: RedisClient; queuePrefix: string }): void {
+  const registers = [registry];
+  const jobs = new Gauge({
+    name: 'ripio_queue_jobs',
+    help: 'Jobs per queue and state.',
+    labelNames: ['queue', 'state'],
+    registers,
+  });
+  const oldest = new Gauge({
+    name: 'ripio_queue_oldest_waiting_age_seconds',
+    help: 'Age of the oldest job waiting on the queue.',
+    labelNames: ['queue'],
+    registers,
+  });
+  const deadLetterSize = new Gauge({
+    name: 'ripio_dead_letter_size',
+    help: 'Dead-letter entries by reason.',
+    labelNames: ['reason'],
+    registers,
+  });
+  const usedMemory = new Gauge({
+    name: 'ripio_redis_used_memory_bytes',
+    help: 'Redis used_memory.',
+    registers,
+    // One snapshot per scrape fills every queue gauge; prom-client awaits this collect before rendering.
+    async collect() {
+      const snapshot = await readQueueSnapshot(source);
+      for (const state of QUEUE_STATES) {
+        jobs.set({ queue: 'events', state }, snapshot.events[state]);
+        jobs.set({ queue: 'dead-letter', state }, snapshot.deadLetter[state]);
+      }
+      oldest.set({ queue: 'events' }, snapshot.oldestWaitingAgeSeconds);
+      for (const reason of DEAD_LETTER_REASONS) {
+        deadLetterSize.set({ reason }, snapshot.deadLetterByReason[reason]);
+      }
+      this.set(snapshot.redisUsedMemoryBytes);
+    },
+  });
+  void usedMemory;
+}

@@ -1,0 +1,162 @@
+import {
+  createDeadLetterStore,
+  createEntityStore,
+  createRedis,
+  openEventsQueue,
+  type EventJobData,
+} from '@ripio-webhooks/store';
+import type { Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import type { WorkerEnv } from './env.js';
+import { createEventWorker, sweepFailedJobs } from './event-worker.js';
+import type { HandlerMap } from './handlers/define-handlers.js';
+import { createForwarder } from './handlers/forwarder.js';
+import { loadHandlers } from './handlers/load-handlers.js';
+import { createHandlerRunner } from './handlers/run-handlers.js';
+import { startMetricsServer, type MetricsServer } from './metrics-server.js';
+import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
+import { createEventProcessor, type JobResult } from './process-event.js';
+import { checkEvictionPolicy } from './redis-checks.js';
+
+/** How often a worker looks for jobs BullMQ failed on its own (stalled too often) to dead-letter them. */
+export const FAILED_SWEEP_INTERVAL_MS = 60_000;
+
+export interface WorkerServiceOptions {
+  logger: Logger;
+  /** Process metrics in /metrics (default true). */
+  defaultMetrics?: boolean;
+  /** Handlers given directly (tests); otherwise HANDLERS_MODULE is imported. */
+  handlers?: HandlerMap;
+  random?: () => number;
+}
+
+export interface WorkerService {
+  worker: Worker<EventJobData, JobResult>;
+  metrics: WorkerMetrics;
+  metricsServer: MetricsServer;
+  /** Stops taking jobs, waits for active ones up to SHUTDOWN_TIMEOUT_MS, then closes everything. */
+  shutdown(): Promise<void>;
+}
+
+async function settleWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Wires Redis, stores, handlers, the BullMQ worker and the metrics server from parsed settings. */
+export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions): Promise<WorkerService> {
+  const { logger } = options;
+  const redis = createRedis({ url: env.REDIS_URL, role: 'blocking', connectionName: 'ripio-worker' });
+  redis.on('error', (error: Error) => logger.warn({ error: error.message }, 'redis connection error'));
+  await checkEvictionPolicy(redis, logger);
+
+  const handlers =
+    options.handlers ?? (env.HANDLERS_MODULE === undefined ? {} : await loadHandlers(env.HANDLERS_MODULE));
+  const forwarder =
+    env.FORWARD_URL === undefined || env.FORWARD_SECRET === undefined
+      ? undefined
+      : createForwarder({
+          url: env.FORWARD_URL,
+          secret: env.FORWARD_SECRET,
+          timeoutMs: env.FORWARD_TIMEOUT_MS,
+        });
+
+  const queuePrefix = env.QUEUE_PREFIX;
+  const metrics = createWorkerMetrics({
+    defaultMetrics: options.defaultMetrics ?? true,
+    queueGauges: env.EXPORT_QUEUE_GAUGES ? { redis, queuePrefix } : undefined,
+  });
+  // Opening the queue with writeMeta sets the cap of its events stream.
+  const events = openEventsQueue({ redis, queuePrefix }, { writeMeta: true });
+  const deadLetters = createDeadLetterStore({ redis, queuePrefix });
+  const retry = { maxAttempts: env.MAX_ATTEMPTS, baseMs: env.BACKOFF_BASE_MS, maxMs: env.BACKOFF_MAX_MS };
+  const random = options.random ?? Math.random;
+
+  const processor = createEventProcessor({
+    settings: {
+      queuePrefix,
+      handlerTimeoutMs: env.HANDLER_TIMEOUT_MS,
+      handleConflicts: env.HANDLE_CONFLICTS,
+      dedupeTtlSeconds: env.DEDUPE_TTL_SECONDS,
+      historyLimit: env.HISTORY_LIMIT,
+      retry,
+    },
+    redis,
+    entities: createEntityStore({ redis, queuePrefix }),
+    deadLetters,
+    handlers: createHandlerRunner({
+      handlers,
+      forwarder,
+      timeoutMs: env.HANDLER_TIMEOUT_MS,
+      onFailure: (handler, error) => {
+        metrics.handlerFailures.inc({ handler });
+        logger.warn({ handler, error: (error as Error).message }, 'handler failed');
+      },
+    }),
+    metrics,
+    logger,
+    random,
+  });
+
+  const worker = createEventWorker({
+    connection: redis,
+    queuePrefix,
+    processor,
+    concurrency: env.WORKER_CONCURRENCY,
+    retry,
+    random,
+  });
+  worker.on('error', (error) => logger.error({ error: error.message }, 'worker error'));
+
+  const sweepDeps = { events, deadLetters, metrics, logger };
+  const sweep = (): void => {
+    sweepFailedJobs(sweepDeps).catch((error: unknown) =>
+      logger.warn({ err: error }, 'failed-job sweep failed'),
+    );
+  };
+  worker.on('failed', (job) => {
+    if (job?.finishedOn !== undefined) sweep();
+  });
+  sweep();
+  const sweepTimer = setInterval(sweep, FAILED_SWEEP_INTERVAL_MS);
+  sweepTimer.unref();
+
+  const metricsServer = await startMetricsServer(metrics.registry, env.METRICS_HOST, env.METRICS_PORT);
+  logger.info(
+    {
+      concurrency: env.WORKER_CONCURRENCY,
+      metrics: metricsServer.url,
+      handlers: Object.keys(handlers),
+      forward: forwarder !== undefined,
+    },
+    'worker started',
+  );
+
+  return {
+    worker,
+    metrics,
+    metricsServer,
+    async shutdown() {
+      clearInterval(sweepTimer);
+      const finished = await settleWithin(worker.close(), env.SHUTDOWN_TIMEOUT_MS);
+      if (!finished) {
+        logger.warn(
+          { timeoutMs: env.SHUTDOWN_TIMEOUT_MS },
+          'active jobs did not finish in time; closing anyway',
+        );
+        // Their BullMQ locks expire and another worker picks them up (stalled-job recovery).
+        await settleWithin(worker.close(true), 5_000);
+      }
+      metrics.workerUp.set(0);
+      await Promise.allSettled([deadLetters.close(), events.close(), metricsServer.close()]);
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
