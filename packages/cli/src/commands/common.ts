@@ -1,0 +1,78 @@
+import { createAdminClient, type AdminClient } from '../admin-client.js';
+import type { CliEnv } from '../env.js';
+
+/** Where a command writes: injected so tests can read the output. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export interface CommandContext {
+  io: Io;
+  env: CliEnv;
+}
+
+/** A wrong invocation: printed with the command's usage, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export function numberOption(
+  name: string,
+  value: string | undefined,
+  limits: { min: number; max?: number; integer?: boolean },
+): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  const tooBig = limits.max !== undefined && parsed > limits.max;
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < limits.min || tooBig) {
+    const range = limits.max === undefined ? `>= ${limits.min}` : `within ${limits.min}..${limits.max}`;
+    throw new UsageError(`--${name} must be a number ${range}, got "${value}"`);
+  }
+  if (limits.integer === true && !Number.isInteger(parsed)) {
+    throw new UsageError(`--${name} must be a whole number, got "${value}"`);
+  }
+  return parsed;
+}
+
+/** The admin-API flags every thin client shares. */
+export const adminFlags = {
+  'admin-url': { type: 'string' },
+  token: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+export function adminClientFrom(
+  values: { 'admin-url'?: string | undefined; token?: string | undefined },
+  env: CliEnv,
+): AdminClient {
+  const token = values.token ?? env.ADMIN_TOKEN;
+  if (token === undefined || token === '') {
+    throw new UsageError('no admin token: pass --token or set ADMIN_TOKEN');
+  }
+  return createAdminClient({ baseUrl: values['admin-url'] ?? env.ADMIN_URL, token });
+}
+
+export function printJson(io: Io, value: unknown): void {
+  io.out(JSON.stringify(value, null, 2));
+}
+
+/** Pads columns for a plain-text table. */
+export function table(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, index) => (widths[index] = Math.max(widths[index] ?? 0, cell.length)));
+  }
+  return rows
+    .map((row) =>
+      row
+        .map((cell, index) => cell.padEnd(widths[index] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}

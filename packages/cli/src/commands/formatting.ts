@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { table } from './common.js';
+
+const text = z.string().nullable().optional();
+
+export const EntityView = z.looseObject({
+  kind: z.string(),
+  id: z.string(),
+  status: z.string(),
+  version: z.number(),
+  createdAt: text,
+  updatedAt: text,
+  fields: z.record(z.string(), z.unknown()).optional(),
+  history: z
+    .array(
+      z.looseObject({
+        eventType: text,
+        issueDatetime: text,
+        processedAt: text,
+        outcome: text,
+        fromStatus: text,
+        toStatus: text,
+      }),
+    )
+    .default([]),
+});
+
+export const DeadLetterView = z.looseObject({
+  id: z.string(),
+  eventKey: text,
+  eventType: text,
+  reason: text,
+  error: text,
+  attemptsMade: z.number().optional(),
+  deadLetteredAt: text,
+  firstFailedAt: text,
+  lastFailedAt: text,
+  receivedAt: text,
+  payload: z.unknown().optional(),
+});
+
+export const DeadLetterPage = z.looseObject({
+  entries: z.array(DeadLetterView),
+  nextCursor: z.string().nullable().optional(),
+});
+
+const show = (value: string | null | undefined): string => value ?? '-';
+
+export function formatEntity(entity: z.infer<typeof EntityView>): string {
+  const lines = [
+    `${entity.kind} ${entity.id}`,
+    `status   ${entity.status}  (version ${entity.version})`,
+    `created  ${show(entity.createdAt)}`,
+    `updated  ${show(entity.updatedAt)}`,
+    '',
+    'timeline (oldest first):',
+    table([
+      ['processed at', 'event', 'issued at', 'outcome', 'move'],
+      ...entity.history.map((item) => [
+        show(item.processedAt),
+        show(item.eventType),
+        show(item.issueDatetime),
+        show(item.outcome),
+        `${item.fromStatus ?? 'NEW'} -> ${show(item.toStatus)}`,
+      ]),
+    ]),
+  ];
+  return lines.join('\n');
+}
+
+export function formatDeadLetters(page: z.infer<typeof DeadLetterPage>): string {
+  if (page.entries.length === 0) return 'the dead-letter queue is empty (for these filters)';
+  const rows = page.entries.map((entry) => [
+    entry.id,
+    show(entry.eventType),
+    show(entry.reason),
+    entry.attemptsMade === undefined ? '-' : String(entry.attemptsMade),
+    show(entry.deadLetteredAt),
+    truncate(show(entry.error), 60),
+  ]);
+  const more = page.nextCursor != null ? `\nmore: --cursor ${page.nextCursor}` : '';
+  return table([['id', 'event type', 'reason', 'attempts', 'dead-lettered at', 'error'], ...rows]) + more;
+}
+
+export function formatDeadLetter(entry: z.infer<typeof DeadLetterView>): string {
+  return [
+    `id             ${entry.id}`,
+    `event type     ${show(entry.eventType)}`,
+    `reason         ${show(entry.reason)}`,
+    `attempts       ${entry.attemptsMade ?? '-'}`,
+    `received at    ${show(entry.receivedAt)}`,
+    `first failure  ${show(entry.firstFailedAt)}`,
+    `last failure   ${show(entry.lastFailedAt)}`,
+    `dead-lettered  ${show(entry.deadLetteredAt)}`,
+    `error          ${show(entry.error)}`,
+    'payload:',
+    typeof entry.payload === 'string' ? entry.payload : JSON.stringify(entry.payload, null, 2),
+  ].join('\n');
+}
+
+function truncate(value: string, length: number): string {
+  const oneLine = value.replace(/\s+/g, ' ');
+  return oneLine.length > length ? `${oneLine.slice(0, length - 1)}…` : oneLine;
+}
+
+/** Any JSON value as indented `key: value` lines (for stats, whose shape the server owns). */
+export function formatTree(value: unknown, indent = ''): string {
+  if (value === null || typeof value !== 'object') return `${indent}${String(value)}`;
+  const entries = Array.isArray(value)
+    ? value.map((item, index) => [String(index), item] as const)
+    : Object.entries(value);
+  if (entries.length === 0) return `${indent}(none)`;
+  return entries
+    .map(([key, item]) =>
+      item !== null && typeof item === 'object'
+        ? `${indent}${key}:\n${formatTree(item, `${indent}  `)}`
+        : `${indent}${key}: ${String(item)}`,
+    )
+    .join('\n');
+}
