@@ -1,1 +1,74 @@
-export {};
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { createRedis, openDeadLetterQueue, openEventsQueue, readQueueSnapshot } from '@ripio-webhooks/store';
+import { createAdminApp } from './app.js';
+import { bullBoardRouter } from './bull-board.js';
+import { loadEnv, processEnv } from './env.js';
+import { createAdminMetrics } from './metrics.js';
+import { openAdminStores } from './stores.js';
+
+const loaded = loadEnv(processEnv());
+if (!loaded.ok) {
+  process.stderr.write(`${loaded.message}\n`);
+  process.exit(1);
+}
+const env = loaded.env;
+const logger = pino({ level: env.LOG_LEVEL, base: { app: 'admin' } });
+
+const redis = createRedis({ url: env.REDIS_URL, role: 'fail-fast', connectionName: 'ripio-admin' });
+redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
+const queueConnection = {
+  redis,
+  queuePrefix: env.QUEUE_PREFIX,
+  onError: (error: Error) => logger.warn({ err: error }, 'queue error'),
+};
+const events = openEventsQueue(queueConnection);
+const deadLetter = openDeadLetterQueue(queueConnection);
+const stores = openAdminStores(redis, env.QUEUE_PREFIX);
+const metrics = createAdminMetrics(() => readQueueSnapshot({ redis, queuePrefix: env.QUEUE_PREFIX }));
+
+const app = createAdminApp({
+  token: env.ADMIN_TOKEN,
+  stores,
+  metrics,
+  logger,
+  queuesDashboard: bullBoardRouter(events, deadLetter),
+  ping: async () => {
+    try {
+      return (await redis.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  },
+});
+
+const server = app.listen(env.ADMIN_PORT, env.ADMIN_HOST);
+await once(server, 'listening');
+const address = server.address() as AddressInfo;
+logger.info(
+  { host: address.address, port: address.port, queuePrefix: env.QUEUE_PREFIX },
+  `admin listening on http://${address.address}:${address.port} (console /, dashboard /queues)`,
+);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'admin shutting down');
+  const deadline = setTimeout(() => {
+    logger.error('shutdown timed out');
+    process.exit(1);
+  }, env.SHUTDOWN_TIMEOUT_MS);
+  deadline.unref();
+  server.closeIdleConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await Promise.allSettled([stores.close(), events.close(), deadLetter.close()]);
+  redis.disconnect();
+  logger.info('admin stopped');
+}
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    void shutdown(signal);
+  });
+}

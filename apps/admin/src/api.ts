@@ -1,0 +1,171 @@
+import express, { type Request, type Response, type Router } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { ENTITY_KINDS } from '@ripio-webhooks/schemas';
+import {
+  DEAD_LETTER_REASONS,
+  type DeadLetterStore,
+  type EntityStore,
+  type ReplayResult,
+  type Stats,
+} from '@ripio-webhooks/store';
+import type { AdminMetrics } from './metrics.js';
+
+/** The store operations the API serves (the real stores in main.ts; the same in tests, over a real Redis). */
+export interface AdminStores {
+  entities: Pick<EntityStore, 'get'>;
+  deadLetters: Pick<DeadLetterStore, 'list' | 'get' | 'replay' | 'remove'>;
+  readStats(): Promise<Stats>;
+  /** The outcome already recorded for an event key (its dedupe record), or undefined when it was never processed. */
+  seenOutcome(eventKey: string): Promise<string | undefined>;
+}
+
+export const MAX_LIST_LIMIT = 500;
+export const DEFAULT_LIST_LIMIT = 50;
+export const MAX_BULK_REPLAY = 500;
+export const DEFAULT_BULK_REPLAY = 100;
+
+/** A client mistake, answered with its status and message as JSON. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+const limitParam = z.coerce.number().int().min(1).max(MAX_LIST_LIMIT);
+const Filter = z.object({
+  reason: z.enum(DEAD_LETTER_REASONS).optional(),
+  eventType: z.string().min(1).max(200).optional(),
+});
+const ListQuery = Filter.extend({
+  limit: limitParam.default(DEFAULT_LIST_LIMIT),
+  cursor: z
+    .string()
+    .regex(/^\d{1,12}$/, 'cursor must come from a previous page')
+    .optional(),
+});
+const BulkReplay = Filter.extend({
+  max: z.coerce.number().int().min(1).max(MAX_BULK_REPLAY).default(DEFAULT_BULK_REPLAY),
+});
+const Kind = z.enum(ENTITY_KINDS);
+const Id = z.string().min(1).max(1024);
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map(
+    (issue) => `${issue.path.map(String).join('.') || what}: ${issue.message}`,
+  );
+  throw new HttpError(400, `invalid ${what}: ${problems.join('; ')}`);
+}
+
+/** Query values as plain strings (an empty value counts as absent; a repeated one as invalid). */
+function queryOf(req: Request): Record<string, unknown> {
+  const query: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(req.query)) if (value !== '') query[key] = value;
+  return query;
+}
+
+type ReplayReport = { id: string } & ReplayResult & { previousOutcome: string | null };
+
+/**
+ * The JSON API under /api: entity lookup, the dead-letter queue (list, show, replay one or many, delete) and
+ * stats. Unknown entities and entries are 404; bad parameters 400; all errors are `{ "error": "..." }`.
+ */
+export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Logger): Router {
+  const router = express.Router();
+  router.use(express.json({ limit: '16kb' }));
+
+  /** Replays one entry; `eventKey` saves a read when the caller listed the entry already. */
+  const replayOne = async (id: string, knownEventKey?: string): Promise<ReplayReport> => {
+    const eventKey = knownEventKey ?? (await stores.deadLetters.get(id))?.eventKey;
+    // Read before the replay: the worker may process the replayed event at once.
+    const previousOutcome = eventKey === undefined ? undefined : await stores.seenOutcome(eventKey);
+    const result = await stores.deadLetters.replay(id);
+    metrics.replays.inc({ result: result.result });
+    return { id, ...result, previousOutcome: previousOutcome ?? null };
+  };
+
+  router.get('/entities/:kind/:id', async (req, res) => {
+    const kind = parse(Kind, req.params.kind, 'kind');
+    const id = parse(Id, req.params.id, 'id');
+    const entity = await stores.entities.get(kind, id);
+    if (entity === undefined) throw new HttpError(404, `no ${kind} entity with id ${id}`);
+    res.json(entity);
+  });
+
+  router.get('/dead-letter', async (req, res) => {
+    const { limit, cursor, reason, eventType } = parse(ListQuery, queryOf(req), 'query');
+    const page = await stores.deadLetters.list({
+      limit,
+      ...(cursor === undefined ? {} : { cursor }),
+      ...(reason === undefined ? {} : { reason }),
+      ...(eventType === undefined ? {} : { eventType }),
+    });
+    res.json(page);
+  });
+
+  // Registered before '/dead-letter/:id/replay' and '/dead-letter/:id' so "replay" is never read as an id.
+  router.post('/dead-letter/replay', async (req, res) => {
+    const body: unknown = req.body ?? {};
+    const source =
+      typeof body === 'object' && body !== null && Object.keys(body).length > 0 ? body : queryOf(req);
+    const { max, reason, eventType } = parse(BulkReplay, source, 'bulk replay');
+    const filter = {
+      ...(reason === undefined ? {} : { reason }),
+      ...(eventType === undefined ? {} : { eventType }),
+    };
+    // One bounded page: the entries matching now, newest first, at most `max`; `more` says whether to repeat.
+    const page = await stores.deadLetters.list({ ...filter, limit: max });
+    const reports: ReplayReport[] = [];
+    for (const entry of page.entries) reports.push(await replayOne(entry.id, entry.eventKey));
+    const replayed = reports.filter((report) => report.result === 'replayed').length;
+    logger.info({ filter, max, replayed }, 'bulk replay');
+    res.json({
+      replayed,
+      missing: reports.length - replayed,
+      more: page.nextCursor !== undefined,
+      results: reports,
+    });
+  });
+
+  router.get('/dead-letter/:id', async (req, res) => {
+    const id = parse(Id, req.params.id, 'id');
+    const entry = await stores.deadLetters.get(id);
+    if (entry === undefined) throw new HttpError(404, `no dead-letter entry ${id}`);
+    res.json(entry);
+  });
+
+  router.post('/dead-letter/:id/replay', async (req, res) => {
+    const id = parse(Id, req.params.id, 'id');
+    const report = await replayOne(id);
+    logger.info({ id, result: report.result, previousOutcome: report.previousOutcome }, 'replay');
+    if (report.result === 'missing') {
+      res.status(404).json({ error: `no dead-letter entry ${id}`, ...report });
+      return;
+    }
+    res.json(report);
+  });
+
+  router.delete('/dead-letter/:id', async (req, res) => {
+    const id = parse(Id, req.params.id, 'id');
+    const deleted = await stores.deadLetters.remove(id);
+    logger.info({ id, deleted }, 'dead-letter delete');
+    if (!deleted) throw new HttpError(404, `no dead-letter entry ${id}`);
+    res.json({ id, deleted: true });
+  });
+
+  router.get('/stats', async (_req, res) => {
+    res.json(await stores.readStats());
+  });
+
+  router.use((req: Request, res: Response) => {
+    res.status(404).json({ error: `no API route ${req.method} ${req.baseUrl}${req.path}` });
+  });
+
+  return router;
+}

@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import type { Logger } from 'pino';
+import { apiRouter, HttpError, type AdminStores } from './api.js';
+import { requireAuth } from './auth.js';
+import { QUEUES_PATH } from './bull-board.js';
+import { loginRouter } from './login.js';
+import type { AdminMetrics } from './metrics.js';
+
+export interface AdminAppOptions {
+  token: string;
+  stores: AdminStores;
+  metrics: AdminMetrics;
+  logger: Logger;
+  /** bull-board's router (absent: no dashboard, e.g. in tests that don't need it). */
+  queuesDashboard?: Router;
+  /** Answers /readyz: true when Redis answers. */
+  ping: () => Promise<boolean>;
+  now?: () => number;
+}
+
+/** The console's static files: one page, one script, one stylesheet; no build step. */
+const PUBLIC_DIR = new URL('../public/', import.meta.url);
+const CONSOLE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
+  "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+function readPublic(name: string): string {
+  return readFileSync(new URL(name, PUBLIC_DIR), 'utf8');
+}
+
+function isRedisUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return (
+    error.name === 'MaxRetriesPerRequestError' ||
+    /Connection is closed|Stream isn't writeable|ECONNREFUSED|enableOfflineQueue/i.test(error.message)
+  );
+}
+
+/**
+ * The admin app: /healthz and /readyz are open (probes); everything else needs the admin token, as a Bearer
+ * header or as the cookie /login sets: the JSON API (/api), /metrics, the console (/) and bull-board (/queues).
+ */
+export function createAdminApp(options: AdminAppOptions): Express {
+  const { logger } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const ready = await options.ping();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'redis_unavailable' });
+  });
+
+  app.use(loginRouter(options.token, readPublic('login.css'), options.now));
+  app.use(requireAuth(options.token, options.now));
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
+  });
+  app.use('/api', apiRouter(options.stores, options.metrics, logger));
+  if (options.queuesDashboard !== undefined) app.use(QUEUES_PATH, options.queuesDashboard);
+
+  const consoleFiles: Record<string, { type: string; body: string }> = {
+    '/': { type: 'html', body: readPublic('index.html') },
+    '/console.js': { type: 'js', body: readPublic('console.js') },
+    '/console.css': { type: 'css', body: readPublic('console.css') },
+  };
+  for (const [path, file] of Object.entries(consoleFiles)) {
+    app.get(path, (_req, res) => {
+      res.setHeader('Content-Security-Policy', CONSOLE_CSP);
+      res.type(file.type).send(file.body);
+    });
+  }
+
+  app.use((req, res) => {
+    res.status(404).json({ error: `not found: ${req.method} ${req.path}` });
+  });
+
+  const onError: ErrorRequestHandler = (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    if (error instanceof HttpError) {
+      res.status(error.status).json({ error: error.message });
+      return;
+    }
+    // Body-parser errors (bad JSON, too large) carry their status.
+    if (
+      error instanceof Error &&
+      'status' in error &&
+      typeof error.status === 'number' &&
+      error.status < 500
+    ) {
+      res.status(error.status).json({ error: error.message });
+      return;
+    }
+    if (isRedisUnavailable(error)) {
+      logger.warn({ err: error, path: req.path }, 'redis unavailable');
+      res.status(503).json({ error: 'Redis is unavailable; try again shortly' });
+      return;
+    }
+    logger.error({ err: error, method: req.method, path: req.path }, 'admin request failed');
+    res.status(500).json({ error: 'internal error (see the admin logs)' });
+  };
+  app.use(onError);
+  return app;
+}
