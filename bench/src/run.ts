@@ -1,1 +1,172 @@
-export {};
+// `pnpm bench`: every scenario of docs/benchmarks.md in one run. Each server runs in its own child process; the
+// load comes from this process; Redis is the benchmark's own redis-server. Results go to
+// bench/results/<date>.json and to the generated part of docs/benchmarks.md.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { bodyBytes } from './bodies.js';
+import {
+  DOC_PATH,
+  loadConfig,
+  RECEIVER_MAIN,
+  RESULTS_DIR,
+  SERVERS_DIR,
+  WORKER_MAIN,
+  type BenchConfig,
+  type NodeBinary,
+} from './config.js';
+import { log } from './log.js';
+import { BenchRedis } from './redis.js';
+import { evaluateTargets, renderMarkdown, writeMarkdown, type BenchResults } from './report.js';
+import { runCost } from './scenarios/cost.js';
+import { runEndToEnd } from './scenarios/e2e.js';
+import { INTAKE_SCENARIOS, runFixedRate, runIntakeGroup, type IntakeResult } from './scenarios/intake.js';
+import { runProcessingMatrix, type ProcessingCase, type ProcessingResult } from './scenarios/processing.js';
+import { runProfile } from './scenarios/profile.js';
+
+function today(): string {
+  const now = new Date();
+  const pad = (value: number): string => String(value).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+async function intakeFor(
+  node: NodeBinary,
+  redis: BenchRedis,
+  config: BenchConfig,
+  skipped: Record<string, string>,
+): Promise<Record<string, IntakeResult>> {
+  const scenarios = INTAKE_SCENARIOS.filter((scenario) => {
+    if (scenario.server !== 'receiver' || existsSync(RECEIVER_MAIN)) return true;
+    skipped[`${node.label} ${scenario.id}`] = `${RECEIVER_MAIN} is not built`;
+    return false;
+  });
+  log(`intake on ${node.label} (${node.version}): ${scenarios.map((scenario) => scenario.id).join(', ')}`);
+  return runIntakeGroup(scenarios, node, redis, config, (scenario, reason) => {
+    skipped[`${node.label} ${scenario.id}`] = reason;
+    log(`  ${scenario.id} skipped: ${reason}`);
+  });
+}
+
+function processingMatrix(
+  node: NodeBinary,
+  redis: BenchRedis,
+  config: BenchConfig,
+  skipped: Record<string, string>,
+): Promise<ProcessingResult[]> {
+  const modes = existsSync(WORKER_MAIN) ? (['ours', 'noop'] as const) : (['noop'] as const);
+  if (!existsSync(WORKER_MAIN)) skipped['processing apps/worker'] = `${WORKER_MAIN} is not built`;
+  const cases: ProcessingCase[] = [];
+  for (const concurrency of config.workerConcurrencies) {
+    for (const processes of config.workerProcesses) {
+      for (const mode of modes) cases.push({ mode, processes, concurrency });
+    }
+  }
+  log(`processing: ${cases.length} cases x ${config.runs} runs of ${config.processingEvents} events`);
+  return runProcessingMatrix(cases, node, redis, config, (testCase, reason) => {
+    skipped[`processing ${testCase.mode} p${testCase.processes} c${testCase.concurrency}`] = reason;
+    log(`  skipped: ${reason}`);
+  });
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!existsSync(join(SERVERS_DIR, 'bare-node.js'))) {
+    throw new Error(`${SERVERS_DIR} is missing: run the bench build first`);
+  }
+  const startedAt = performance.now();
+  const primary = config.nodes[0];
+  if (primary === undefined) throw new Error('no Node binary to run');
+  const redis = await BenchRedis.start();
+  log(`own redis-server on ${redis.url} (AOF everysec, data in ${redis.server.dir})`);
+  const stop = (): void => {
+    void redis.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+
+  const skipped: Record<string, string> = {};
+  const intake: Record<string, Record<string, IntakeResult>> = {};
+  const partial: Omit<BenchResults, 'targets' | 'durationSeconds'> = {
+    date: today(),
+    command: 'pnpm bench',
+    machine: {
+      cpu: cpus()[0]?.model.trim() ?? 'unknown',
+      cores: cpus().length,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      os: `${platform()} ${release()}`,
+      redis: await redis.version(),
+    },
+    nodes: config.nodes,
+    settings: {
+      BENCH_DURATION_S: config.durationS,
+      BENCH_WARMUP_S: config.warmupS,
+      BENCH_RUNS: config.runs,
+      BENCH_CONNECTIONS: config.connections,
+      BENCH_PROCESSING_EVENTS: config.processingEvents,
+      BENCH_WORKER_PROCESSES: config.workerProcesses.join('/'),
+      BENCH_WORKER_CONCURRENCY: config.workerConcurrencies.join('/'),
+    },
+    bodyBytes: bodyBytes(),
+    intake,
+    skipped,
+  };
+  if (config.only.has('node20') && !config.nodes.some((node) => node.label === 'node20')) {
+    skipped['node20'] = 'no Node 20 found (set BENCH_NODE20 or install /usr/bin/node)';
+  }
+
+  try {
+    for (const node of config.nodes) {
+      if (node === primary ? !config.only.has('intake') : !config.only.has('node20')) continue;
+      intake[node.label] = await intakeFor(node, redis, config, skipped);
+    }
+    const saturation = intake[primary.label]?.['receiver']?.rps.median;
+    if (config.only.has('fixed-rate') && existsSync(RECEIVER_MAIN)) {
+      const base = saturation ?? 2000;
+      if (saturation === undefined) {
+        skipped['fixed-rate basis'] = 'receiver saturation not measured in this run: 2000 req/s assumed';
+      }
+      log(`fixed rates from a saturation of ${Math.round(base)} req/s`);
+      partial.fixedRate = await runFixedRate(primary, redis, config, base, [0.25, 0.5, 0.75]);
+    }
+    if (config.only.has('processing')) {
+      partial.processing = await processingMatrix(primary, redis, config, skipped);
+    }
+    if (config.only.has('e2e') && existsSync(RECEIVER_MAIN) && existsSync(WORKER_MAIN)) {
+      const rate = config.e2eRate > 0 ? config.e2eRate : Math.round((saturation ?? 2000) * 0.25);
+      log(`end to end at ${rate} req/s`);
+      partial.endToEnd = await runEndToEnd(primary, redis, config, rate);
+    }
+    if (config.only.has('cost') && existsSync(RECEIVER_MAIN) && existsSync(WORKER_MAIN)) {
+      log('cost: Redis commands and memory per event');
+      partial.cost = await runCost(primary, redis, config);
+    }
+    if (config.profile && existsSync(RECEIVER_MAIN)) {
+      log('CPU profile of the receiver at saturation');
+      partial.profile = await runProfile(primary, redis, config);
+    }
+  } finally {
+    await redis.stop();
+  }
+
+  const results: BenchResults = {
+    ...partial,
+    targets: evaluateTargets(partial),
+    durationSeconds: Math.round((performance.now() - startedAt) / 1000),
+  };
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const jsonPath = join(RESULTS_DIR, `${results.date}.json`);
+  writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
+  writeMarkdown(DOC_PATH, renderMarkdown(results));
+  log(`wrote ${jsonPath} and ${DOC_PATH} in ${results.durationSeconds} s`);
+  for (const target of results.targets) {
+    log(
+      `  ${target.met === null ? 'STATED' : target.met ? 'MET   ' : 'MISSED'} ${target.target}: ${target.measured}`,
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,143 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { uniqueEvents } from '../bodies.js';
+import { REPO_DIR, TMP_DIR, type BenchConfig, type NodeBinary } from '../config.js';
+import { saturate } from '../load.js';
+import { log } from '../log.js';
+import type { BenchRedis } from '../redis.js';
+import { startIntakeServer } from '../servers.js';
+import { round } from '../stats.js';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface ProfileEntry {
+  function: string;
+  /** file:line, relative to the repository (node_modules paths shortened to the package). */
+  location: string;
+  selfPercent: number;
+}
+
+export interface ProfileResult {
+  file: string;
+  rps: number;
+  totalMs: number;
+  top: ProfileEntry[];
+  /** Self time grouped by where the code lives (our packages, express, bullmq, ioredis, node internals...). */
+  byArea: Record<string, number>;
+}
+
+function shortLocation(url: string, line: number): string {
+  if (url === '') return '(native)';
+  const path = url.replace(/^file:\/\//, '');
+  const modules = path.lastIndexOf('/node_modules/');
+  const shown = modules >= 0 ? path.slice(modules + '/node_modules/'.length) : relative(REPO_DIR, path);
+  return `${shown}:${line + 1}`;
+}
+
+function areaOf(url: string): string {
+  if (url === '') return 'native / GC / idle';
+  if (url.startsWith('node:')) return 'node internals';
+  const modules = url.lastIndexOf('/node_modules/');
+  if (modules >= 0) {
+    const rest = url.slice(modules + '/node_modules/'.length).split('/');
+    return rest[0]?.startsWith('@') === true ? `${rest[0]}/${rest[1] ?? ''}` : (rest[0] ?? 'unknown');
+  }
+  if (url.includes('/packages/') || url.includes('/apps/')) return 'ripio-webhooks';
+  return 'other';
+}
+
+/** Self time per function of a V8 CPU profile. */
+export function summarizeProfile(
+  profile: CpuProfile,
+  limit = 15,
+): { totalMs: number; top: ProfileEntry[]; byArea: Record<string, number> } {
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const selfUs = new Map<string, number>();
+  const areaUs = new Map<string, number>();
+  let totalUs = 0;
+  profile.samples.forEach((id, index) => {
+    const node = nodes.get(id);
+    const delta = profile.timeDeltas[index] ?? 0;
+    if (node === undefined) return;
+    const frame = node.callFrame;
+    const name = frame.functionName === '' ? '(anonymous)' : frame.functionName;
+    const key = `${name}\u0000${shortLocation(frame.url, frame.lineNumber)}`;
+    selfUs.set(key, (selfUs.get(key) ?? 0) + delta);
+    const area = name === '(idle)' ? 'idle' : areaOf(frame.url);
+    areaUs.set(area, (areaUs.get(area) ?? 0) + delta);
+    totalUs += delta;
+  });
+  const top = [...selfUs.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([key, us]) => {
+      const [fn = '', location = ''] = key.split('\u0000');
+      return { function: fn, location, selfPercent: round((100 * us) / totalUs, 1) };
+    });
+  const byArea = Object.fromEntries(
+    [...areaUs.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([area, us]) => [area, round((100 * us) / totalUs, 1)]),
+  );
+  return { totalMs: round(totalUs / 1000, 0), top, byArea };
+}
+
+/** The receiver under saturation with `--cpu-prof`; the profile is written when it exits on SIGTERM. */
+export async function runProfile(
+  node: NodeBinary,
+  redis: BenchRedis,
+  config: BenchConfig,
+): Promise<ProfileResult> {
+  const dir = join(TMP_DIR, 'profiles');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  await redis.flush();
+  const server = await startIntakeServer('receiver', {
+    node,
+    redisUrl: redis.url,
+    tag: 'profile',
+    nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
+  });
+  let rps: number;
+  try {
+    if (config.warmupS > 0) {
+      await saturate(
+        { port: server.port, path: server.path },
+        uniqueEvents(),
+        config.connections,
+        config.warmupS,
+      );
+    }
+    const result = await saturate(
+      { port: server.port, path: server.path },
+      uniqueEvents(),
+      config.connections,
+      config.durationS,
+    );
+    rps = result.rps;
+  } finally {
+    await server.child.stop();
+  }
+  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  if (file === undefined) {
+    throw new Error(`the receiver wrote no CPU profile in ${dir} (did it exit cleanly on SIGTERM?)`);
+  }
+  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
+  const summary = summarizeProfile(profile);
+  log(
+    `  profile: ${file}, top: ${summary.top
+      .slice(0, 3)
+      .map((entry) => `${entry.function} ${entry.selfPercent}%`)
+      .join(', ')}`,
+  );
+  return { file: relative(REPO_DIR, join(dir, file)), rps: round(rps, 0), ...summary };
+}
