@@ -19,10 +19,10 @@ export const SEED = process.env.E2E_SEED ?? 'e2e-2026';
  * Starts a stack before the file's tests and always stops it afterwards; when a test fails, prints where the
  * processes' logs are. Use the returned getter inside tests.
  */
-export function useStack(options: StackOptions): () => Stack {
+export function useStack(options: StackOptions | (() => StackOptions)): () => Stack {
   let stack: Stack | undefined;
   beforeAll(async () => {
-    stack = await startStack(options);
+    stack = await startStack(typeof options === 'function' ? options() : options);
   });
   afterAll(async () => {
     await stack?.stop();
@@ -31,7 +31,7 @@ export function useStack(options: StackOptions): () => Stack {
     if (stack === undefined) throw new Error('the stack did not start');
     const current = stack;
     onTestFailed(() => {
-      console.error(`[e2e] ${options.name} failed; process logs are in ${current.logDir}`);
+      console.error(`[e2e] ${current.options.name} failed; process logs are in ${current.logDir}`);
     });
     return current;
   };

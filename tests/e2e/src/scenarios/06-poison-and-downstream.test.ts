@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdminApi } from '../harness/admin-api.js';
+import { Downstream } from '../harness/downstream.js';
+import { assertPromiseKept, planFor, scaled, useStack } from '../harness/scenario.js';
+import { sendDeliveries } from '../harness/sender.js';
+import { LEDGER_PREFIX } from '../harness/stack.js';
+import { pollUntil } from '../harness/wait.js';
+import {
+  eventKeyOfBody,
+  outcomeOfRecord,
+  readLedger,
+  verifyScenario,
+  waitUntilSettled,
+} from '../harness/verify.js';
+
+const FLAKY_TYPE = 'OFF-RAMP.TRADE.COMPLETED';
+const BROKEN_TYPE = 'SUPPORT_TICKET.FAILED';
+const MAX_ATTEMPTS = 5;
+const forwardSecret = randomBytes(16).toString('hex');
+
+describe('6 poison events and a failing downstream', () => {
+  let downstream: Downstream | undefined;
+  beforeAll(async () => {
+    // The forward target refuses the first post of every event: every event needs a retry to get through.
+    downstream = await Downstream.start(forwardSecret, 1);
+  });
+  afterAll(async () => {
+    await downstream?.stop();
+  });
+  // A function: the forward target's URL exists only once the beforeAll above has run.
+  const stack = useStack(() => ({
+    name: '06-poison-and-downstream',
+    workers: 2,
+    env: {
+      worker: {
+        MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+        BACKOFF_BASE_MS: '100',
+        BACKOFF_MAX_MS: '500',
+        FORWARD_SECRET: forwardSecret,
+        FORWARD_URL: downstream?.url ?? '',
+      },
+    },
+  }));
+
+  it('retries through a flaky handler and downstream, dead-letters a broken one, and replays it once fixed', async () => {
+    const s = stack();
+    const redis = s.redisClient();
+    const admin = new AdminApi(s.adminUrl, s.adminToken);
+    const target = downstream;
+    if (target === undefined) throw new Error('no downstream');
+    // A handler failing for a while: the first two calls of every trade-completed event throw.
+    await redis.hset(`${LEDGER_PREFIX}:fail`, FLAKY_TYPE, '2');
+    // A handler failing for good (until the fix below): every support-ticket-failed event throws.
+    await redis.hset(`${LEDGER_PREFIX}:fail`, BROKEN_TYPE, 'always');
+
+    const plan = planFor(s, { entities: scaled(300), duplicates: 0.2, shuffle: true });
+    const records = await sendDeliveries(plan.deliveries, {
+      url: s.webhookUrl,
+      concurrency: 16,
+      maxAttempts: 50,
+      maxRetryDelayMs: 500,
+      timeoutMs: 20_000,
+    });
+    const outcomes = records.map(outcomeOfRecord);
+    const brokenKeys = new Set(
+      records.filter((r) => r.delivery.eventType === BROKEN_TYPE).map((r) => eventKeyOfBody(r.delivery.body)),
+    );
+    const flakyKeys = new Set(
+      records.filter((r) => r.delivery.eventType === FLAKY_TYPE).map((r) => eventKeyOfBody(r.delivery.body)),
+    );
+    expect(brokenKeys.size).toBeGreaterThan(0);
+    expect(flakyKeys.size).toBeGreaterThan(0);
+
+    // Before the fix: the broken events wait in the DLQ as handler_failed, after every attempt.
+    const acked = new Map(
+      records
+        .filter((r) => r.delivery.entity !== undefined)
+        .map((r) => [eventKeyOfBody(r.delivery.body), r.delivery.entity ?? { kind: '', id: '' }] as const),
+    );
+    await waitUntilSettled(s, acked);
+    const dead = await admin.deadLetters('handler_failed');
+    expect(new Set(dead.map((entry) => entry.eventKey))).toEqual(brokenKeys);
+    expect(dead.every((entry) => entry.attemptsMade === MAX_ATTEMPTS)).toBe(true);
+    const deadCount = dead.length;
+
+    // The fix, then a bulk replay through the admin API.
+    await redis.hdel(`${LEDGER_PREFIX}:fail`, BROKEN_TYPE);
+    const replay = (await admin.replayDeadLetters({ reason: 'handler_failed' })) as { replayed: number };
+    expect(replay.replayed).toBe(brokenKeys.size);
+    await pollUntil({ what: 'the replayed events to be applied', maxPolls: 600 }, async () => {
+      const ledger = await readLedger(redis);
+      return [...brokenKeys].every((key) => (ledger.get(key) ?? 0) > 0) ? true : undefined;
+    });
+    // A second replay finds nothing: the DLQ is empty.
+    expect(await admin.deadLetters()).toEqual([]);
+
+    const verdict = await verifyScenario(s, {
+      scenario: '6 poison + downstream',
+      plan,
+      outcomes,
+      note: `${flakyKeys.size} events whose handler failed twice; ${deadCount} dead-lettered (handler failing for good) and replayed after the fix; every forward refused once`,
+    });
+    verdict.row.deadLettered = deadCount;
+    assertPromiseKept(verdict);
+
+    // The flaky events that applied went through on their third attempt: two failed calls each, then one
+    // completion (a flaky event that arrived late runs no handler at all).
+    const failures = await redis.hgetall(`${LEDGER_PREFIX}:failures`);
+    const flakyApplied = [...flakyKeys].filter((key) => verdict.ledger.has(key));
+    expect(flakyApplied.length).toBeGreaterThan(0);
+    for (const key of flakyApplied) expect(Number(failures[key] ?? 0), key).toBe(2);
+
+    // Every applied event reached the downstream service, correctly signed.
+    expect(target.badSignatures).toBe(0);
+    const appliedKeys = [...verdict.ledger.keys()];
+    expect(appliedKeys.filter((key) => (target.accepted.get(key) ?? 0) === 0)).toEqual([]);
+  });
+});
