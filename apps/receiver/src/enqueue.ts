@@ -28,8 +28,8 @@ export interface EventIntake {
 
 export interface QueueIntakeOptions {
   /**
-   * The events queue. Its connection must be `redis` itself (commands of one request then travel in one
-   * auto-pipelined write and Redis runs them in order).
+   * The events queue. Its connection must be `redis` itself: the EXISTS and the add of one request then share
+   * one connection, where Redis runs commands in the order they were written.
    */
   queue: Queue<EventJobData>;
   redis: RedisClient;
@@ -92,11 +92,11 @@ class BacklogGauge {
 }
 
 /**
- * Adds events to the BullMQ queue and tells a new event from one already queued in the same round trip:
- * `EXISTS <job key>` and the add are issued in the same tick on one auto-pipelining connection, so Redis runs
- * the EXISTS just before the add. BullMQ ignores an add whose job id exists (and its returned Job cannot say
- * so), hence the EXISTS. Two identical requests racing each other may both be labelled `accepted`: still one job,
- * and the worker's dedupe record is the durable guard anyway.
+ * Adds events to the BullMQ queue and tells a new event from one already queued, in one round trip:
+ * `EXISTS <job key>` and the add are written in the same tick on the queue's own connection, without waiting
+ * for each other's reply, so Redis runs the EXISTS just before the add. BullMQ ignores an add whose job id
+ * exists (and its returned Job cannot say so), hence the EXISTS. Two identical requests racing each other may
+ * both be labelled `accepted`: still one job, and the worker's dedupe record is the durable guard anyway.
  */
 export function createQueueIntake(options: QueueIntakeOptions): EventIntake {
   const { queue, redis, timeoutMs } = options;
