@@ -176,7 +176,11 @@ describe('400 bad request: signed, but not an event envelope', () => {
     const body = kycBody('cust-old'); // issued in March 2026
     const response = await post(body, { 'x-wh-signature-256': sign(body) });
     expect(response.status).toBe(400);
-    expect(response.body).toMatchObject({ status: 'too_old', eventKey: 'kyc|cust-old|KYC.COMPLETED|sub-1' });
+    expect(response.body).toEqual({
+      status: 'bad_request',
+      eventKey: 'kyc|cust-old|KYC.COMPLETED|sub-1',
+      error: 'issueDatetime is older than MAX_EVENT_AGE_SECONDS allows',
+    });
     await expectNothingEnqueued();
   });
 

@@ -68,9 +68,9 @@ function answerDecision(decision: Exclude<IngestDecision, { kind: 'enqueue' }>):
         outcome: 'bad_request',
         status: 400,
         body: {
-          status: 'too_old',
+          status: 'bad_request',
           eventKey: decision.eventKey,
-          error: 'issueDatetime is older than allowed',
+          error: 'issueDatetime is older than MAX_EVENT_AGE_SECONDS allows',
         },
         log: { reason: 'too_old', eventKey: decision.eventKey, ageSeconds: Math.round(decision.ageSeconds) },
       };
