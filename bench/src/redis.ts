@@ -41,30 +41,52 @@ export class BenchRedis {
     return fields;
   }
 
-  async resetStats(): Promise<void> {
-    await this.client.config('RESETSTAT');
-  }
-
-  /** Calls per command since the last RESETSTAT (commands run inside Lua scripts included, as Redis counts them). */
-  async commandStats(): Promise<Record<string, number>> {
-    const fields = await this.info('commandstats');
-    const calls: Record<string, number> = {};
-    for (const [key, value] of Object.entries(fields)) {
-      const match = /calls=(\d+)/.exec(value);
-      if (key.startsWith('cmdstat_') && match?.[1] !== undefined) {
-        calls[key.slice('cmdstat_'.length)] = Number(match[1]);
+  /**
+   * Records every command Redis runs from now on (MONITOR), split into requests sent by clients and commands run
+   * inside Lua scripts; the benchmark's own admin connection is left out. `stop` returns the counts once every
+   * command issued before it has been seen.
+   */
+  async recordCommands(): Promise<CommandRecorder> {
+    const own = /addr=(\S+)/.exec(String(await this.client.call('CLIENT', 'INFO')))?.[1] ?? '';
+    const monitor = await this.client.monitor();
+    const counts: CommandCounts = { client: {}, lua: {} };
+    const marker = `bench-marker-${Math.random().toString(36).slice(2)}`;
+    let markerSeen: (() => void) | undefined;
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      const command = (args[0] ?? '').toLowerCase();
+      if (source === own) {
+        if (command === 'echo' && args[1] === marker) markerSeen?.();
+        return;
       }
-    }
-    return calls;
-  }
-
-  /** `total_commands_processed`: commands received from clients (round trips when not pipelined). */
-  async commandsProcessed(): Promise<number> {
-    return Number((await this.info('stats'))['total_commands_processed'] ?? Number.NaN);
+      const bucket = source === 'lua' ? counts.lua : counts.client;
+      bucket[command] = (bucket[command] ?? 0) + 1;
+    });
+    return {
+      stop: async () => {
+        const seen = new Promise<void>((resolve) => {
+          markerSeen = resolve;
+        });
+        await this.client.echo(marker);
+        await Promise.race([seen, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+        monitor.disconnect();
+        return counts;
+      },
+    };
   }
 
   async stop(): Promise<void> {
     this.client.disconnect();
     await this.server.stop();
   }
+}
+
+export interface CommandCounts {
+  /** Requests sent by clients, by command (EVALSHA of a BullMQ or service script counts once here). */
+  client: Record<string, number>;
+  /** Commands run inside Lua scripts, by command. */
+  lua: Record<string, number>;
+}
+
+export interface CommandRecorder {
+  stop(): Promise<CommandCounts>;
 }

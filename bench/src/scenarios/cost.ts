@@ -4,7 +4,7 @@ import { eventsWithDuplicates, uniqueEvents, type EventSource } from '../bodies.
 import type { BenchConfig, NodeBinary } from '../config.js';
 import { paced } from '../load.js';
 import { log } from '../log.js';
-import type { BenchRedis } from '../redis.js';
+import type { BenchRedis, CommandCounts } from '../redis.js';
 import {
   BENCH_QUEUE_PREFIX,
   startIntakeServer,
@@ -14,16 +14,17 @@ import {
 } from '../servers.js';
 import { round } from '../stats.js';
 
-/** Commands of the benchmark itself (stats reads), left out of the counts. */
-const OWN_COMMANDS = new Set(['info', 'config', 'scan', 'memory', 'flushall', 'client|list', 'client']);
-
 export interface CommandCount {
-  /** Commands per event as Redis counts them (commands run inside Lua scripts included). */
+  /** Every command per event: client requests plus the commands run inside Lua scripts. */
   perEvent: number;
-  /** Client requests per event (`total_commands_processed`: EVALSHA counts once, its inner calls do not). */
+  /** Requests sent by clients per event (round trips, unless pipelined). */
   requestsPerEvent: number;
-  /** Per command, per event, largest first. */
-  byCommand: Record<string, number>;
+  /** Commands run inside Lua scripts per event. */
+  luaPerEvent: number;
+  /** Client requests per event by command, largest first. */
+  requests: Record<string, number>;
+  /** Commands inside Lua scripts per event by command, largest first. */
+  inScripts: Record<string, number>;
 }
 
 export interface PipelineCost {
@@ -51,29 +52,27 @@ export interface CostResult {
   naive: PipelineCost;
 }
 
-function countOf(
-  stats: Record<string, number>,
-  processed: number,
+function perEvent(
+  counts: Record<string, number>,
   events: number,
-  own: { command: string; calls: number } | undefined,
-): CommandCount {
-  const byCommand: Record<string, number> = {};
-  let total = 0;
-  for (const [command, calls] of Object.entries(stats)) {
-    if (OWN_COMMANDS.has(command)) continue;
-    const net = own !== undefined && own.command === command ? calls - own.calls : calls;
-    if (net <= 0) continue;
-    byCommand[command] = round(net / events, 3);
-    total += net;
-  }
-  const ownTotal = Object.entries(stats)
-    .filter(([command]) => OWN_COMMANDS.has(command))
-    .reduce((sum, [, calls]) => sum + calls, 0);
-  const sorted = Object.fromEntries(Object.entries(byCommand).sort((a, b) => b[1] - a[1]));
+): { total: number; byCommand: Record<string, number> } {
+  const entries = Object.entries(counts).sort((a, b) => b[1] - a[1]);
+  const total = entries.reduce((sum, [, calls]) => sum + calls, 0);
   return {
-    perEvent: round(total / events, 2),
-    requestsPerEvent: round((processed - ownTotal - (own?.calls ?? 0)) / events, 2),
-    byCommand: sorted,
+    total: round(total / events, 2),
+    byCommand: Object.fromEntries(entries.map(([command, calls]) => [command, round(calls / events, 3)])),
+  };
+}
+
+function countOf(counts: CommandCounts, events: number): CommandCount {
+  const requests = perEvent(counts.client, events);
+  const lua = perEvent(counts.lua, events);
+  return {
+    perEvent: round(requests.total + lua.total, 2),
+    requestsPerEvent: requests.total,
+    luaPerEvent: lua.total,
+    requests: requests.byCommand,
+    inScripts: lua.byCommand,
   };
 }
 
@@ -102,27 +101,22 @@ async function measureIntake(
   const running = await startIntakeServer(server, { node, redisUrl: redis.url, tag: 'cost' });
   try {
     const before = await redis.usedMemory();
-    await redis.resetStats();
-    const rate = 1000;
+    const recorder = await redis.recordCommands();
+    const rate = 500;
     const result = await paced({ port: running.port, path: running.path }, source, {
       rate,
       durationS: events / rate,
     });
-    const stats = await redis.commandStats();
-    const processed = await redis.commandsProcessed();
+    const counts = await recorder.stop();
     const after = await redis.usedMemory();
     const acked = result.responses - result.non2xx;
-    return {
-      acked,
-      count: countOf(stats, processed, acked, undefined),
-      bytesPerJob: Math.round((after - before) / acked),
-    };
+    return { acked, count: countOf(counts, acked), bytesPerJob: Math.round((after - before) / acked) };
   } finally {
     await running.child.stop();
   }
 }
 
-/** Starts one worker on the filled queue and counts the commands until `events` jobs are completed. */
+/** Starts one worker on the filled queue and counts every command from its start until it stopped. */
 async function measureProcessing(
   mode: WorkerMode,
   node: NodeBinary,
@@ -133,7 +127,7 @@ async function measureProcessing(
     mode === 'ours'
       ? `${bullPrefix(BENCH_QUEUE_PREFIX)}:${EVENTS_QUEUE}:completed`
       : `bull:${EVENTS_QUEUE}:completed`;
-  await redis.resetStats();
+  const recorder = await redis.recordCommands();
   const { child } = await startWorker({
     mode,
     node,
@@ -141,20 +135,17 @@ async function measureProcessing(
     concurrency: 16,
     name: `worker-${mode}-cost`,
   });
-  let polls = 0;
   try {
     for (let attempt = 0; attempt < 1200; attempt += 1) {
-      polls += 1;
       if ((await redis.client.zcard(completedKey)) >= events) break;
       if (child.exited) throw new Error(`worker ${mode} exited (see ${child.logPath})`);
       await sleep(100);
     }
-    const stats = await redis.commandStats();
-    const processed = await redis.commandsProcessed();
-    return countOf(stats, processed, events, { command: 'zcard', calls: polls });
   } finally {
     await child.stop();
   }
+  // After the stop, so the worker's own close is counted too (its start is: the recorder started before it).
+  return countOf(await recorder.stop(), events);
 }
 
 /** Redis memory and commands per event, for the service's pipeline and for the naive one. */
@@ -206,8 +197,8 @@ export async function runCost(node: NodeBinary, redis: BenchRedis, config: Bench
     },
   };
   log(
-    `  cost: intake ${result.ours.intake.perEvent} cmds/event (naive ${result.naive.intake.perEvent}), processing ` +
-      `${result.ours.processing.perEvent} (naive ${result.naive.processing.perEvent}); in-flight job ${result.ours.inFlightBytesPerJob} B`,
+    `  cost: requests per event: intake ${result.ours.intake.requestsPerEvent} (naive ${result.naive.intake.requestsPerEvent}), processing ` +
+      `${result.ours.processing.requestsPerEvent} (naive ${result.naive.processing.requestsPerEvent}); in-flight job ${result.ours.inFlightBytesPerJob} B`,
   );
   return result;
 }

@@ -11,6 +11,7 @@ import { round } from '../stats.js';
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 
 interface CpuProfile {
@@ -24,6 +25,8 @@ export interface ProfileEntry {
   /** file:line, relative to the repository (node_modules paths shortened to the package). */
   location: string;
   selfPercent: number;
+  /** For native frames (where the location says little): the nearest non-internal caller holding most of that time. */
+  mainCaller?: string;
 }
 
 export interface ProfileResult {
@@ -37,6 +40,7 @@ export interface ProfileResult {
 
 function shortLocation(url: string, line: number): string {
   if (url === '') return '(native)';
+  if (url.startsWith('node:')) return `${url}:${line + 1}`;
   const path = url.replace(/^file:\/\//, '');
   const modules = path.lastIndexOf('/node_modules/');
   const shown = modules >= 0 ? path.slice(modules + '/node_modules/'.length) : relative(REPO_DIR, path);
@@ -44,7 +48,7 @@ function shortLocation(url: string, line: number): string {
 }
 
 function areaOf(url: string): string {
-  if (url === '') return 'native / GC / idle';
+  if (url === '') return 'native (V8 builtins, GC, program)';
   if (url.startsWith('node:')) return 'node internals';
   const modules = url.lastIndexOf('/node_modules/');
   if (modules >= 0) {
@@ -55,24 +59,55 @@ function areaOf(url: string): string {
   return 'other';
 }
 
-/** Self time per function of a V8 CPU profile. */
+/** Native and node: frames, skipped when looking for the code that caused a native frame's time. */
+function isInternal(node: ProfileNode): boolean {
+  return node.callFrame.url === '' || node.callFrame.url.startsWith('node:');
+}
+
+function frameKey(node: ProfileNode): string {
+  const frame = node.callFrame;
+  const name = frame.functionName === '' ? '(anonymous)' : frame.functionName;
+  return `${name}\u0000${shortLocation(frame.url, frame.lineNumber)}`;
+}
+
+function splitKey(key: string): [string, string] {
+  const [fn = '', location = ''] = key.split('\u0000');
+  return [fn, location];
+}
+
+/** Self time per function of a V8 CPU profile, with the main caller of native frames. */
 export function summarizeProfile(
   profile: CpuProfile,
   limit = 15,
 ): { totalMs: number; top: ProfileEntry[]; byArea: Record<string, number> } {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parents = new Map<number, ProfileNode>();
+  for (const node of profile.nodes) {
+    for (const child of node.children ?? []) parents.set(child, node);
+  }
   const selfUs = new Map<string, number>();
+  const callerUs = new Map<string, Map<string, number>>();
   const areaUs = new Map<string, number>();
   let totalUs = 0;
   profile.samples.forEach((id, index) => {
     const node = nodes.get(id);
     const delta = profile.timeDeltas[index] ?? 0;
     if (node === undefined) return;
-    const frame = node.callFrame;
-    const name = frame.functionName === '' ? '(anonymous)' : frame.functionName;
-    const key = `${name}\u0000${shortLocation(frame.url, frame.lineNumber)}`;
+    const key = frameKey(node);
     selfUs.set(key, (selfUs.get(key) ?? 0) + delta);
-    const area = name === '(idle)' ? 'idle' : areaOf(frame.url);
+    if (node.callFrame.url === '') {
+      let caller = parents.get(node.id);
+      while (caller !== undefined && isInternal(caller) && caller.callFrame.functionName !== '(root)') {
+        caller = parents.get(caller.id);
+      }
+      if (caller !== undefined && caller.callFrame.functionName !== '(root)') {
+        const callers = callerUs.get(key) ?? new Map<string, number>();
+        const callerKey = frameKey(caller);
+        callers.set(callerKey, (callers.get(callerKey) ?? 0) + delta);
+        callerUs.set(key, callers);
+      }
+    }
+    const area = node.callFrame.functionName === '(idle)' ? 'idle' : areaOf(node.callFrame.url);
     areaUs.set(area, (areaUs.get(area) ?? 0) + delta);
     totalUs += delta;
   });
@@ -80,12 +115,20 @@ export function summarizeProfile(
     .sort((a, b) => b[1] - a[1])
     .slice(0, limit)
     .map(([key, us]) => {
-      const [fn = '', location = ''] = key.split('\u0000');
-      return { function: fn, location, selfPercent: round((100 * us) / totalUs, 1) };
+      const [fn, location] = splitKey(key);
+      const callers = [...(callerUs.get(key)?.entries() ?? [])].sort((a, b) => b[1] - a[1]);
+      const main = callers[0];
+      const entry: ProfileEntry = { function: fn, location, selfPercent: round((100 * us) / totalUs, 1) };
+      if (main !== undefined) {
+        const [callerFn, callerLocation] = splitKey(main[0]);
+        entry.mainCaller = `${callerFn} (${callerLocation}), ${Math.round((100 * main[1]) / us)}% of it`;
+      }
+      return entry;
     });
   const byArea = Object.fromEntries(
     [...areaUs.entries()]
       .sort((a, b) => b[1] - a[1])
+      .filter(([, us]) => us / totalUs >= 0.005)
       .map(([area, us]) => [area, round((100 * us) / totalUs, 1)]),
   );
   return { totalMs: round(totalUs / 1000, 0), top, byArea };
