@@ -4,6 +4,7 @@ import {
   PROCESSING_OUTCOMES,
   QUEUE_STATES,
   readQueueSnapshot,
+  type QueueSnapshot,
   type RedisClient,
 } from '@ripio-webhooks/store';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -111,42 +112,56 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
 
 /** `ripio_queue_*`, `ripio_dead_letter_size` and `ripio_redis_used_memory_bytes`, read from Redis on scrape. */
 function registerQueueGauges(registry: Registry, source: { redis: RedisClient; queuePrefix: string }): void {
+  // One snapshot serves every gauge of a scrape (each gauge's collect asks; the first read is shared for 1 s).
+  let cached: { at: number; snapshot: Promise<QueueSnapshot> } | undefined;
+  const snapshot = (): Promise<QueueSnapshot> => {
+    if (cached === undefined || Date.now() - cached.at > 1_000) {
+      cached = { at: Date.now(), snapshot: readQueueSnapshot(source) };
+      cached.snapshot.catch(() => {
+        cached = undefined;
+      });
+    }
+    return cached.snapshot;
+  };
   const registers = [registry];
-  const jobs = new Gauge({
+  new Gauge({
     name: 'ripio_queue_jobs',
     help: 'Jobs per queue and state.',
     labelNames: ['queue', 'state'],
     registers,
+    async collect() {
+      const { events, deadLetter } = await snapshot();
+      for (const state of QUEUE_STATES) {
+        this.set({ queue: 'events', state }, events[state]);
+        this.set({ queue: 'dead-letter', state }, deadLetter[state]);
+      }
+    },
   });
-  const oldest = new Gauge({
+  new Gauge({
     name: 'ripio_queue_oldest_waiting_age_seconds',
     help: 'Age of the oldest job waiting on the queue.',
     labelNames: ['queue'],
     registers,
+    async collect() {
+      this.set({ queue: 'events' }, (await snapshot()).oldestWaitingAgeSeconds);
+    },
   });
-  const deadLetterSize = new Gauge({
+  new Gauge({
     name: 'ripio_dead_letter_size',
     help: 'Dead-letter entries by reason.',
     labelNames: ['reason'],
     registers,
+    async collect() {
+      const { deadLetterByReason } = await snapshot();
+      for (const reason of DEAD_LETTER_REASONS) this.set({ reason }, deadLetterByReason[reason]);
+    },
   });
-  const usedMemory = new Gauge({
+  new Gauge({
     name: 'ripio_redis_used_memory_bytes',
     help: 'Redis used_memory.',
     registers,
-    // One snapshot per scrape fills every queue gauge; prom-client awaits this collect before rendering.
     async collect() {
-      const snapshot = await readQueueSnapshot(source);
-      for (const state of QUEUE_STATES) {
-        jobs.set({ queue: 'events', state }, snapshot.events[state]);
-        jobs.set({ queue: 'dead-letter', state }, snapshot.deadLetter[state]);
-      }
-      oldest.set({ queue: 'events' }, snapshot.oldestWaitingAgeSeconds);
-      for (const reason of DEAD_LETTER_REASONS) {
-        deadLetterSize.set({ reason }, snapshot.deadLetterByReason[reason]);
-      }
-      this.set(snapshot.redisUsedMemoryBytes);
+      this.set((await snapshot()).redisUsedMemoryBytes);
     },
   });
-  void usedMemory;
 }

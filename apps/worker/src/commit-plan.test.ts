@@ -1,0 +1,100 @@
+import { parseEvent, sampleEvent, type ParsedEvent } from '@ripio-webhooks/schemas';
+import type { EntityState } from '@ripio-webhooks/store';
+import { describe, expect, it } from 'vitest';
+import { lockWaitDelayMs, planCommit } from './commit-plan.js';
+
+function parsed(eventType: Parameters<typeof sampleEvent>[0]): ParsedEvent {
+  const result = parseEvent(
+    sampleEvent(eventType, { entityId: 'tx-1', issueDatetime: '2026-03-01T10:00:00.000Z' }),
+  );
+  if (!result.ok) throw new Error(result.issues.join('; '));
+  return result.event;
+}
+
+const before: EntityState = {
+  kind: 'off-ramp',
+  id: 'tx-1',
+  status: 'DEPOSIT_RECEIVED',
+  fields: { old: true },
+  version: 3,
+  createdAt: '2026-03-01T09:00:00.000Z',
+  updatedAt: '2026-03-01T09:30:00.000Z',
+};
+const common = { eventKey: 'k', receivedAt: '2026-03-01T10:00:01.000Z', now: '2026-03-01T10:00:02.000Z' };
+
+describe('planCommit', () => {
+  it('creates a new entity at version 1 for an applied event without one', () => {
+    const event = parsed('OFF-RAMP.DEPOSIT.RECEIVED');
+    const plan = planCommit({
+      ...common,
+      event,
+      before: undefined,
+      verdict: { outcome: 'applied', from: null, to: 'DEPOSIT_RECEIVED' },
+    });
+    expect(plan.next).toEqual({
+      kind: 'off-ramp',
+      id: 'tx-1',
+      status: 'DEPOSIT_RECEIVED',
+      fields: event.object,
+      version: 1,
+      createdAt: common.now,
+      updatedAt: common.now,
+    });
+    expect(plan.after).toBe(plan.next);
+    expect(plan.history).toEqual({
+      eventKey: 'k',
+      eventType: 'OFF-RAMP.DEPOSIT.RECEIVED',
+      issueDatetime: '2026-03-01T10:00:00.000Z',
+      receivedAt: common.receivedAt,
+      processedAt: common.now,
+      outcome: 'applied',
+      fromStatus: null,
+      toStatus: 'DEPOSIT_RECEIVED',
+    });
+  });
+
+  it('moves an existing entity, keeping createdAt and bumping the version', () => {
+    const event = parsed('OFF-RAMP.TRADE.COMPLETED');
+    const plan = planCommit({
+      ...common,
+      event,
+      before,
+      verdict: { outcome: 'applied', from: 'DEPOSIT_RECEIVED', to: 'TRADE_COMPLETED' },
+    });
+    expect(plan.next).toMatchObject({
+      status: 'TRADE_COMPLETED',
+      version: 4,
+      createdAt: before.createdAt,
+      updatedAt: common.now,
+    });
+    expect(plan.history).toMatchObject({ fromStatus: 'DEPOSIT_RECEIVED', toStatus: 'TRADE_COMPLETED' });
+  });
+
+  it.each(['late', 'conflict', 'duplicate'] as const)('records %s without changing the entity', (outcome) => {
+    const event = parsed('OFF-RAMP.ORDER.CANCELLED');
+    const verdict =
+      outcome === 'duplicate'
+        ? { outcome }
+        : { outcome, status: 'DEPOSIT_RECEIVED', eventStatus: 'ORDER_CANCELLED' };
+    const plan = planCommit({ ...common, event, before, verdict });
+    expect(plan.next).toBeUndefined();
+    expect(plan.after).toBe(before);
+    expect(plan.history).toMatchObject({
+      outcome,
+      fromStatus: 'DEPOSIT_RECEIVED',
+      toStatus: 'DEPOSIT_RECEIVED',
+    });
+  });
+});
+
+describe('lockWaitDelayMs', () => {
+  it('starts short, doubles per wait up to 2 s, and keeps half of it fixed', () => {
+    expect(lockWaitDelayMs(0, () => 0)).toBe(25);
+    expect(lockWaitDelayMs(0, () => 0.999)).toBe(49);
+    expect(lockWaitDelayMs(1, () => 0)).toBe(50);
+    expect(lockWaitDelayMs(5, () => 0)).toBe(800);
+    expect(lockWaitDelayMs(6, () => 0)).toBe(1_000);
+    expect(lockWaitDelayMs(60, () => 0.5)).toBe(1_500);
+    expect(lockWaitDelayMs(-3, () => 0)).toBe(25);
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { loadEnv } from './env.js';
+
+describe('worker env', () => {
+  it('has the documented defaults', () => {
+    const loaded = loadEnv({});
+    expect(loaded).toMatchObject({
+      ok: true,
+      env: {
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        QUEUE_PREFIX: 'ripio',
+        WORKER_CONCURRENCY: 16,
+        MAX_ATTEMPTS: 10,
+        BACKOFF_BASE_MS: 1_000,
+        BACKOFF_MAX_MS: 600_000,
+        DEDUPE_TTL_SECONDS: 2_592_000,
+        HISTORY_LIMIT: 100,
+        HANDLER_TIMEOUT_MS: 30_000,
+        HANDLE_CONFLICTS: false,
+        FORWARD_TIMEOUT_MS: 5_000,
+        METRICS_PORT: 9091,
+        METRICS_HOST: '0.0.0.0',
+        EXPORT_QUEUE_GAUGES: false,
+        SHUTDOWN_TIMEOUT_MS: 30_000,
+      },
+    });
+    if (loaded.ok) {
+      expect(loaded.env.HANDLERS_MODULE).toBeUndefined();
+      expect(loaded.env.FORWARD_URL).toBeUndefined();
+    }
+  });
+
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['false', false],
+    ['0', false],
+    ['', false],
+  ])('reads HANDLE_CONFLICTS=%j as %s', (value, expected) => {
+    const loaded = loadEnv({ HANDLE_CONFLICTS: value });
+    expect(loaded.ok && loaded.env.HANDLE_CONFLICTS).toBe(expected);
+  });
+
+  it.each([
+    [{ HANDLE_CONFLICTS: 'yes' }, 'HANDLE_CONFLICTS'],
+    [{ WORKER_CONCURRENCY: '0' }, 'WORKER_CONCURRENCY'],
+    [{ QUEUE_PREFIX: 'a:b' }, 'QUEUE_PREFIX'],
+    [{ BACKOFF_BASE_MS: '5000', BACKOFF_MAX_MS: '10' }, 'BACKOFF_MAX_MS'],
+    [{ FORWARD_URL: 'http://127.0.0.1:9/hook' }, 'FORWARD_SECRET'],
+    [{ FORWARD_URL: 'ftp://x', FORWARD_SECRET: 's' }, 'FORWARD_URL'],
+    [{ METRICS_PORT: '70000' }, 'METRICS_PORT'],
+  ])('refuses %j naming %s', (source, name) => {
+    const loaded = loadEnv(source);
+    expect(loaded.ok).toBe(false);
+    if (!loaded.ok) expect(loaded.message).toContain(name);
+  });
+
+  it('treats an empty FORWARD_URL as unset', () => {
+    const loaded = loadEnv({ FORWARD_URL: '', HANDLERS_MODULE: ' ' });
+    expect(loaded.ok && loaded.env.FORWARD_URL).toBeUndefined();
+    expect(loaded.ok && loaded.env.HANDLERS_MODULE).toBeUndefined();
+  });
+});

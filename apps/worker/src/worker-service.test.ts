@@ -1,0 +1,192 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { sampleEvent } from '@ripio-webhooks/schemas';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { loadEnv, type WorkerEnv } from './env.js';
+import {
+  FORWARD_EVENT_KEY_HEADER,
+  FORWARD_SIGNATURE_HEADER,
+  type ForwardBody,
+} from './handlers/forwarder.js';
+import { startWorker, type WorkerService } from './worker-service.js';
+import { silentLogger, WorkerTestWorld } from './worker.test-helpers.js';
+
+const SECRET = 'forward-secret';
+const ISSUED = '2026-03-01T10:00:00.000Z';
+
+interface Received {
+  body: string;
+  signature: string | undefined;
+  eventKey: string | undefined;
+}
+
+/** A loopback service that answers each request with the next status of `answers` (then 200). */
+async function startTarget(
+  answers: number[],
+): Promise<{ url: string; received: Received[]; server: Server }> {
+  const received: Received[] = [];
+  const server = createServer((request: IncomingMessage, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      received.push({
+        body: Buffer.concat(chunks).toString('utf8'),
+        signature: request.headers[FORWARD_SIGNATURE_HEADER.toLowerCase()] as string | undefined,
+        eventKey: request.headers[FORWARD_EVENT_KEY_HEADER.toLowerCase()] as string | undefined,
+      });
+      response.writeHead(answers.shift() ?? 200);
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no address');
+  return { url: `http://127.0.0.1:${address.port}/ripio-events`, received, server };
+}
+
+function testEnv(overrides: Record<string, string>): WorkerEnv {
+  const loaded = loadEnv({
+    REDIS_URL: inject('redisUrl'),
+    METRICS_PORT: '0',
+    METRICS_HOST: '127.0.0.1',
+    WORKER_CONCURRENCY: '2',
+    MAX_ATTEMPTS: '3',
+    BACKOFF_BASE_MS: '5',
+    BACKOFF_MAX_MS: '20',
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    ...overrides,
+  });
+  if (!loaded.ok) throw new Error(loaded.message);
+  return loaded.env;
+}
+
+function completions(service: WorkerService, count: number): Promise<void> {
+  let seen = 0;
+  return new Promise((resolve) => {
+    const onCompleted = () => {
+      seen += 1;
+      if (seen === count) {
+        service.worker.off('completed', onCompleted);
+        resolve();
+      }
+    };
+    service.worker.on('completed', onCompleted);
+  });
+}
+
+describe('the worker service (env -> Redis, handlers, forwarder, metrics, shutdown)', () => {
+  let world: WorkerTestWorld;
+  let service: WorkerService | undefined;
+  let target: Server | undefined;
+  afterEach(async () => {
+    await service?.shutdown();
+    service = undefined;
+    target?.close();
+    await world.close();
+  });
+
+  it('forwards applied transitions signed, retries 503, dead-letters a 400, and exports metrics', async () => {
+    world = new WorkerTestWorld(inject('redisUrl'));
+    const forward = await startTarget([503]);
+    target = forward.server;
+    service = await startWorker(
+      testEnv({ QUEUE_PREFIX: world.prefix, FORWARD_URL: forward.url, FORWARD_SECRET: SECRET }),
+      { logger: silentLogger, defaultMetrics: false },
+    );
+
+    const entityId = randomUUID();
+    let done = completions(service, 1);
+    const deposit = await world.enqueue(
+      sampleEvent('ON-RAMP.DEPOSIT.RECEIVED', { entityId, issueDatetime: ISSUED }),
+    );
+    await done;
+
+    // First answer 503 (retried), then 200.
+    expect(forward.received).toHaveLength(2);
+    const delivered = forward.received[1]!;
+    const expectedSignature = `sha256=${createHmac('sha256', SECRET).update(delivered.body).digest('hex')}`;
+    expect(delivered.signature).toBe(expectedSignature);
+    expect(delivered.eventKey).toBe(deposit.eventKey);
+    const body = JSON.parse(delivered.body) as ForwardBody;
+    expect(body).toMatchObject({
+      eventKey: deposit.eventKey,
+      eventType: 'ON-RAMP.DEPOSIT.RECEIVED',
+      kind: 'on-ramp',
+      entityId,
+      outcome: 'applied',
+      from: null,
+      to: 'DEPOSIT_RECEIVED',
+      entity: { kind: 'on-ramp', id: entityId, status: 'DEPOSIT_RECEIVED', version: 1 },
+    });
+    expect((await world.entities.get('on-ramp', entityId))?.status).toBe('DEPOSIT_RECEIVED');
+
+    // A 4xx is unrecoverable: dead-lettered on the first attempt, status unchanged.
+    forward.server.removeAllListeners('request');
+    forward.server.on('request', (request: IncomingMessage, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(400);
+        response.end();
+      });
+    });
+    done = completions(service, 1);
+    const trade = await world.enqueue(
+      sampleEvent('ON-RAMP.TRADE.COMPLETED', { entityId, issueDatetime: ISSUED }),
+    );
+    await done;
+    expect(await world.deadLetters.get(trade.eventKey)).toMatchObject({
+      reason: 'handler_failed',
+      attemptsMade: 1,
+    });
+    expect((await world.entities.get('on-ramp', entityId))?.status).toBe('DEPOSIT_RECEIVED');
+
+    const scrape = await fetch(`${service.metricsServer.url}/metrics`);
+    const text = await scrape.text();
+    expect(text).toContain(
+      'ripio_events_processed_total{family="on-ramp",event_type="ON-RAMP.DEPOSIT.RECEIVED",outcome="applied"} 1',
+    );
+    expect(text).toContain('ripio_transitions_total{kind="on-ramp",from="NEW",to="DEPOSIT_RECEIVED"} 1');
+    expect(text).toContain('ripio_retries_total{family="on-ramp"} 1');
+    expect(text).toContain('ripio_dead_lettered_total{reason="handler_failed"} 1');
+    expect(text).toContain('ripio_handler_failures_total{handler="forward"} 2');
+    expect(text).toContain('ripio_worker_up 1');
+    expect(text).toContain('ripio_event_lag_seconds_count{family="on-ramp"} 1');
+    expect(text).not.toContain('ripio_queue_jobs');
+  });
+
+  it('exports queue gauges when asked, and shuts down after finishing an active job', async () => {
+    world = new WorkerTestWorld(inject('redisUrl'));
+    let release: () => void = () => undefined;
+    let started: () => void = () => undefined;
+    const handlerStarted = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    service = await startWorker(testEnv({ QUEUE_PREFIX: world.prefix, EXPORT_QUEUE_GAUGES: 'true' }), {
+      logger: silentLogger,
+      defaultMetrics: false,
+      handlers: {
+        'ACCOUNT.CLOSED': () =>
+          new Promise<void>((resolve) => {
+            release = resolve;
+            started();
+          }),
+      },
+    });
+    const entityId = randomUUID();
+    await world.enqueue(sampleEvent('ACCOUNT.CLOSED', { entityId, issueDatetime: ISSUED }));
+    await handlerStarted;
+
+    const text = await (await fetch(`${service.metricsServer.url}/metrics`)).text();
+    expect(text).toContain('ripio_queue_jobs{queue="events",state="active"} 1');
+    expect(text).toContain('ripio_dead_letter_size{reason="invalid"} 0');
+    expect(text).toMatch(/ripio_redis_used_memory_bytes \d+/);
+
+    // Shutdown waits for the active job: it completes and commits before the worker closes.
+    const running = service;
+    service = undefined;
+    const stopping = running.shutdown();
+    release();
+    await stopping;
+    expect((await world.entities.get('account', entityId))?.status).toBe('CLOSED');
+  });
+});

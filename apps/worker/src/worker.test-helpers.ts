@@ -1,0 +1,209 @@
+// Test world for the worker: a real Redis, real BullMQ Workers with the real processor, a unique key prefix.
+export type {} from '@ripio-webhooks/test-support/global-setup';
+import { randomUUID } from 'node:crypto';
+import type { RetryPolicy } from '@ripio-webhooks/core';
+import { eventKeyOf, parseEventBody, sha256Hex, toRipioJson, catalogEntryOf } from '@ripio-webhooks/schemas';
+import {
+  createDeadLetterStore,
+  createEntityStore,
+  eventJobOptions,
+  openEventsQueue,
+  type DeadLetterStore,
+  type EntityStore,
+  type EventJobData,
+} from '@ripio-webhooks/store';
+import { deleteKeysContaining, uniquePrefix } from '@ripio-webhooks/test-support';
+import type { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { createEventWorker } from './event-worker.js';
+import type { HandlerMap } from './handlers/define-handlers.js';
+import { createHandlerRunner } from './handlers/run-handlers.js';
+import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
+import { createEventProcessor, type JobResult } from './process-event.js';
+
+export const silentLogger = pino({ level: 'silent' });
+
+/** A quick schedule so retry tests take milliseconds: 3 attempts, 5-20 ms. */
+export const QUICK_RETRY: RetryPolicy = { maxAttempts: 3, baseMs: 10, maxMs: 40 };
+
+export interface WorkerSetup {
+  handlers?: HandlerMap;
+  concurrency?: number;
+  retry?: RetryPolicy;
+  handleConflicts?: boolean;
+  handlerTimeoutMs?: number;
+  /** Jitter source for the retry schedule and lock waits. */
+  random?: () => number;
+  /** Wraps the entity store one worker uses (to hold it at a barrier in race tests). */
+  wrapEntities?: (store: EntityStore, workerIndex: number) => EntityStore;
+}
+
+export interface StartedWorker {
+  worker: Worker<EventJobData, JobResult>;
+  metrics: WorkerMetrics;
+}
+
+export class WorkerTestWorld {
+  readonly prefix = uniquePrefix('worker');
+  readonly redis: Redis;
+  readonly events: Queue<EventJobData>;
+  readonly deadLetters: DeadLetterStore;
+  readonly entities: EntityStore;
+  private readonly workers: StartedWorker[] = [];
+  private readonly connections: Redis[] = [];
+  private completedCount = 0;
+  private readonly completionWaiters: Array<{ target: number; resolve: () => void }> = [];
+
+  constructor(readonly redisUrl: string) {
+    this.redis = new Redis(redisUrl);
+    this.events = openEventsQueue({ redis: this.redis, queuePrefix: this.prefix }, { writeMeta: true });
+    this.deadLetters = createDeadLetterStore({ redis: this.redis, queuePrefix: this.prefix });
+    this.entities = createEntityStore({ redis: this.redis, queuePrefix: this.prefix });
+  }
+
+  /** Starts `count` BullMQ Workers in this process, each on its own connection, with the real processor. */
+  startWorkers(count: number, setup: WorkerSetup = {}): StartedWorker[] {
+    const started: StartedWorker[] = [];
+    for (let index = 0; index < count; index += 1) {
+      const connection = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
+      this.connections.push(connection);
+      const metrics = createWorkerMetrics({ defaultMetrics: false });
+      const retry = setup.retry ?? QUICK_RETRY;
+      const entities = createEntityStore({ redis: connection, queuePrefix: this.prefix });
+      const processor = createEventProcessor({
+        settings: {
+          queuePrefix: this.prefix,
+          handlerTimeoutMs: setup.handlerTimeoutMs ?? 5_000,
+          handleConflicts: setup.handleConflicts ?? false,
+          dedupeTtlSeconds: 3_600,
+          historyLimit: 100,
+          retry,
+        },
+        redis: connection,
+        entities: setup.wrapEntities?.(entities, index) ?? entities,
+        deadLetters: this.deadLetters,
+        handlers: createHandlerRunner({
+          handlers: setup.handlers ?? {},
+          timeoutMs: setup.handlerTimeoutMs ?? 5_000,
+          onFailure: (handler) => metrics.handlerFailures.inc({ handler }),
+        }),
+        metrics,
+        logger: silentLogger,
+        ...(setup.random === undefined ? {} : { random: setup.random }),
+      });
+      const worker = createEventWorker({
+        connection,
+        queuePrefix: this.prefix,
+        processor,
+        concurrency: setup.concurrency ?? 4,
+        retry,
+        name: `test-worker-${index}`,
+        ...(setup.random === undefined ? {} : { random: setup.random }),
+      });
+      worker.on('completed', () => this.onCompleted());
+      worker.on('error', () => undefined);
+      const entry = { worker, metrics };
+      this.workers.push(entry);
+      started.push(entry);
+    }
+    return started;
+  }
+
+  private onCompleted(): void {
+    this.completedCount += 1;
+    for (const waiter of [...this.completionWaiters]) {
+      if (this.completedCount >= waiter.target) {
+        this.completionWaiters.splice(this.completionWaiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    }
+  }
+
+  /** Resolves once `count` more jobs have completed (applied, late, ..., or dead-lettered) on any worker. */
+  completions(count: number): Promise<void> {
+    const target = this.completedCount + count;
+    if (this.completedCount >= target) return Promise.resolve();
+    return new Promise((resolve) => this.completionWaiters.push({ target, resolve }));
+  }
+
+  /**
+   * Enqueues a body as the receiver would (job id = event key). `copy` > 0 gives the job a distinct id: a
+   * redelivery that arrives after the first job left the queue (retention), so only the worker's dedupe guards.
+   */
+  async enqueue(
+    body: object | string,
+    options: { copy?: number; receivedAt?: string } = {},
+  ): Promise<EventJobData> {
+    const rawBody = typeof body === 'string' ? body : toRipioJson(body);
+    const parsed = parseEventBody(rawBody);
+    const eventKey = eventKeyOf(parsed, rawBody);
+    const wireType = parsed.ok ? parsed.event.receivedAs : parsed.eventType;
+    const data: EventJobData = {
+      rawBody,
+      bodySha256: sha256Hex(rawBody),
+      receivedAt: options.receivedAt ?? new Date().toISOString(),
+      eventKey,
+      requestId: randomUUID(),
+      eventType: wireType ?? null,
+    };
+    const name = (wireType === undefined ? undefined : catalogEntryOf(wireType)?.eventType) ?? 'unknown';
+    const jobId =
+      options.copy === undefined || options.copy === 0 ? eventKey : `${eventKey}|copy-${options.copy}`;
+    await this.events.add(name, data, { ...eventJobOptions(eventKey), jobId });
+    return data;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map(({ worker }) => worker.close()));
+    await this.deadLetters.close();
+    await this.events.close();
+    for (const connection of this.connections) connection.disconnect();
+    await deleteKeysContaining(this.redis, this.prefix);
+    this.redis.disconnect();
+  }
+}
+
+/** A seeded random in [0, 1) (mulberry32), so a shuffled stream is the same on every run. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+export function shuffle<T>(items: T[], random: () => number): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
+}
+
+/** Resolves when `count` callers have arrived; each caller waits for the last. */
+export function barrier(count: number): () => Promise<void> {
+  let arrived = 0;
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return () => {
+    arrived += 1;
+    if (arrived >= count) release();
+    return released;
+  };
+}
+
+/** A promise with its resolve exposed. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve: (value: T) => void = () => undefined;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
