@@ -12,7 +12,9 @@
 //
 // Settings (environment): REDIS_URL, QUEUE_PREFIX (default ripio), RIPIO_WEBHOOK_SECRETS, ADMIN_TOKEN, PORT (8080),
 // ADMIN_PORT (8081), METRICS_PORT (9091; the second worker uses the next port), LOG_LEVEL (info),
-// START_LOCAL_RAW_LOGS=1 to print the apps' JSON logs unchanged. Any other app variable is passed through.
+// START_LOCAL_RAW_LOGS=1 to print the apps' JSON logs unchanged, START_LOCAL_PROBE_REDIS=0 to skip the 6379 probe
+// (always use an own redis-server), START_LOCAL_DATA_DIR (default .data) for that Redis's files. Any other app
+// variable is passed through.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
@@ -207,7 +209,7 @@ function shutdown(code) {
       say(`stopping ${apps.map((entry) => entry.label).join(', ')} (SIGTERM, waiting for them)`);
     await Promise.all(apps.map(stopEntry));
     for (const entry of children.filter((candidate) => candidate.role === 'redis')) {
-      say('stopping the redis-server this script started (its AOF in .data/redis keeps the data)');
+      say('stopping the redis-server this script started (its AOF keeps the data for the next run)');
       await stopEntry(entry);
     }
     say('stopped');
@@ -238,15 +240,16 @@ async function findRedis() {
     return { url: env.REDIS_URL, source: 'REDIS_URL' };
   }
   const shared = `redis://${LOOPBACK}:6379`;
-  if (await redisAnswers(shared))
+  if (env.START_LOCAL_PROBE_REDIS !== '0' && (await redisAnswers(shared))) {
     return { url: shared, source: 'the Redis already running on 127.0.0.1:6379' };
+  }
   const bin = onPath('redis-server');
   if (bin === undefined) {
     fail(HOW_TO_GET_REDIS);
     process.exit(1);
   }
   const port = (await portIsFree(6390)) ? 6390 : await freePort();
-  const dir = join(root, '.data', 'redis');
+  const dir = join(env.START_LOCAL_DATA_DIR ?? join(root, '.data'), 'redis');
   mkdirSync(dir, { recursive: true });
   const resumed = existsSync(join(dir, 'appendonlydir'));
   startChild(
@@ -268,6 +271,8 @@ async function findRedis() {
       'noeviction',
       '--save',
       '',
+      '--loglevel',
+      'warning',
     ],
     { PATH: env.PATH ?? '' },
   );
@@ -276,7 +281,7 @@ async function findRedis() {
     if (await redisAnswers(url)) {
       return {
         url,
-        source: `redis-server started here (AOF in .data/redis${resumed ? ', data of the last run reloaded' : ''})`,
+        source: `redis-server started here (AOF in ${dir}${resumed ? ', data of the last run reloaded' : ''})`,
       };
     }
     if (stopping) return await shutdownPromise;

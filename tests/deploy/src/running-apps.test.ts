@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scrape, startApp, type RunningApp } from './app-process.js';
 import { findBinary, missingBinaryMessage } from './binaries.js';
+import { eventually } from './eventually.js';
 import { entryOfSeries, expectedNamesFor, metricNamesIn, parseCatalogue } from './catalogue.js';
 import { parseExposition, type Exposition } from './exposition.js';
 import { startPrometheus, type PrometheusServer } from './prometheus-server.js';
@@ -29,16 +30,6 @@ function dashboardAndAlertExpressions(): { where: string; expr: string }[] {
     ),
     ...alerts.groups.flatMap((group) => group.rules.map((rule) => ({ where: rule.alert, expr: rule.expr }))),
   ];
-}
-
-/** Polls `check` until it returns a value (bounded), for state that another process reaches on its own time. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
-  for (let attempt = 0; attempt < 300; attempt += 1) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`gave up waiting for ${what}`);
 }
 
 function sumOf(exposition: Exposition, name: string, labels: Record<string, string> = {}): number {
