@@ -98,7 +98,15 @@ export async function simulateCommand(args: readonly string[], { io, env }: Comm
     ...(jitterMs === undefined ? {} : { jitterMs }),
     ...(bad === undefined ? {} : { bad }),
   };
-  const plan = planSimulation(options);
+  let plan;
+  try {
+    plan = planSimulation(options);
+  } catch (error) {
+    if (error instanceof RangeError) {
+      throw new UsageError(error.message.replace('include inferred flows', 'add --include-inferred'));
+    }
+    throw error;
+  }
   if (values['expect-out'] !== undefined) {
     await writeFile(values['expect-out'], `${JSON.stringify(expectationsOf(plan), null, 2)}\n`);
   }

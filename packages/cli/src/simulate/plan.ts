@@ -118,8 +118,12 @@ export function planSimulation(options: SimulationOptions): SimulationPlan {
   const families = options.families ?? FAMILIES;
   const grouped = flowsByFamily(families, options.includeInferred ?? false);
   const usable = families.filter((family) => (grouped.get(family) ?? []).length > 0);
-  if (options.entities > 0 && usable.length === 0) {
-    throw new RangeError('no flow matches the chosen families');
+  const empty = families.filter((family) => !usable.includes(family));
+  // Asked-for families must all have a flow; by default a family with only inferred flows is left out.
+  if (options.entities > 0 && (usable.length === 0 || (options.families !== undefined && empty.length > 0))) {
+    const hint =
+      options.includeInferred === true ? '' : ' (Ripio documents none for it: include inferred flows)';
+    throw new RangeError(`no flow for ${empty.join(', ')}${hint}`);
   }
 
   const start = Date.parse(options.startAt);

@@ -1,0 +1,177 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { QueueEvents, type Job, type Queue } from 'bullmq';
+import type { Express } from 'express';
+import { pino } from 'pino';
+import {
+  catalogEntryOf,
+  eventKeyOf,
+  parseEventBody,
+  sampleEvent,
+  sha256Hex,
+  toRipioJson,
+  type EventType,
+} from '@ripio-webhooks/schemas';
+import {
+  bullPrefix,
+  createRedis,
+  EVENTS_QUEUE,
+  eventJobOptions,
+  openDeadLetterQueue,
+  openEventsQueue,
+  readQueueSnapshot,
+  type EventJobData,
+  type RedisClient,
+} from '@ripio-webhooks/store';
+import { createAdminApp } from './app.js';
+// Brings test-support's `ProvidedContext` augmentation (`inject('redisUrl')`) into this package's type program.
+export type {} from '@ripio-webhooks/test-support/global-setup';
+import { bullBoardRouter } from './bull-board.js';
+import { createAdminMetrics, type AdminMetrics } from './metrics.js';
+import { openAdminStores, type OpenedStores } from './stores.js';
+
+export const TOKEN = 'test-admin-token-0123456789';
+
+export interface AdminHarness {
+  app: Express;
+  redis: RedisClient;
+  stores: OpenedStores;
+  metrics: AdminMetrics;
+  events: Queue<EventJobData>;
+  close(): Promise<void>;
+}
+
+/** The admin app in-process over a real Redis, with the same wiring as main.ts (bull-board included). */
+export function startAdmin(redisUrl: string, queuePrefix: string, now?: () => number): AdminHarness {
+  const redis = createRedis({ url: redisUrl, role: 'fail-fast', connectionName: 'admin-test' });
+  const connection = { redis, queuePrefix };
+  const events = openEventsQueue(connection);
+  const deadLetter = openDeadLetterQueue(connection);
+  const stores = openAdminStores(redis, queuePrefix);
+  const metrics = createAdminMetrics(() => readQueueSnapshot({ redis, queuePrefix }));
+  const app = createAdminApp({
+    token: TOKEN,
+    stores,
+    metrics,
+    logger: pino({ level: 'silent' }),
+    queuesDashboard: bullBoardRouter(events, deadLetter),
+    ping: async () => (await redis.ping()) === 'PONG',
+    ...(now === undefined ? {} : { now }),
+  });
+  return {
+    app,
+    redis,
+    stores,
+    metrics,
+    events,
+    async close() {
+      await Promise.allSettled([stores.close(), events.close(), deadLetter.close()]);
+      redis.disconnect();
+    },
+  };
+}
+
+/** A Ripio event body as Ripio serializes it, from the schemas' sample builder. */
+export function eventBody(eventType: EventType, entityId: string, issueDatetime: string): string {
+  return toRipioJson(sampleEvent(eventType, { entityId, issueDatetime }));
+}
+
+/** The job the receiver would enqueue for this body (same key, name and options). */
+export function jobFor(rawBody: string): { name: string; data: EventJobData } {
+  const parsed = parseEventBody(rawBody);
+  const eventKey = eventKeyOf(parsed, rawBody);
+  const wireType = parsed.ok ? parsed.event.receivedAs : (parsed.eventType ?? null);
+  return {
+    name: (wireType === null ? undefined : catalogEntryOf(wireType)?.eventType) ?? 'unknown',
+    data: {
+      rawBody,
+      bodySha256: sha256Hex(rawBody),
+      receivedAt: new Date().toISOString(),
+      eventKey,
+      requestId: randomUUID(),
+      eventType: wireType,
+    },
+  };
+}
+
+/** Waits for jobs on the events queue to finish (BullMQ's completion events, no polling). */
+export class JobWaiter {
+  private readonly queueEvents: QueueEvents;
+  private readonly connection: RedisClient;
+
+  constructor(redisUrl: string, queuePrefix: string) {
+    this.connection = createRedis({ url: redisUrl, role: 'blocking', connectionName: 'admin-test-events' });
+    this.queueEvents = new QueueEvents(EVENTS_QUEUE, {
+      connection: this.connection,
+      prefix: bullPrefix(queuePrefix),
+    });
+  }
+
+  async ready(): Promise<void> {
+    await this.queueEvents.waitUntilReady();
+  }
+
+  /** Enqueues a body as the receiver would and resolves with the worker's return value. */
+  async process(events: Queue<EventJobData>, rawBody: string): Promise<unknown> {
+    const { name, data } = jobFor(rawBody);
+    const job: Job<EventJobData> = await events.add(name, data, eventJobOptions(data.eventKey));
+    return this.finished(job);
+  }
+
+  async finished(job: Job<EventJobData>): Promise<unknown> {
+    return (await job.waitUntilFinished(this.queueEvents, 20_000)) as unknown;
+  }
+
+  async close(): Promise<void> {
+    await this.queueEvents.close();
+    this.connection.disconnect();
+  }
+}
+
+/** An app started from its built dist/main.js, with its output kept for failure messages. */
+export interface ChildApp {
+  process: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export function distMain(app: 'worker' | 'receiver' | 'admin'): string {
+  return fileURLToPath(new URL(`../../${app}/dist/main.js`, import.meta.url));
+}
+
+/**
+ * Starts `node <script>` with exactly `env` and waits until `readyUrl` answers 200 (bounded), or fails with
+ * the child's output when it exits first.
+ */
+export async function startChildApp(
+  script: string,
+  env: Record<string, string>,
+  readyUrl: string,
+): Promise<ChildApp> {
+  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  for (let attempt = 0; attempt < 300; attempt += 1) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}:\n${output}`);
+    try {
+      const response = await fetch(readyUrl, { signal: AbortSignal.timeout(1_000) });
+      if (response.ok) return { process: child, output: () => output, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await stop();
+  throw new Error(`${script} did not become ready at ${readyUrl}:\n${output}`);
+}
