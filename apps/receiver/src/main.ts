@@ -10,7 +10,13 @@ if (!loaded.ok) {
 const { env } = loaded;
 const logger = pino({ level: env.LOG_LEVEL, base: { service: 'receiver' } });
 
-const receiver = await startReceiver(env, { logger });
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+try {
+  receiver = await startReceiver(env, { logger });
+} catch (error) {
+  logger.fatal({ err: error }, 'receiver could not start');
+  process.exit(1);
+}
 
 function onSignal(signal: NodeJS.Signals): void {
   logger.info({ signal }, 'shutting down: finishing in-flight requests');

@@ -1,8 +1,8 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { signRipioBody } from '@ripio-webhooks/core';
-import { bullPrefix, EVENTS_QUEUE, type EventJobData } from '@ripio-webhooks/store';
+import { openEventsQueue, type EventJobData } from '@ripio-webhooks/store';
 import { deleteKeysContaining, uniquePrefix } from '@ripio-webhooks/test-support';
 import { ReceiverEnv } from './env.js';
 // Brings test-support's `ProvidedContext` augmentation (`inject('redisUrl')`) into this package's type program.
@@ -53,10 +53,7 @@ export class TestQueueSpace {
   constructor(readonly redisUrl: string) {
     this.inspector = new Redis(redisUrl);
     this.inspector.on('error', () => undefined); // tests that stop Redis on purpose
-    this.queue = new Queue<EventJobData>(EVENTS_QUEUE, {
-      connection: this.inspector,
-      prefix: bullPrefix(this.prefix),
-    });
+    this.queue = openEventsQueue({ redis: this.inspector, queuePrefix: this.prefix });
   }
 
   async jobs(): Promise<EventJobData[]> {

@@ -1,15 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Express } from 'express';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import {
-  bullPrefix,
-  createRedis,
-  EVENTS_QUEUE,
-  type EventJobData,
-  type RedisClient,
-} from '@ripio-webhooks/store';
+import { createRedis, openEventsQueue, type EventJobData, type RedisClient } from '@ripio-webhooks/store';
 import { createReceiverApp } from './app.js';
 import { createQueueIntake } from './enqueue.js';
 import type { ReceiverEnv } from './env.js';
@@ -80,12 +74,9 @@ export function wireReceiver(env: ReceiverEnv, options: StartOptions): WiredRece
     logger.info('redis reachable again');
   });
 
-  const queue = new Queue<EventJobData>(EVENTS_QUEUE, {
-    connection: redis,
-    prefix: bullPrefix(env.QUEUE_PREFIX),
-  });
-  // The same connection errors reach the `redis` listener above; this only keeps BullMQ from printing them.
-  queue.on('error', () => undefined);
+  // The receiver owns the queue: it writes its meta (the events-stream cap). Connection errors already reach the
+  // `redis` listener above, so the queue's own error events are not logged twice.
+  const queue = openEventsQueue({ redis, queuePrefix: env.QUEUE_PREFIX }, { writeMeta: true });
 
   let draining = false;
   const metrics = createReceiverMetrics({ defaultMetrics: options.defaultMetrics ?? true });
