@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { repoPath, type AppName } from './repo.js';
 
 export interface RunningApp {
@@ -23,6 +24,8 @@ export interface StartAppOptions {
   /** Port of the endpoint answering health and metrics (PORT, METRICS_PORT or ADMIN_PORT). */
   port: number;
   scrapeHeaders?: Record<string, string>;
+  /** The folder holding the app's package.json and dist/ (default apps/<app>); e.g. a `pnpm deploy` output. */
+  appDir?: string;
 }
 
 const HEALTH_PATH: Record<AppName, string> = { receiver: '/readyz', worker: '/healthz', admin: '/healthz' };
@@ -32,10 +35,11 @@ const HEALTH_PATH: Record<AppName, string> = { receiver: '/readyz', worker: '/he
  * answers 2xx. Rejects (with the app's output) when the app exits first.
  */
 export async function startApp(options: StartAppOptions): Promise<RunningApp> {
-  const main = repoPath('apps', options.app, 'dist', 'main.js');
+  const appDir = options.appDir ?? repoPath('apps', options.app);
+  const main = join(appDir, 'dist', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: build the ${options.app} first`);
   const child = spawn(process.execPath, [main], {
-    cwd: repoPath('apps', options.app),
+    cwd: appDir,
     env: { PATH: process.env.PATH ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

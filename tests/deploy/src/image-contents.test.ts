@@ -1,0 +1,105 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, LocalRedisServer, uniquePrefix } from '@ripio-webhooks/test-support';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startApp, type RunningApp } from './app-process.js';
+import { findBinary, runCommand } from './binaries.js';
+import { APPS, repoPath, repoRoot, type AppName } from './repo.js';
+
+/**
+ * No Docker engine runs here, so this checks what the Dockerfile's stages do, step by step: `pnpm deploy --prod`
+ * per app (the build stage), then `node dist/main.js` from that folder alone (the runtime stage's CMD), and the
+ * image's HEALTHCHECK script against it.
+ */
+describe('the image contents: pnpm deploy --prod per app, started alone', () => {
+  const pnpm = findBinary('pnpm');
+  if (pnpm === undefined) {
+    console.warn('pnpm is not on PATH (npm test puts it there): skipping the image-contents check');
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'ripio-image-'));
+  const running: RunningApp[] = [];
+  let redis: LocalRedisServer | undefined;
+  afterAll(async () => {
+    await Promise.all(running.map((app) => app.stop()));
+    await redis?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.skipIf(pnpm === undefined)(
+    'each app runs from its production-only folder and passes the health check',
+    async () => {
+      for (const app of APPS) {
+        const deployed = await runCommand(
+          pnpm ?? '',
+          ['--filter', `@ripio-webhooks/${app}`, 'deploy', '--prod', join(dir, app)],
+          {
+            cwd: repoRoot,
+            env: { ...process.env, CI: '1' },
+          },
+        );
+        expect(deployed.code, deployed.stdout + deployed.stderr).toBe(0);
+        // Production dependencies only: no test or build tooling in the folder the image copies.
+        const modules = readdirSync(join(dir, app, 'node_modules'));
+        for (const devOnly of ['vitest', 'typescript', '@types', 'supertest']) {
+          expect(modules).not.toContain(devOnly);
+        }
+      }
+
+      redis = await LocalRedisServer.start({ appendonly: false });
+      const shared = {
+        REDIS_URL: redis.url,
+        QUEUE_PREFIX: uniquePrefix('image'),
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'production',
+      };
+      const ports: Record<AppName, number> = {
+        receiver: await freePort(),
+        worker: await freePort(),
+        admin: await freePort(),
+      };
+      const envOf: Record<AppName, Record<string, string>> = {
+        receiver: {
+          RIPIO_WEBHOOK_SECRETS: 'image-test-secret',
+          PORT: String(ports.receiver),
+          HOST: '127.0.0.1',
+        },
+        worker: { METRICS_PORT: String(ports.worker), METRICS_HOST: '127.0.0.1' },
+        admin: { ADMIN_TOKEN: 'image-test-token-0123456789', ADMIN_PORT: String(ports.admin) },
+      };
+      for (const app of APPS) {
+        running.push(
+          await startApp({
+            app,
+            label: `${app} (deployed)`,
+            port: ports[app],
+            appDir: join(dir, app),
+            env: { ...shared, ...envOf[app] },
+          }),
+        );
+        const health = await runCommand(
+          process.execPath,
+          [repoPath('deploy', 'docker', 'healthcheck.mjs'), app],
+          {
+            env: {
+              PATH: process.env.PATH,
+              PORT: String(ports.receiver),
+              METRICS_PORT: String(ports.worker),
+              ADMIN_PORT: String(ports.admin),
+            },
+          },
+        );
+        expect(health.code, `${app}: ${health.stderr}`).toBe(0);
+      }
+      // And the health check fails when nothing answers.
+      const down = await runCommand(
+        process.execPath,
+        [repoPath('deploy', 'docker', 'healthcheck.mjs'), 'worker'],
+        {
+          env: { PATH: process.env.PATH, METRICS_PORT: String(await freePort()) },
+        },
+      );
+      expect(down.code).toBe(1);
+    },
+  );
+});
