@@ -195,7 +195,7 @@ export function createReceiverApp(deps: ReceiverDeps): Express {
       }
       const result = await intake.enqueue(decision);
       if (result.outcome === 'unavailable') metrics.enqueueErrors.inc({ reason: result.reason });
-      else metrics.intakeEvents.inc({ event_type: decision.jobName });
+      else if (result.outcome === 'accepted') metrics.intakeEvents.inc({ event_type: decision.jobName });
       finish(req, res, answerEnqueue(result, decision.eventKey, decision.jobName));
     },
   );

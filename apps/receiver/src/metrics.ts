@@ -23,7 +23,7 @@ export interface ReceiverMetrics {
   ackDuration: Histogram<'outcome'>;
   signatureFailures: Counter<'reason'>;
   enqueueErrors: Counter<'reason'>;
-  /** Signed events taken in (accepted or duplicate), by canonical event type or `unknown`. */
+  /** Events added to the queue (answered `accepted`), by canonical event type or `unknown`. */
   intakeEvents: Counter<'event_type'>;
 }
 
@@ -65,7 +65,7 @@ export function createReceiverMetrics(options: MetricsOptions): ReceiverMetrics 
     }),
     intakeEvents: new Counter({
       name: 'ripio_intake_events_total',
-      help: 'Signed events taken in (accepted or duplicate), by canonical event type.',
+      help: 'Events accepted into the queue, by canonical event type (or unknown).',
       labelNames: ['event_type'],
       registers: [registry],
     }),
