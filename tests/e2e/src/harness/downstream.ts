@@ -4,8 +4,8 @@ import { freePort } from '@ripio-webhooks/test-support';
 
 /**
  * The internal service behind the worker's FORWARD_URL, played by the test: it checks each request's signature,
- * answers 503 to the first `failFirst` posts of every event key ("down for a while"), then 200, and counts what
- * it accepted per event key.
+ * answers 503 to the first `failFirst` posts of every event key of the given event types ("down for a while"),
+ * then 200, and counts what it accepted per event key.
  */
 export class Downstream {
   readonly accepted = new Map<string, number>();
@@ -17,12 +17,17 @@ export class Downstream {
   private constructor(
     private readonly secret: string,
     private readonly failFirst: number,
+    private readonly failingTypes: ReadonlySet<string>,
   ) {
     this.server = createServer((req, res) => this.handle(req, res));
   }
 
-  static async start(secret: string, failFirst: number): Promise<Downstream> {
-    const downstream = new Downstream(secret, failFirst);
+  static async start(
+    secret: string,
+    failFirst: number,
+    failingTypes: readonly string[],
+  ): Promise<Downstream> {
+    const downstream = new Downstream(secret, failFirst, new Set(failingTypes));
     const port = await freePort();
     await new Promise<void>((resolve) => downstream.server.listen(port, '127.0.0.1', resolve));
     downstream.url = `http://127.0.0.1:${port}/ripio-events`;
@@ -47,8 +52,9 @@ export class Downstream {
         res.writeHead(401).end();
         return;
       }
+      const { eventType } = JSON.parse(body.toString('utf8')) as { eventType?: string };
       const refusedSoFar = this.refused.get(key) ?? 0;
-      if (refusedSoFar < this.failFirst) {
+      if (this.failingTypes.has(eventType ?? '') && refusedSoFar < this.failFirst) {
         this.refused.set(key, refusedSoFar + 1);
         res.writeHead(503).end();
         return;

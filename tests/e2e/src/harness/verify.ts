@@ -138,6 +138,8 @@ export interface Verdict {
     handlerMissed: string[];
     unacknowledged: string[];
   };
+  /** Outcomes recorded in history, by event key. */
+  outcomesByKey: Map<string, string[]>;
   /** Ledger counts by event key (handler completions). */
   ledger: Map<string, number>;
   deadLetters: DeadLetterEntry[];
@@ -259,6 +261,7 @@ export async function verifyScenario(stack: Stack, input: VerifyInput): Promise<
       handlerMissed: first(handlerMissed),
       unacknowledged: first(unacknowledged),
     },
+    outcomesByKey,
     ledger,
     deadLetters,
     entities,
