@@ -143,7 +143,9 @@ function registerQueueGauges(registry: Registry, source: { redis: RedisClient; q
     labelNames: ['queue'],
     registers,
     async collect() {
-      this.set({ queue: 'events' }, (await snapshot()).oldestWaitingAgeSeconds);
+      const { oldestWaitingAgeSeconds, deadLetterOldestAgeSeconds } = await snapshot();
+      this.set({ queue: 'events' }, oldestWaitingAgeSeconds);
+      this.set({ queue: 'dead-letter' }, deadLetterOldestAgeSeconds);
     },
   });
   new Gauge({

@@ -24,6 +24,8 @@ export interface QueueSnapshot {
   deadLetter: QueueCounts;
   /** Seconds since the oldest job still waiting on the events queue was added (0 when none waits). */
   oldestWaitingAgeSeconds: number;
+  /** Seconds since the oldest dead-letter entry still waiting for an operator was added (0 when empty). */
+  deadLetterOldestAgeSeconds: number;
   deadLetterByReason: Record<DeadLetterReason, number>;
   /** True when the dead-letter queue held more than DEAD_LETTER_COUNT_LIMIT entries and only those were counted. */
   deadLetterByReasonTruncated: boolean;
@@ -127,10 +129,19 @@ export async function readQueueSnapshot({
   now = Date.now,
 }: SnapshotOptions): Promise<QueueSnapshot> {
   const queues = queuesFor(redis, queuePrefix);
-  const [events, deadLetter, oldestWaitingAgeSeconds, deadLetters, redisUsedMemoryBytes] = await Promise.all([
+  const nowMs = now();
+  const [
+    events,
+    deadLetter,
+    oldestWaitingAgeSeconds,
+    deadLetterOldestAgeSeconds,
+    deadLetters,
+    redisUsedMemoryBytes,
+  ] = await Promise.all([
     countJobs(queues.events),
     countJobs(queues.deadLetter),
-    oldestWaitingAge(queues.events, now()),
+    oldestWaitingAge(queues.events, nowMs),
+    oldestWaitingAge(queues.deadLetter, nowMs),
     countDeadLettersByReason(redis, queues.deadLetter),
     readUsedMemoryBytes(redis),
   ]);
@@ -138,6 +149,7 @@ export async function readQueueSnapshot({
     events,
     deadLetter,
     oldestWaitingAgeSeconds,
+    deadLetterOldestAgeSeconds,
     deadLetterByReason: deadLetters.byReason,
     deadLetterByReasonTruncated: deadLetters.truncated,
     redisUsedMemoryBytes,

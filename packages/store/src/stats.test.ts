@@ -70,6 +70,7 @@ describe('stats and queue snapshot on a real Redis', () => {
       expect(snapshot.events.active).toBe(0);
       expect(snapshot.deadLetter.waiting).toBe(3);
       expect(snapshot.oldestWaitingAgeSeconds).toBe(10);
+      expect(snapshot.deadLetterOldestAgeSeconds).toBe(0);
       expect(snapshot.deadLetterByReason).toEqual({
         invalid: 2,
         unknown_type: 0,
