@@ -83,6 +83,9 @@ describe('202 accepted / duplicate', () => {
     expect(
       await counterValue(receiver.metrics, 'ripio_intake_requests_total', { outcome: 'duplicate' }),
     ).toBe(1);
+    expect(
+      await counterValue(receiver.metrics, 'ripio_intake_events_total', { event_type: 'KYC.COMPLETED' }),
+    ).toBe(1);
   });
 
   it.each([
