@@ -1,0 +1,213 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDeadLetterStore } from '@ripio-webhooks/store';
+import { deleteKeysContaining, freePort, uniquePrefix } from '@ripio-webhooks/test-support';
+import {
+  distMain,
+  eventBody,
+  jobFor,
+  JobWaiter,
+  startAdmin,
+  startChildApp,
+  TOKEN,
+  type AdminHarness,
+  type ChildApp,
+} from './admin.test-helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  console.warn(`[admin] console browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+}
+
+const redisUrl = inject('redisUrl');
+const prefix = uniquePrefix('console');
+const t0 = Date.parse('2026-05-19T14:00:00.000Z');
+/** expect.poll bounds: the console refreshes on its own, the test waits for what it should show. */
+const POLL = { timeout: 10_000, interval: 50 };
+const at = (seconds: number): string => new Date(t0 + seconds * 1000).toISOString();
+
+describe.skipIf(!hasChromium)('admin console in Chromium (skipped when /usr/bin/chromium is absent)', () => {
+  let admin: AdminHarness;
+  let server: Server;
+  let baseUrl: string;
+  let worker: ChildApp;
+  let waiter: JobWaiter;
+  let context: BrowserContext;
+  let page: Page;
+  let userDataDir: string;
+  let cleanup: Redis;
+  let replayKey: string;
+
+  beforeAll(async () => {
+    admin = startAdmin(redisUrl, prefix);
+    server = admin.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const metricsPort = await freePort();
+    worker = await startChildApp(
+      distMain('worker'),
+      {
+        REDIS_URL: redisUrl,
+        QUEUE_PREFIX: prefix,
+        LOG_LEVEL: 'warn',
+        METRICS_PORT: String(metricsPort),
+        METRICS_HOST: '127.0.0.1',
+      },
+      `http://127.0.0.1:${metricsPort}/healthz`,
+    );
+    waiter = new JobWaiter(redisUrl, prefix);
+    await waiter.ready();
+    cleanup = new Redis(redisUrl);
+
+    // One entity through the off-ramp success flow, then a late event for it.
+    const flow = [
+      'OFF-RAMP.DEPOSIT.RECEIVED',
+      'OFF-RAMP.WITHDRAWAL.PROCESSING',
+      'OFF-RAMP.WITHDRAWAL.COMPLETED',
+    ] as const;
+    for (const [index, type] of flow.entries()) {
+      await waiter.process(admin.events, eventBody(type, 'ui-tx-1', at(index * 2)));
+    }
+    await waiter.process(admin.events, eventBody('OFF-RAMP.TRADE.COMPLETED', 'ui-tx-1', at(1)));
+
+    // A dead-lettered valid event (replayable) and an unknown type whose name tries to inject markup.
+    const deadLetters = createDeadLetterStore({ redis: admin.redis, queuePrefix: prefix });
+    const { name, data } = jobFor(eventBody('OFF-RAMP.DEPOSIT.RECEIVED', 'ui-tx-2', at(0)));
+    replayKey = data.eventKey;
+    await deadLetters.add(name, {
+      job: data,
+      reason: 'exhausted',
+      error: 'handler ledger failed: <b id="injected">timeout</b>',
+      attemptsMade: 10,
+      firstFailedAt: at(1),
+      lastFailedAt: at(600),
+    });
+    await deadLetters.close();
+    const hostile = eventBody('OFF-RAMP.ORDER.CANCELLED', 'ui-tx-3', at(0)).replace(
+      'OFF-RAMP.ORDER.CANCELLED',
+      'OFF-RAMP.<img src=x id=injected2>',
+    );
+    await waiter.process(admin.events, hostile);
+
+    userDataDir = await mkdtemp(join(tmpdir(), 'ripio-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (userDataDir !== undefined) await rm(userDataDir, { recursive: true, force: true });
+    await worker?.stop();
+    await waiter?.close();
+    await new Promise((resolve) => (server === undefined ? resolve(undefined) : server.close(resolve)));
+    await admin?.close();
+    if (cleanup !== undefined) {
+      await deleteKeysContaining(cleanup, prefix);
+      cleanup.disconnect();
+    }
+  });
+
+  it('sends an anonymous visitor to the login form and refuses a wrong token', async () => {
+    await page.goto(`${baseUrl}/`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await page.fill('#token', 'not-the-token');
+    await page.click('button[type=submit]');
+    await expect.poll(() => page.textContent('.error')).toMatch(/not the admin token/);
+  });
+
+  it('logs in and shows live counters', async () => {
+    await page.fill('#token', TOKEN);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${baseUrl}/`);
+    await expect.poll(() => page.textContent('#counter-dlq'), POLL).toBe('2');
+    expect(await page.textContent('#counter-processed')).toMatch(/^\d+$/);
+    expect(Number(await page.textContent('#counter-processed'))).toBeGreaterThanOrEqual(5);
+    expect(await page.textContent('#counter-backlog')).toBe('0');
+  });
+
+  it('finds an entity and shows its status and coloured timeline', async () => {
+    await page.selectOption('#entity-kind', 'off-ramp');
+    await page.fill('#entity-id', 'ui-tx-1');
+    await page.click('#entity-form button[type=submit]');
+    await page.waitForSelector('#entity-status');
+    expect(await page.textContent('#entity-status')).toBe('WITHDRAWAL_COMPLETED');
+    const items = page.locator('#entity-timeline li');
+    const outcomes = await Promise.all(
+      Array.from({ length: await items.count() }, (_, index) => items.nth(index).getAttribute('class')),
+    );
+    expect(outcomes).toEqual(['outcome-applied', 'outcome-applied', 'outcome-applied', 'outcome-late']);
+
+    await page.fill('#entity-id', 'nobody');
+    await page.click('#entity-form button[type=submit]');
+    await page.waitForSelector('#entity-error');
+    expect(await page.textContent('#entity-error')).toBe('no off-ramp entity with id nobody');
+  });
+
+  it('filters the DLQ and shows hostile data as text', async () => {
+    await page.selectOption('#dlq-reason', 'unknown_type');
+    await page.click('#dlq-filters button[type=submit]');
+    await expect.poll(() => page.locator('#dlq-rows tr').count(), POLL).toBe(1);
+    expect(await page.textContent('#dlq-rows tr td:nth-child(2)')).toBe('OFF-RAMP.<img src=x id=injected2>');
+    expect(await page.$('#injected2')).toBeNull();
+    await page.selectOption('#dlq-reason', '');
+    await page.click('#dlq-filters button[type=submit]');
+    await expect.poll(() => page.locator('#dlq-rows tr').count(), POLL).toBe(2);
+  });
+
+  it('opens a DLQ entry with its payload and error, replays it, and shows the result', async () => {
+    await page.click(`#dlq-rows tr[data-id="${replayKey}"] .entry-link`);
+    await page.waitForSelector('#dlq-detail:not([hidden])');
+    expect(await page.textContent('#dlq-detail-id')).toBe(replayKey);
+    expect(await page.textContent('#dlq-detail-error')).toBe(
+      'handler ledger failed: <b id="injected">timeout</b>',
+    );
+    expect(await page.$('#injected')).toBeNull();
+    expect(await page.textContent('#dlq-detail-payload')).toContain('"transactionId": "ui-tx-2"');
+
+    await page.click('#dlq-detail-replay');
+    await expect.poll(() => page.textContent('#dlq-message'), POLL).toMatch(/^Replayed /);
+    expect(await page.textContent('#dlq-message')).toBe(
+      `Replayed ${replayKey}: it is back on the events queue.`,
+    );
+    await expect.poll(() => page.locator('#dlq-rows tr').count(), POLL).toBe(1);
+    expect(await page.$(`#dlq-rows tr[data-id="${replayKey}"]`)).toBeNull();
+
+    // The worker applied the replayed event: the entity now exists.
+    const job = await admin.events.getJob(replayKey);
+    expect(await waiter.finished(job!)).toEqual({ result: 'committed', outcome: 'applied' });
+    await page.fill('#entity-id', 'ui-tx-2');
+    await page.click('#entity-form button[type=submit]');
+    await expect.poll(() => page.textContent('#entity-status'), POLL).toBe('DEPOSIT_RECEIVED');
+    await expect.poll(() => page.textContent('#counter-dlq'), POLL).toBe('1');
+  });
+
+  it('reaches the queue dashboard with the same login, and signs out', async () => {
+    const response = await page.goto(`${baseUrl}/queues/`);
+    expect(response?.status()).toBe(200);
+    await page.goto(`${baseUrl}/`);
+    await page.click('header form button[type=submit]');
+    await page.waitForURL(`${baseUrl}/login`);
+    const again = await page.goto(`${baseUrl}/queues/`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    expect(again?.status()).toBe(200);
+  });
+});
