@@ -39,6 +39,8 @@ export const ReceiverEnv = z.object({
   /** Answer 503 while more jobs than this are waiting; 0 turns back-pressure off. */
   BACKLOG_LIMIT: nonNegativeInt.default(0),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  /** A request (headers and body) must arrive within this; bounds slow-loris senders (Node's default is 300 s). */
+  REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
 });
 export type ReceiverEnv = z.infer<typeof ReceiverEnv>;
 

@@ -27,6 +27,14 @@ export interface StartOptions {
 /** How long the receiver waits for Redis before it listens anyway. */
 const STARTUP_REDIS_WAIT_MS = 5_000;
 
+/**
+ * At shutdown, how long the receiver keeps serving (every answer with `Connection: close`) before it closes the
+ * listener and the idle kept-alive connections. A busy sender's kept-alive sockets each carry one more request
+ * and are closed cleanly after its answer; closing them at once instead can close a socket a sender is writing
+ * a request on, which the sender sees as a connection reset (found by tests/e2e, scenario 5).
+ */
+const DRAIN_GRACE_MS = 1_000;
+
 async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
@@ -145,6 +153,8 @@ export async function startReceiver(env: ReceiverEnv, options: StartOptions): Pr
       else reject(error);
     });
   });
+  server.requestTimeout = env.REQUEST_TIMEOUT_MS;
+  server.headersTimeout = Math.min(env.REQUEST_TIMEOUT_MS, 20_000);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   logger.info(
@@ -155,6 +165,7 @@ export async function startReceiver(env: ReceiverEnv, options: StartOptions): Pr
   let stopping: Promise<void> | undefined;
   async function stop(): Promise<void> {
     wired.beginDrain();
+    await new Promise((resolve) => setTimeout(resolve, Math.min(DRAIN_GRACE_MS, env.SHUTDOWN_TIMEOUT_MS)));
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     const force = setTimeout(() => {
