@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@ripio-webhooks/test-support';
 import { QueueEvents, type Job, type Queue } from 'bullmq';
 import type { Express } from 'express';
 import { pino } from 'pino';
@@ -133,6 +134,8 @@ export class JobWaiter {
 /** An app started from its built dist/main.js, with its output kept for failure messages. */
 export interface ChildApp {
   process: ChildProcess;
+  /** `http://host:port` of the ready URL. */
+  url: string;
   output(): string;
   stop(): Promise<void>;
 }
@@ -166,7 +169,7 @@ export async function startChildApp(
     if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}:\n${output}`);
     try {
       const response = await fetch(readyUrl, { signal: AbortSignal.timeout(1_000) });
-      if (response.ok) return { process: child, output: () => output, stop };
+      if (response.ok) return { process: child, url: new URL(readyUrl).origin, output: () => output, stop };
     } catch {
       // not listening yet
     }
@@ -174,4 +177,21 @@ export async function startChildApp(
   }
   await stop();
   throw new Error(`${script} did not become ready at ${readyUrl}:\n${output}`);
+}
+
+/** The built worker as a child process on this Redis and prefix (metrics on a free loopback port). */
+export async function startWorkerApp(redisUrl: string, queuePrefix: string): Promise<ChildApp> {
+  const metricsPort = await freePort();
+  return startChildApp(
+    distMain('worker'),
+    {
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: queuePrefix,
+      LOG_LEVEL: 'warn',
+      METRICS_PORT: String(metricsPort),
+      METRICS_HOST: '127.0.0.1',
+      SHUTDOWN_TIMEOUT_MS: '5000',
+    },
+    `http://127.0.0.1:${metricsPort}/healthz`,
+  );
 }

@@ -2,14 +2,13 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDeadLetterStore, type DeadLetterStore } from '@ripio-webhooks/store';
-import { deleteKeysContaining, freePort, uniquePrefix } from '@ripio-webhooks/test-support';
+import { deleteKeysContaining, uniquePrefix } from '@ripio-webhooks/test-support';
 import {
-  distMain,
   eventBody,
   jobFor,
   JobWaiter,
   startAdmin,
-  startChildApp,
+  startWorkerApp,
   TOKEN,
   type AdminHarness,
   type ChildApp,
@@ -29,19 +28,7 @@ let deadLetters: DeadLetterStore;
 
 beforeAll(async () => {
   admin = startAdmin(redisUrl, prefix);
-  const metricsPort = await freePort();
-  worker = await startChildApp(
-    distMain('worker'),
-    {
-      REDIS_URL: redisUrl,
-      QUEUE_PREFIX: prefix,
-      LOG_LEVEL: 'warn',
-      METRICS_PORT: String(metricsPort),
-      METRICS_HOST: '127.0.0.1',
-      SHUTDOWN_TIMEOUT_MS: '5000',
-    },
-    `http://127.0.0.1:${metricsPort}/healthz`,
-  );
+  worker = await startWorkerApp(redisUrl, prefix);
   waiter = new JobWaiter(redisUrl, prefix);
   await waiter.ready();
   cleanup = new Redis(redisUrl);

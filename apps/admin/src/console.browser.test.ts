@@ -8,14 +8,13 @@ import { Redis } from 'ioredis';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDeadLetterStore } from '@ripio-webhooks/store';
-import { deleteKeysContaining, freePort, uniquePrefix } from '@ripio-webhooks/test-support';
+import { deleteKeysContaining, uniquePrefix } from '@ripio-webhooks/test-support';
 import {
-  distMain,
   eventBody,
   jobFor,
   JobWaiter,
   startAdmin,
-  startChildApp,
+  startWorkerApp,
   TOKEN,
   type AdminHarness,
   type ChildApp,
@@ -51,18 +50,7 @@ describe.skipIf(!hasChromium)('admin console in Chromium (skipped when /usr/bin/
     server = admin.app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const metricsPort = await freePort();
-    worker = await startChildApp(
-      distMain('worker'),
-      {
-        REDIS_URL: redisUrl,
-        QUEUE_PREFIX: prefix,
-        LOG_LEVEL: 'warn',
-        METRICS_PORT: String(metricsPort),
-        METRICS_HOST: '127.0.0.1',
-      },
-      `http://127.0.0.1:${metricsPort}/healthz`,
-    );
+    worker = await startWorkerApp(redisUrl, prefix);
     waiter = new JobWaiter(redisUrl, prefix);
     await waiter.ready();
     cleanup = new Redis(redisUrl);
