@@ -118,7 +118,7 @@ export function loadConfig(): BenchConfig {
     warmupS: positiveNumber('BENCH_WARMUP_S', 2),
     runs: Math.max(1, Math.round(positiveNumber('BENCH_RUNS', 3))),
     connections: Math.max(1, Math.round(positiveNumber('BENCH_CONNECTIONS', 50))),
-    processingEvents: Math.max(100, Math.round(positiveNumber('BENCH_PROCESSING_EVENTS', 4000))),
+    processingEvents: Math.max(100, Math.round(positiveNumber('BENCH_PROCESSING_EVENTS', 2000))),
     workerProcesses: numberList('BENCH_WORKER_PROCESSES', [1, 2, 4]),
     workerConcurrencies: numberList('BENCH_WORKER_CONCURRENCY', [16, 64]),
     e2eRate: positiveNumber('BENCH_E2E_RATE', 0),

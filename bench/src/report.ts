@@ -14,6 +14,8 @@ export interface Machine {
   memoryGiB: number;
   os: string;
   redis: string;
+  /** 1-minute load average when the run started, before it loaded the machine (other work skews figures). */
+  loadAverageAtStart: number;
 }
 
 export interface BenchResults {
@@ -32,6 +34,7 @@ export interface BenchResults {
   endToEnd?: EndToEndResult;
   cost?: CostResult;
   profile?: ProfileResult;
+  workerProfile?: ProfileResult;
   targets: Target[];
   durationSeconds: number;
 }
@@ -144,7 +147,8 @@ export function renderMarkdown(results: BenchResults): string {
   out.push(
     `Latest run: ${results.date}, \`${results.command}\`, ${Math.round(results.durationSeconds)} s in all. ` +
       `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}; Redis ${machine.redis} ` +
-      `(own instance, AOF everysec). Node: ${results.nodes.map((node) => `${node.label} = ${node.version}`).join(', ')}. ` +
+      `(own instance, AOF everysec). Load average (1 min) before the run: ${machine.loadAverageAtStart.toFixed(1)}` +
+      `${machine.loadAverageAtStart >= 1 ? ' (**other work was running: absolute figures are depressed and ratios noisier**)' : ''}. Node: ${results.nodes.map((node) => `${node.label} = ${node.version}`).join(', ')}. ` +
       `Body: ${results.bodyBytes} B signed Sell and Pay event. Settings: ${Object.entries(results.settings)
         .map(([key, value]) => `${key}=${String(value)}`)
         .join(', ')}.`,
@@ -153,24 +157,26 @@ export function renderMarkdown(results: BenchResults): string {
     out.push(`\n**${label} skipped:** ${reason}`);
   }
 
-  out.push('\n### Targets\n');
-  out.push(
-    table(
-      ['target', 'measured', 'met'],
-      results.targets.map((t) => [
-        t.target,
-        t.measured,
-        t.met === null ? 'stated' : t.met ? 'yes' : '**no**',
-      ]),
-    ),
-  );
+  if (results.targets.length > 0) out.push('\n### Targets\n');
+  if (results.targets.length > 0) {
+    out.push(
+      table(
+        ['target', 'measured', 'met'],
+        results.targets.map((t) => [
+          t.target,
+          t.measured,
+          t.met === null ? 'stated' : t.met ? 'yes' : '**no**',
+        ]),
+      ),
+    );
+  }
 
-  out.push('\n### Intake at saturation (closed loop, autocannon; median of runs, min-max in brackets)\n');
   const labels = Object.keys(results.intake);
   const rows: string[][] = [];
   for (const label of labels) {
     const scenarios = results.intake[label] ?? {};
     const express = scenarios['express-hmac']?.rps.median ?? Number.NaN;
+    const expressCpu = scenarios['express-hmac']?.serverCpuUs.median ?? Number.NaN;
     for (const [id, result] of Object.entries(scenarios)) {
       rows.push([
         label,
@@ -180,16 +186,36 @@ export function renderMarkdown(results: BenchResults): string {
         spreadMs(result.p50),
         spreadMs(result.p99),
         spreadMs(result.p999),
+        int(result.serverCpuUs.median),
+        ratio(expressCpu / result.serverCpuUs.median),
+        int(result.redisCpuUs.median),
         `${result.non2xx}/${result.errors}`,
       ]);
     }
   }
-  out.push(
-    table(
-      ['node', 'scenario', 'req/s', 'vs Express+HMAC', 'p50 ms', 'p99 ms', 'p99.9 ms', 'non-2xx/errors'],
-      rows,
-    ),
-  );
+  if (rows.length > 0) {
+    out.push('\n### Intake at saturation (closed loop, autocannon; median of runs, min-max in brackets)\n');
+  }
+  if (rows.length > 0) {
+    out.push(
+      table(
+        [
+          'node',
+          'scenario',
+          'req/s',
+          'vs Express+HMAC',
+          'p50 ms',
+          'p99 ms',
+          'p99.9 ms',
+          'server CPU µs/req',
+          'vs Express+HMAC by CPU',
+          'Redis CPU µs/req',
+          'non-2xx/errors',
+        ],
+        rows,
+      ),
+    );
+  }
 
   if (results.fixedRate !== undefined) {
     out.push('\n### Receiver at fixed rates (open loop; ack latency from send)\n');
@@ -224,7 +250,17 @@ export function renderMarkdown(results: BenchResults): string {
     out.push(`\n### Processing: time to drain ${int(processing[0]?.events ?? 0)} pre-filled events\n`);
     out.push(
       table(
-        ['worker', 'processes', 'concurrency', 'events/s', 'drain s', 'vs no-op', 'failed'],
+        [
+          'worker',
+          'processes',
+          'concurrency',
+          'events/s',
+          'drain s',
+          'vs no-op',
+          'worker CPU µs/event',
+          'Redis CPU µs/event',
+          'failed',
+        ],
         processing.map((run) => {
           const noop = processing.find(
             (other) =>
@@ -304,10 +340,14 @@ export function renderMarkdown(results: BenchResults): string {
     );
   }
 
-  if (results.profile !== undefined) {
-    const profile = results.profile;
+  const profiles: [string, ProfileResult | undefined, string][] = [
+    ['receiver at saturation', results.profile, 'req/s'],
+    ['one worker process (concurrency 16) draining the queue', results.workerProfile, 'events/s'],
+  ];
+  for (const [what, profile, unit] of profiles) {
+    if (profile === undefined) continue;
     out.push(
-      `\n### CPU profile of the receiver at saturation (${int(profile.rps)} req/s, ${int(profile.totalMs)} ms sampled)\n`,
+      `\n### CPU profile: ${what} (${int(profile.rps)} ${unit}, ${int(profile.totalMs)} ms sampled)\n`,
     );
     out.push(
       `Self time by area: ${Object.entries(profile.byArea)
@@ -316,8 +356,13 @@ export function renderMarkdown(results: BenchResults): string {
     );
     out.push(
       table(
-        ['function', 'where', 'self %'],
-        profile.top.map((entry) => [`\`${entry.function}\``, entry.location, String(entry.selfPercent)]),
+        ['function', 'where', 'self %', 'main caller (native frames)'],
+        profile.top.map((entry) => [
+          `\`${entry.function}\``,
+          entry.location,
+          String(entry.selfPercent),
+          entry.mainCaller ?? '',
+        ]),
       ),
     );
   }

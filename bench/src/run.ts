@@ -2,7 +2,7 @@
 // load comes from this process; Redis is the benchmark's own redis-server. Results go to
 // bench/results/<date>.json and to the generated part of docs/benchmarks.md.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, platform, release, totalmem } from 'node:os';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { bodyBytes } from './bodies.js';
 import {
@@ -22,7 +22,7 @@ import { runCost } from './scenarios/cost.js';
 import { runEndToEnd } from './scenarios/e2e.js';
 import { INTAKE_SCENARIOS, runFixedRate, runIntakeGroup, type IntakeResult } from './scenarios/intake.js';
 import { runProcessingMatrix, type ProcessingCase, type ProcessingResult } from './scenarios/processing.js';
-import { runProfile } from './scenarios/profile.js';
+import { runReceiverProfile, runWorkerProfile } from './scenarios/profile.js';
 
 function today(): string {
   const now = new Date();
@@ -96,6 +96,7 @@ async function main(): Promise<void> {
       memoryGiB: Math.round(totalmem() / 2 ** 30),
       os: `${platform()} ${release()}`,
       redis: await redis.version(),
+      loadAverageAtStart: loadavg()[0] ?? Number.NaN,
     },
     nodes: config.nodes,
     settings: {
@@ -143,7 +144,11 @@ async function main(): Promise<void> {
     }
     if (config.profile && existsSync(RECEIVER_MAIN)) {
       log('CPU profile of the receiver at saturation');
-      partial.profile = await runProfile(primary, redis, config);
+      partial.profile = await runReceiverProfile(primary, redis, config);
+    }
+    if (config.profile && existsSync(WORKER_MAIN)) {
+      log('CPU profile of one worker process draining the queue');
+      partial.workerProfile = await runWorkerProfile(primary, redis, config);
     }
   } finally {
     await redis.stop();

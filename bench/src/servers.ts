@@ -98,6 +98,7 @@ export interface StartWorkerOptions {
   redisUrl: string;
   concurrency: number;
   name: string;
+  nodeArgs?: readonly string[];
 }
 
 /** One worker process: apps/worker (`ours`), or the BullMQ baseline worker of bench/ (`noop`, `naive`). */
@@ -109,6 +110,7 @@ export async function startWorker(
     name: options.name,
     node: options.node.path,
     script: options.mode === 'ours' ? WORKER_MAIN : join(SERVERS_DIR, 'bullmq-worker.js'),
+    nodeArgs: options.nodeArgs ?? [],
     env: {
       REDIS_URL: options.redisUrl,
       QUEUE_PREFIX: BENCH_QUEUE_PREFIX,

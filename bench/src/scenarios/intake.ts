@@ -3,7 +3,7 @@ import type { BenchConfig, NodeBinary } from '../config.js';
 import { paced, saturate, type LoadResult } from '../load.js';
 import { log } from '../log.js';
 import type { BenchRedis } from '../redis.js';
-import { stopAll } from '../processes.js';
+import { cpuSeconds, stopAll } from '../processes.js';
 import { INTAKE_SERVERS, startIntakeServer, type IntakeServerId, type RunningServer } from '../servers.js';
 import { spreadOf, type Spread } from '../stats.js';
 
@@ -30,6 +30,10 @@ export interface IntakeResult {
   p50: Spread;
   p99: Spread;
   p999: Spread;
+  /** CPU time of the server process (all its threads) per 2xx response, in microseconds. */
+  serverCpuUs: Spread;
+  /** CPU time of redis-server per 2xx response, in microseconds. */
+  redisCpuUs: Spread;
   /** Summed over the measured runs. */
   responses: number;
   non2xx: number;
@@ -41,7 +45,14 @@ function sourceOf(bodies: BodyMix): EventSource {
   return bodies === 'unique' ? uniqueEvents() : eventsWithDuplicates(uniqueEvents());
 }
 
-export function summarizeRuns(runs: readonly LoadResult[]): Omit<IntakeResult, 'label' | 'bodies'> {
+interface MeasuredRun extends LoadResult {
+  serverCpuUs: number;
+  redisCpuUs: number;
+}
+
+export function summarizeRuns(
+  runs: readonly LoadResult[],
+): Omit<IntakeResult, 'label' | 'bodies' | 'serverCpuUs' | 'redisCpuUs'> {
   const statusCodes: Record<string, number> = {};
   for (const run of runs) {
     for (const [code, count] of Object.entries(run.statusCodes)) {
@@ -95,29 +106,41 @@ export async function runIntakeGroup(
         onSkip(scenario, error instanceof Error ? error.message : String(error));
       }
     }
-    const runs = new Map<string, LoadResult[]>(started.map(({ scenario }) => [scenario.id, []]));
+    const runs = new Map<string, MeasuredRun[]>(started.map(({ scenario }) => [scenario.id, []]));
     for (let run = 0; run < config.runs; run += 1) {
       for (const { scenario, server } of started) {
         if (INTAKE_SERVERS[scenario.server].usesRedis) await redis.flush();
-        const result = await saturate(
+        const serverBefore = cpuSeconds(server.child.pid);
+        const redisBefore = cpuSeconds(redis.server.pid);
+        const load = await saturate(
           { port: server.port, path: server.path },
           sourceOf(scenario.bodies),
           config.connections,
           config.durationS,
         );
+        const ok = Math.max(1, load.responses - load.non2xx);
+        const result: MeasuredRun = {
+          ...load,
+          serverCpuUs: ((cpuSeconds(server.child.pid) - serverBefore) * 1e6) / ok,
+          redisCpuUs: ((cpuSeconds(redis.server.pid) - redisBefore) * 1e6) / ok,
+        };
         log(
           `  ${node.label} ${scenario.id} run ${run + 1}: ${Math.round(result.rps)} req/s, p50 ${result.latencyMs.p50.toFixed(2)} ms, ` +
-            `p99 ${result.latencyMs.p99.toFixed(2)} ms, non-2xx ${result.non2xx}, errors ${result.errors}`,
+            `p99 ${result.latencyMs.p99.toFixed(2)} ms, CPU/request ${Math.round(result.serverCpuUs)} us (redis ` +
+            `${Math.round(result.redisCpuUs)} us), non-2xx ${result.non2xx}, errors ${result.errors}`,
         );
         runs.get(scenario.id)?.push(result);
       }
     }
     const results: Record<string, IntakeResult> = {};
     for (const { scenario } of started) {
+      const done = runs.get(scenario.id) ?? [];
       results[scenario.id] = {
         label: INTAKE_SERVERS[scenario.server].label,
         bodies: scenario.bodies,
-        ...summarizeRuns(runs.get(scenario.id) ?? []),
+        ...summarizeRuns(done),
+        serverCpuUs: spreadOf(done.map((run) => run.serverCpuUs)),
+        redisCpuUs: spreadOf(done.map((run) => run.redisCpuUs)),
       };
     }
     return results;

@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import { entityIdOf, eventBodyTemplate, newRunTag } from '../bodies.js';
 import type { BenchConfig, NodeBinary } from '../config.js';
 import { log } from '../log.js';
-import { stopAll, type ChildServer } from '../processes.js';
+import { cpuSeconds, stopAll, type ChildServer } from '../processes.js';
 import type { BenchRedis } from '../redis.js';
 import { BENCH_QUEUE_PREFIX, startWorker, type WorkerMode } from '../servers.js';
 import { spreadOf, type Spread } from '../stats.js';
@@ -113,6 +113,10 @@ export interface ProcessingResult {
   events: number;
   eventsPerSecond: Spread;
   drainSeconds: Spread;
+  /** CPU time of all worker processes per event, in microseconds. */
+  workerCpuUs: Spread;
+  /** CPU time of redis-server per event, in microseconds. */
+  redisCpuUs: Spread;
   /** Summed over the runs. */
   failed: number;
   timedOut: number;
@@ -137,6 +141,8 @@ interface ProcessingRun {
   failed: number;
   timedOut: boolean;
   entitiesWritten: number | undefined;
+  workerCpuUs: number;
+  redisCpuUs: number;
 }
 
 export interface ProcessingCase {
@@ -171,15 +177,21 @@ async function processingRun(
       children.push(child);
     }
     await waitForWorkers(queue, processes, children);
+    const workersCpu = (): number => children.reduce((sum, child) => sum + cpuSeconds(child.pid), 0);
+    const workersBefore = workersCpu();
+    const redisBefore = cpuSeconds(redis.server.pid);
     const startedAt = performance.now();
     await queue.resume();
     const finished = await waitForFinished(queue, jobs.length, 120_000);
     const seconds = (performance.now() - startedAt) / 1000;
+    const workerCpuUs = ((workersCpu() - workersBefore) * 1e6) / jobs.length;
+    const redisCpuUs = ((cpuSeconds(redis.server.pid) - redisBefore) * 1e6) / jobs.length;
     const entitiesWritten =
       mode === 'ours' ? await countKeys(redis, `${BENCH_QUEUE_PREFIX}:{*}:entity`) : undefined;
     log(
       `  processing ${mode} p${processes} c${concurrency} run ${run + 1}: ${Math.round(jobs.length / seconds)} events/s ` +
-        `(${seconds.toFixed(2)} s, failed ${finished.failed}${finished.timedOut ? ', TIMED OUT' : ''})`,
+        `(${seconds.toFixed(2)} s, CPU/event worker ${Math.round(workerCpuUs)} us, redis ${Math.round(redisCpuUs)} us, ` +
+        `failed ${finished.failed}${finished.timedOut ? ', TIMED OUT' : ''})`,
     );
     return {
       eventsPerSecond: (finished.completed + finished.failed) / seconds,
@@ -187,6 +199,8 @@ async function processingRun(
       failed: finished.failed,
       timedOut: finished.timedOut,
       entitiesWritten,
+      workerCpuUs,
+      redisCpuUs,
     };
   } finally {
     await stopAll(children);
@@ -225,6 +239,8 @@ export async function runProcessingMatrix(
         events: config.processingEvents,
         eventsPerSecond: spreadOf(done.map((one) => one.eventsPerSecond)),
         drainSeconds: spreadOf(done.map((one) => one.seconds)),
+        workerCpuUs: spreadOf(done.map((one) => one.workerCpuUs)),
+        redisCpuUs: spreadOf(done.map((one) => one.redisCpuUs)),
         failed: done.reduce((sum, one) => sum + one.failed, 0),
         timedOut: done.filter((one) => one.timedOut).length,
         ...(entitiesWritten === undefined ? {} : { entitiesWritten }),

@@ -5,7 +5,8 @@ import { REPO_DIR, TMP_DIR, type BenchConfig, type NodeBinary } from '../config.
 import { saturate } from '../load.js';
 import { log } from '../log.js';
 import type { BenchRedis } from '../redis.js';
-import { startIntakeServer } from '../servers.js';
+import { startIntakeServer, startWorker } from '../servers.js';
+import { eventsQueue, prefill, processingJobs, waitForFinished, waitForWorkers } from './processing.js';
 import { round } from '../stats.js';
 
 interface ProfileNode {
@@ -31,6 +32,7 @@ export interface ProfileEntry {
 
 export interface ProfileResult {
   file: string;
+  /** req/s (receiver) or events/s (worker) while profiled. */
   rps: number;
   totalMs: number;
   top: ProfileEntry[];
@@ -134,15 +136,38 @@ export function summarizeProfile(
   return { totalMs: round(totalUs / 1000, 0), top, byArea };
 }
 
+function profileDir(name: string): string {
+  const dir = join(TMP_DIR, 'profiles', name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+function readProfile(
+  dir: string,
+  what: string,
+): { file: string; summary: ReturnType<typeof summarizeProfile> } {
+  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  if (file === undefined) {
+    throw new Error(`the ${what} wrote no CPU profile in ${dir} (did it exit cleanly on SIGTERM?)`);
+  }
+  const summary = summarizeProfile(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile);
+  log(
+    `  ${what} profile: top ${summary.top
+      .slice(0, 4)
+      .map((entry) => `${entry.function} ${entry.selfPercent}%`)
+      .join(', ')}`,
+  );
+  return { file: relative(REPO_DIR, join(dir, file)), summary };
+}
+
 /** The receiver under saturation with `--cpu-prof`; the profile is written when it exits on SIGTERM. */
-export async function runProfile(
+export async function runReceiverProfile(
   node: NodeBinary,
   redis: BenchRedis,
   config: BenchConfig,
 ): Promise<ProfileResult> {
-  const dir = join(TMP_DIR, 'profiles');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  const dir = profileDir('receiver');
   await redis.flush();
   const server = await startIntakeServer('receiver', {
     node,
@@ -152,35 +177,53 @@ export async function runProfile(
   });
   let rps: number;
   try {
-    if (config.warmupS > 0) {
-      await saturate(
-        { port: server.port, path: server.path },
-        uniqueEvents(),
-        config.connections,
-        config.warmupS,
-      );
-    }
-    const result = await saturate(
-      { port: server.port, path: server.path },
-      uniqueEvents(),
-      config.connections,
-      config.durationS,
-    );
-    rps = result.rps;
+    const target = { port: server.port, path: server.path };
+    if (config.warmupS > 0) await saturate(target, uniqueEvents(), config.connections, config.warmupS);
+    rps = (await saturate(target, uniqueEvents(), config.connections, config.durationS)).rps;
   } finally {
     await server.child.stop();
   }
-  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
-  if (file === undefined) {
-    throw new Error(`the receiver wrote no CPU profile in ${dir} (did it exit cleanly on SIGTERM?)`);
+  const { file, summary } = readProfile(dir, 'receiver');
+  return { file, rps: round(rps, 0), ...summary };
+}
+
+/**
+ * One apps/worker process (concurrency 16) draining a pre-filled queue of twice the processing size with
+ * `--cpu-prof` (the profile also holds the process start, so a longer drain dilutes it).
+ */
+export async function runWorkerProfile(
+  node: NodeBinary,
+  redis: BenchRedis,
+  config: BenchConfig,
+): Promise<ProfileResult> {
+  const dir = profileDir('worker');
+  await redis.flush();
+  const queue = eventsQueue(redis.url);
+  let rps: number;
+  try {
+    await queue.pause();
+    const jobs = processingJobs(config.processingEvents * 2);
+    await prefill(queue, jobs);
+    const { child } = await startWorker({
+      mode: 'ours',
+      node,
+      redisUrl: redis.url,
+      concurrency: 16,
+      name: 'worker-profile',
+      nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
+    });
+    try {
+      await waitForWorkers(queue, 1, [child]);
+      const startedAt = performance.now();
+      await queue.resume();
+      await waitForFinished(queue, jobs.length, 120_000);
+      rps = jobs.length / ((performance.now() - startedAt) / 1000);
+    } finally {
+      await child.stop();
+    }
+  } finally {
+    await queue.close();
   }
-  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
-  const summary = summarizeProfile(profile);
-  log(
-    `  profile: ${file}, top: ${summary.top
-      .slice(0, 3)
-      .map((entry) => `${entry.function} ${entry.selfPercent}%`)
-      .join(', ')}`,
-  );
-  return { file: relative(REPO_DIR, join(dir, file)), rps: round(rps, 0), ...summary };
+  const { file, summary } = readProfile(dir, 'worker');
+  return { file, rps: round(rps, 0), ...summary };
 }
