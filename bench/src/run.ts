@@ -1,6 +1,7 @@
 // `pnpm bench`: every scenario of docs/benchmarks.md in one run. Each server runs in its own child process; the
 // load comes from this process; Redis is the benchmark's own redis-server. Results go to
 // bench/results/<date>.json and to the generated part of docs/benchmarks.md.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import {
   DOC_PATH,
   loadConfig,
   RECEIVER_MAIN,
+  REPO_DIR,
   RESULTS_DIR,
   SERVERS_DIR,
   WORKER_MAIN,
@@ -28,6 +30,14 @@ function today(): string {
   const now = new Date();
   const pad = (value: number): string => String(value).padStart(2, '0');
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** Formats the regenerated page with the repository's Prettier (tables aligned), so `format:check` stays green. */
+function formatWithPrettier(path: string): void {
+  const prettier = join(REPO_DIR, 'node_modules', '.bin', 'prettier');
+  if (!existsSync(prettier)) return;
+  const result = spawnSync(prettier, ['--write', path], { cwd: REPO_DIR, encoding: 'utf8' });
+  if (result.status !== 0) log(`prettier could not format ${path}: ${result.stderr}`);
 }
 
 async function intakeFor(
@@ -163,6 +173,7 @@ async function main(): Promise<void> {
   const jsonPath = join(RESULTS_DIR, `${results.date}.json`);
   writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
   writeMarkdown(DOC_PATH, renderMarkdown(results));
+  formatWithPrettier(DOC_PATH);
   log(`wrote ${jsonPath} and ${DOC_PATH} in ${results.durationSeconds} s`);
   for (const target of results.targets) {
     log(
