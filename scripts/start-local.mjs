@@ -220,6 +220,11 @@ function shutdown(code) {
 
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
+// A closed terminal (SIGHUP) also stops everything in order, instead of leaving the apps and Redis behind.
+process.on('SIGHUP', () => void shutdown(0));
+// When whoever reads our output goes away (a pipe into `tee` that Ctrl-C ended), keep going: the shutdown matters
+// more than its log lines.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Redis
