@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer, type AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Express } from 'express';
 import type { Queue } from 'bullmq';
@@ -28,10 +28,10 @@ export interface StartOptions {
 const STARTUP_REDIS_WAIT_MS = 5_000;
 
 /**
- * At shutdown, how long the receiver keeps serving (every answer with `Connection: close`) before it closes the
- * listener and the idle kept-alive connections. A busy sender's kept-alive sockets each carry one more request
- * and are closed cleanly after its answer; closing them at once instead can close a socket a sender is writing
- * a request on, which the sender sees as a connection reset (found by tests/e2e, scenario 5).
+ * At shutdown, how long kept-alive connections may stay open before the idle ones are closed. Meanwhile each
+ * busy one carries its next request, answered with `Connection: close`, and is closed cleanly after the answer.
+ * Closing idle kept-alive connections at once instead races a sender that is writing its next request on one:
+ * the sender sees a connection reset (found by tests/e2e, scenario 5).
  */
 const DRAIN_GRACE_MS = 1_000;
 
@@ -165,14 +165,19 @@ export async function startReceiver(env: ReceiverEnv, options: StartOptions): Pr
   let stopping: Promise<void> | undefined;
   async function stop(): Promise<void> {
     wired.beginDrain();
-    await new Promise((resolve) => setTimeout(resolve, Math.min(DRAIN_GRACE_MS, env.SHUTDOWN_TIMEOUT_MS)));
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
+    // Close the listener only (net.Server's close): http.Server's close would also close every idle kept-alive
+    // connection at once. Resolves once every connection has ended.
+    const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
+    const idle = setTimeout(
+      () => server.closeIdleConnections(),
+      Math.min(DRAIN_GRACE_MS, env.SHUTDOWN_TIMEOUT_MS),
+    );
     const force = setTimeout(() => {
       logger.warn('shutdown timeout: closing the connections still open');
       server.closeAllConnections();
     }, env.SHUTDOWN_TIMEOUT_MS);
     await closed;
+    clearTimeout(idle);
     clearTimeout(force);
     await wired.close();
     logger.info('receiver stopped');
