@@ -198,6 +198,31 @@ describe('promtool (Debian package prometheus)', () => {
   });
 
   it.skipIf(promtool === undefined)(
+    'test rules: each alert fires on made-up series, and stays quiet before',
+    async () => {
+      const file = repoPath('deploy', 'prometheus', 'alerts.test.yml');
+      const result = await runCommand(promtool ?? '', ['test', 'rules', file]);
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+      const cases = (
+        parse(readFileSync(file, 'utf8')) as {
+          tests: { alert_rule_test: { alertname: string; exp_alerts: unknown[] }[] }[];
+        }
+      ).tests.flatMap((test) => test.alert_rule_test);
+      for (const rule of alertRules) {
+        const mine = cases.filter((check) => check.alertname === rule.alert);
+        expect(
+          mine.some((check) => check.exp_alerts.length > 0),
+          `a case where ${rule.alert ?? ''} fires`,
+        ).toBe(true);
+        expect(
+          mine.some((check) => check.exp_alerts.length === 0),
+          `a case where ${rule.alert ?? ''} is quiet`,
+        ).toBe(true);
+      }
+    },
+  );
+
+  it.skipIf(promtool === undefined)(
     'check config: the compose scrape config is valid, with its rule file',
     async () => {
       const syntax = await runCommand(promtool ?? '', [
