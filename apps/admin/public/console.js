@@ -79,6 +79,12 @@ async function refreshCounters() {
 
 // ---- entity lookup ----
 
+/** `NEW → A` / `A → B` for an applied event; `stays A` for one that changed nothing (late, conflict, duplicate). */
+function describeMove(item) {
+  if (item.outcome === 'applied') return `${item.fromStatus || 'NEW'} → ${item.toStatus || '–'}`;
+  return `stays ${item.fromStatus || item.toStatus || 'NEW'}`;
+}
+
 function showEntity(entity) {
   const box = $('entity-result');
   box.replaceChildren();
@@ -96,7 +102,7 @@ function showEntity(entity) {
     row.append(
       el('span', item.outcome, { class: 'badge' }),
       el('strong', item.eventType),
-      el('span', `${item.fromStatus || 'NEW'} → ${item.toStatus || '–'}`, { class: 'move' }),
+      el('span', describeMove(item), { class: 'move' }),
       el(
         'span',
         `issued ${item.issueDatetime} · received ${item.receivedAt} · processed ${item.processedAt}`,

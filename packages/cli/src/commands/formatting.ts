@@ -61,11 +61,21 @@ export function formatEntity(entity: z.infer<typeof EntityView>): string {
         show(item.eventType),
         show(item.issueDatetime),
         show(item.outcome),
-        `${item.fromStatus ?? 'NEW'} -> ${show(item.toStatus)}`,
+        describeMove(item.outcome, item.fromStatus, item.toStatus),
       ]),
     ]),
   ];
   return lines.join('\n');
+}
+
+/** `NEW -> A` / `A -> B` for an applied event; `stays A` for one that changed nothing. */
+export function describeMove(
+  outcome: string | null | undefined,
+  from: string | null | undefined,
+  to: string | null | undefined,
+): string {
+  if (outcome === 'applied') return `${from ?? 'NEW'} -> ${show(to)}`;
+  return `stays ${from ?? to ?? 'NEW'}`;
 }
 
 export function formatDeadLetters(page: z.infer<typeof DeadLetterPage>): string {

@@ -26,7 +26,7 @@ entity going through one of Ripio's documented flows for its family.
   --concurrency <n>        requests in flight at most (default 16)
   --bad <share>            extra wrongly signed / unsigned / malformed requests, as a share (default 0)
   --seed <seed>            reproducible run (default random; printed)
-  --start-at <iso>         issueDatetime of the first events (default now)
+  --start-at <iso>         issueDatetime of the first events (default five minutes ago)
   --max-attempts <n>       attempts per delivery on 503 / connection errors (default 6)
   --retry-budget <n>       retries allowed over the whole run (default 1000)
   --max-retry-delay <ms>   cap on Retry-After waits (default 5000)
@@ -81,7 +81,8 @@ export async function simulateCommand(args: readonly string[], { io, env }: Comm
   }
   const secret = values.secret ?? env.RIPIO_WEBHOOK_SECRET;
   if (secret === undefined) throw new UsageError('no secret: pass --secret or set RIPIO_WEBHOOK_SECRET');
-  const startAt = values['start-at'] ?? new Date().toISOString();
+  // Issue times in the recent past (a flow spans about a minute), never ahead of the receiver's clock.
+  const startAt = values['start-at'] ?? new Date(Date.now() - 5 * 60_000).toISOString();
   if (Number.isNaN(Date.parse(startAt))) throw new UsageError(`--start-at is not a date: ${startAt}`);
   const families = parseFamilies(values.families);
   const jitterMs = numberOption('jitter', values.jitter, { min: 0, integer: true });
