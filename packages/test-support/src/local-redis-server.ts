@@ -100,6 +100,8 @@ export class LocalRedisServer {
 
   private async waitForPing(): Promise<void> {
     const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    // Refused connections while the server starts are expected: the loop below retries; don't print them.
+    client.on('error', () => undefined);
     try {
       for (let attempt = 0; attempt < 200; attempt += 1) {
         try {
