@@ -49,14 +49,17 @@ describe('2 workers SIGKILLed mid-run while holding active jobs', () => {
       scenario: '2 worker killed',
       plan,
       outcomes: records.map(outcomeOfRecord),
-      note: `2 of 3 workers SIGKILLed with ${activeBefore.length} jobs active, 2 replacements; handler re-runs allowed`,
+      note: `2 of 3 workers SIGKILLed with ${activeBefore.length} jobs active, 2 replacements`,
     });
 
     // The jobs the dead workers held came back through BullMQ's stalled check ("stc" counts it per job).
     const pipeline = redis.pipeline();
     for (const key of verdict.ackedKeys.keys()) pipeline.hget(`{${QUEUE_PREFIX}}:events:${key}`, 'stc');
     const stalled = ((await pipeline.exec()) ?? []).filter(([, value]) => Number(value ?? 0) > 0).length;
-    verdict.row.note += `; ${stalled} jobs recovered by stalled check`;
+    verdict.row.note += `; ${stalled} jobs recovered by the stalled-job check`;
+    if (verdict.row.doubleApplied > 0) {
+      verdict.row.note += `; double-applied = handlers a victim completed before it died, ahead of its commit`;
+    }
     expect(stalled).toBeGreaterThan(0);
     expect(victims.every((victim) => victim.process.exits.at(-1)?.signal === 'SIGKILL')).toBe(true);
 

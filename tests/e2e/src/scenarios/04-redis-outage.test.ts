@@ -121,6 +121,9 @@ describe('4 Redis outage: stopped for seconds, then frozen (SIGSTOP) for seconds
       note: `stopped ${OUTAGE_MS / 1000} s (${stopped.length} answers, all 503) + frozen ${FREEZE_MS / 1000} s (${frozen.length} answers, all 503)`,
     });
     // A handler that completed just before Redis went away may run again when its commit failed.
+    if (verdict.row.doubleApplied > 0) {
+      verdict.row.note += `; double-applied = handlers that completed while Redis went away, so their commit failed and the event retried`;
+    }
     assertPromiseKept(verdict, { allowedHandlerReruns: 2 * s.workers.length * CONCURRENCY });
   });
 });
