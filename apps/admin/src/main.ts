@@ -26,7 +26,10 @@ const queueConnection = {
 const events = openEventsQueue(queueConnection);
 const deadLetter = openDeadLetterQueue(queueConnection);
 const stores = openAdminStores(redis, env.QUEUE_PREFIX);
-const metrics = createAdminMetrics(() => readQueueSnapshot({ redis, queuePrefix: env.QUEUE_PREFIX }));
+const metrics = createAdminMetrics(
+  () => readQueueSnapshot({ redis, queuePrefix: env.QUEUE_PREFIX }),
+  (error) => logger.warn({ err: error }, 'queue gauges left out of this scrape: Redis did not answer'),
+);
 
 const app = createAdminApp({
   token: env.ADMIN_TOKEN,
