@@ -121,13 +121,13 @@ async function hostileBatches(s: Stack): Promise<HostileResult> {
   // Slow-loris: headers one byte at a time, and a body that trickles; bounded to a few seconds each.
   const slowHeaders = runBounded(30, 30, (index) => {
     const head = `POST /webhooks/ripio HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow-${index}: ${'s'.repeat(60)}\r\n`;
-    return scriptSocket({ port, chunks: [...head], gapMs: 100, endAfter: false, timeoutMs: 8_000 });
+    return scriptSocket({ port, chunks: [...head], gapMs: 100, endAfter: false, timeoutMs: 45_000 });
   });
   const slowBodies = runBounded(20, 20, (index) => {
     const body = unsignedBody(40_000_000 + index);
     const head = `POST /webhooks/ripio HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`;
-    const chunks = [head, ...(body.match(/.{1,16}/g) ?? [])];
-    return scriptSocket({ port, chunks, gapMs: 100, endAfter: false, timeoutMs: 8_000 });
+    const chunks = [head, ...(body.match(/.{1,4}/g) ?? [])];
+    return scriptSocket({ port, chunks, gapMs: 100, endAfter: false, timeoutMs: 45_000 });
   });
 
   const deep = `{"eventType":"OFF-RAMP.DEPOSIT.RECEIVED","issueDatetime":"${ISSUED}","transactionObject":{"transactionId":"hostile-deep-1","nested":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
@@ -175,7 +175,11 @@ async function hostileBatches(s: Stack): Promise<HostileResult> {
 }
 
 describe('7 hostile input', () => {
-  const stack = useStack({ name: '07-hostile-input', workers: 2 });
+  const stack = useStack({
+    name: '07-hostile-input',
+    workers: 2,
+    env: { receiver: { REQUEST_TIMEOUT_MS: '3000' } },
+  });
 
   it('survives bad signatures, broken and slow requests, giant and deep bodies; applies the replayed event once', async () => {
     const s = stack();
@@ -238,6 +242,11 @@ describe('7 hostile input', () => {
     expect(tally(batches.badSignatures)).toEqual({ '401': batches.badSignatures.length });
     expect(batches.signedTruncatedJson.every((o) => o.kind === 'status' && o.status === 400)).toBe(true);
     expect(batches.giantHeaders.every((o) => o.kind !== 'status' || o.status === 431)).toBe(true);
+    // Slow senders are cut by the receiver (REQUEST_TIMEOUT_MS, 3 s here), not by the test's own bound.
+    expect(
+      batches.slowHeaders.every((o) => o.kind === 'closed' || (o.kind === 'status' && o.status === 408)),
+    ).toBe(true);
+    expect(batches.slowBodies.filter((o) => o.kind === 'timeout')).toEqual([]);
     expect(batches.hugeJson.map((o) => (o.kind === 'status' ? o.status : o.kind))).toEqual([413, 413, 413]);
     expect(proto).toEqual({ kind: 'status', status: 202 });
     expect(unknown).toEqual({ kind: 'status', status: 202 });
