@@ -29,7 +29,7 @@ export interface BenchConfig {
   /** Worker process counts and concurrencies of the processing matrix. */
   workerProcesses: number[];
   workerConcurrencies: number[];
-  /** Requests per second of the end-to-end latency run (0 = 25% of the receiver's measured saturation). */
+  /** Requests per second of the end-to-end latency run (0 = half of the slower of receiver and one worker). */
   e2eRate: number;
   /** Write a CPU profile of the receiver under saturation and summarize it. */
   profile: boolean;

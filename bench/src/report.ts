@@ -277,6 +277,8 @@ export function renderMarkdown(results: BenchResults): string {
             run.mode === 'ours' && noop !== undefined
               ? ratio(run.eventsPerSecond.median / noop.eventsPerSecond.median)
               : '',
+            int(run.workerCpuUs.median),
+            int(run.redisCpuUs.median),
             String(run.failed),
           ];
         }),

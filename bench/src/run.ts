@@ -144,7 +144,13 @@ async function main(): Promise<void> {
       partial.processing = await processingMatrix(primary, redis, config, skipped);
     }
     if (config.only.has('e2e') && existsSync(RECEIVER_MAIN) && existsSync(WORKER_MAIN)) {
-      const rate = config.e2eRate > 0 ? config.e2eRate : Math.round((saturation ?? 2000) * 0.25);
+      // Half of what the slower stage sustains (receiver saturation, one worker process at concurrency 16), so
+      // the run shows the pipeline's latency rather than a growing backlog.
+      const oneWorker = partial.processing?.find(
+        (run) => run.mode === 'ours' && run.processes === 1 && run.concurrency === 16,
+      );
+      const sustainable = Math.min(saturation ?? 2000, oneWorker?.eventsPerSecond.median ?? 1000);
+      const rate = config.e2eRate > 0 ? config.e2eRate : Math.max(10, Math.round(sustainable * 0.5));
       log(`end to end at ${rate} req/s`);
       partial.endToEnd = await runEndToEnd(primary, redis, config, rate);
     }
