@@ -97,7 +97,7 @@ export class Stack {
       `worker-${this.workerCount}`,
       APP_ENTRY.worker,
       this.workerEnv(port),
-      '/metrics',
+      '/healthz',
       port,
     );
     this.workers.push(worker);
