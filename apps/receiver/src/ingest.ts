@@ -1,5 +1,5 @@
 import { verifyRipioSignature } from '@ripio-webhooks/core';
-import { catalogEntryOf, eventKeyOf, parseEvent, sha256Hex } from '@ripio-webhooks/schemas';
+import { catalogEntryOf, eventKeyOfUnvalidated, sha256Hex } from '@ripio-webhooks/schemas';
 import type { EventJobData } from '@ripio-webhooks/store';
 
 /** Job name when the envelope names no event type the catalog knows. */
@@ -76,7 +76,8 @@ export function ingest(request: IngestRequest, config: IngestConfig): IngestDeci
     return { kind: 'bad_request', reason: 'no_event_type' };
   }
 
-  const eventKey = eventKeyOf(parseEvent(envelope), rawBody);
+  // Without validation: the worker validates, and a valid event gets the same key there (identifyEvent).
+  const eventKey = eventKeyOfUnvalidated(envelope, rawBody);
   if (config.maxEventAgeSeconds > 0) {
     const ageSeconds = ageSecondsOf(envelope, request.nowMs);
     if (ageSeconds !== undefined && ageSeconds > config.maxEventAgeSeconds) {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityKind, EventType } from './catalog.js';
-import type { ParsedEvent, ParseResult } from './parse-event.js';
+import { identifyEvent, type EventIdentity, type ParsedEvent, type ParseResult } from './parse-event.js';
 
 /**
  * The idempotency key of one event: the BullMQ job id in the receiver and the durable dedupe record in the
@@ -25,6 +25,21 @@ export function eventKeyOf(result: ParseResult, rawBody: string | Uint8Array): s
 
 export function eventKeyOfEvent(event: ParsedEvent): string {
   return joinKey(event.kind, event.entityId, event.eventType, event.discriminator);
+}
+
+/** The key of an identity read by `identifyEvent`. */
+export function eventKeyOfIdentity(identity: EventIdentity): string {
+  return joinKey(identity.kind, identity.entityId, identity.eventType, identity.discriminator);
+}
+
+/**
+ * The event key of decoded JSON without validating it (the receiver's path): `eventKeyOfIdentity` of
+ * `identifyEvent`, or the raw key. Equal to `eventKeyOf(parseEvent(json), rawBody)` for every valid event and
+ * for every invalid one except that a readable discriminator is kept (see `identifyEvent`).
+ */
+export function eventKeyOfUnvalidated(json: unknown, rawBody: string | Uint8Array): string {
+  const identity = identifyEvent(json);
+  return identity === undefined ? rawEventKey(rawBody) : eventKeyOfIdentity(identity);
 }
 
 export function rawEventKey(rawBody: string | Uint8Array): string {

@@ -73,6 +73,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The envelope's object for this kind: the first of the kind's object keys that is present. */
+function objectKeyOf(kind: EntityKind, json: Record<string, unknown>): string | undefined {
+  return KIND_SHAPES[kind].objectKeys.find((key) => json[key] !== undefined);
+}
+
 /** Reads the entity id of an object that failed validation, when it is there and a non-empty string. */
 function readIdentityLeniently(
   kind: EntityKind,
@@ -103,7 +108,7 @@ export function parseEvent(json: unknown): ParseResult {
   if (entry === undefined) return failure('unknown_type', wireName, [`eventType: unknown type ${wireName}`]);
 
   const shape = KIND_SHAPES[entry.kind];
-  const objectKey = shape.objectKeys.find((key) => json[key] !== undefined);
+  const objectKey = objectKeyOf(entry.kind, json);
   const rawObject = objectKey === undefined ? undefined : json[objectKey];
   const identity = readIdentityLeniently(entry.kind, entry.eventType, rawObject);
 
@@ -139,4 +144,43 @@ export function parseEventBody(rawBody: string): ParseResult {
     return failure('invalid', undefined, [`(root): not JSON (${(error as Error).message})`]);
   }
   return parseEvent(json);
+}
+
+/** What the event key needs, read from decoded JSON without validating it (see `identifyEvent`). */
+export interface EventIdentity extends PartialIdentity {
+  /** The catalog's discriminator when the object has it as a string; undefined otherwise. */
+  discriminator: string | undefined;
+}
+
+function readDiscriminatorLeniently(eventType: EventType, object: unknown): string | undefined {
+  let value: unknown;
+  try {
+    value = discriminatorOf(eventType, object as ObjectByKind[EntityKind]);
+  } catch {
+    return undefined;
+  }
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Reads kind, entity id, canonical event type and discriminator from decoded JSON without zod: the receiver's
+ * path, where only the event key is needed and the worker validates anyway. Undefined when the type is not in
+ * the catalog or the entity id is not a non-empty string (the key is then the raw one).
+ *
+ * For a valid event it yields exactly what `parseEvent` does (the schemas transform none of these fields). For
+ * an invalid event whose entity id is readable it also keeps a readable discriminator, where `parseEvent`'s
+ * `identity` has none: two different invalid deposits of one entity then keep two keys, and the key is the one
+ * the event gets once it validates (after a schema fix and a replay).
+ */
+export function identifyEvent(json: unknown): EventIdentity | undefined {
+  if (!isPlainObject(json)) return undefined;
+  const wireName = json.eventType;
+  if (typeof wireName !== 'string') return undefined;
+  const entry = catalogEntryOf(wireName);
+  if (entry === undefined) return undefined;
+  const objectKey = objectKeyOf(entry.kind, json);
+  const object = objectKey === undefined ? undefined : json[objectKey];
+  const identity = readIdentityLeniently(entry.kind, entry.eventType, object);
+  if (identity === undefined) return undefined;
+  return { ...identity, discriminator: readDiscriminatorLeniently(entry.eventType, object) };
 }
