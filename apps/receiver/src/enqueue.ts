@@ -1,4 +1,4 @@
-import type { Queue } from 'bullmq';
+import { Job, type Queue } from 'bullmq';
 import {
   eventJobOptions,
   type EventJobData,
@@ -27,10 +27,7 @@ export interface EventIntake {
 }
 
 export interface QueueIntakeOptions {
-  /**
-   * The events queue. Its connection must be `redis` itself: the EXISTS and the add of one request then share
-   * one connection, where Redis runs commands in the order they were written.
-   */
+  /** The events queue; its EXISTS and adds go out as one pipeline on the queue's own connection. */
   queue: Queue<EventJobData>;
   redis: RedisClient;
   /** Deadline of one enqueue; past it the answer is 503 (Ripio retries; a late add is deduplicated). */
@@ -91,12 +88,122 @@ class BacklogGauge {
   }
 }
 
+/** Flush a batch at once when this many enqueues are waiting for the next turn of the event loop. */
+export const MAX_BATCH = 64;
+
+type AddResult = { outcome: 'accepted' } | { outcome: 'duplicate' } | { outcome: 'failed'; error: unknown };
+
+interface PendingAdd {
+  job: ReadyJob;
+  settle: (result: AddResult) => void;
+}
+
+/** The reply of one pipelined command: ioredis gives `[error, value]`. */
+type Reply = [Error | null, unknown];
+
+/** Reads the EXISTS and the add script's replies of one job. A negative add reply is a BullMQ error code. */
+function addResultOf(existsReply: Reply | undefined, addReply: Reply | undefined): AddResult {
+  if (existsReply === undefined || addReply === undefined) {
+    return { outcome: 'failed', error: new Error('missing pipeline reply') };
+  }
+  const error = existsReply[0] ?? addReply[0];
+  if (error !== null) return { outcome: 'failed', error };
+  if (typeof addReply[1] === 'number' && addReply[1] < 0) {
+    return { outcome: 'failed', error: new Error(`BullMQ add failed with code ${addReply[1]}`) };
+  }
+  return existsReply[1] === 1 ? { outcome: 'duplicate' } : { outcome: 'accepted' };
+}
+
 /**
- * Adds events to the BullMQ queue and tells a new event from one already queued, in one round trip:
- * `EXISTS <job key>` and the add are written in the same tick on the queue's own connection, without waiting
- * for each other's reply, so Redis runs the EXISTS just before the add. BullMQ ignores an add whose job id
- * exists (and its returned Job cannot say so), hence the EXISTS. Two identical requests racing each other may
- * both be labelled `accepted`: still one job, and the worker's dedupe record is the durable guard anyway.
+ * Micro-batches the adds of requests that arrive in the same turn of the event loop: they are flushed together
+ * on `setImmediate` (or at once when MAX_BATCH are waiting) as ONE ioredis pipeline, written in one socket write:
+ * for each job `EXISTS <job key>`, then BullMQ's add script for it. Redis runs a connection's commands in order, so
+ * each EXISTS runs just before its own add: it tells a new event from one already queued (BullMQ ignores an add
+ * whose job id exists, and its reply cannot say so), and a second identical body in the same batch sees the
+ * first one's job and is a duplicate. Each job settles with its own replies; a batch that fails as a whole
+ * (connection lost, Redis down) fails all of its jobs.
+ */
+class AddBatcher {
+  private pending: PendingAdd[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly queue: Queue<EventJobData>,
+    private readonly retention: RetentionOptions | undefined,
+  ) {}
+
+  add(job: ReadyJob): Promise<AddResult> {
+    return new Promise((settle) => {
+      this.pending.push({ job, settle });
+      if (this.pending.length >= MAX_BATCH) {
+        this.flush();
+      } else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    if (batch.length === 0) {
+      this.scheduled = false;
+      return;
+    }
+    this.pending = [];
+    // The setImmediate of a batch flushed early finds an empty list (above) or the next batch.
+    this.scheduled = false;
+    this.send(batch).then(
+      (results) => batch.forEach((entry, index) => entry.settle(results[index] ?? failedBatch())),
+      (error: unknown) => batch.forEach((entry) => entry.settle({ outcome: 'failed', error })),
+    );
+  }
+
+  private async send(batch: readonly PendingAdd[]): Promise<AddResult[]> {
+    const client = await this.queue.getBackend().client;
+    const pipeline = client.pipeline();
+    // Per job: the index of its EXISTS reply, or the error that kept its add out of the pipeline.
+    const slots: (number | { error: unknown })[] = [];
+    let commands = 0;
+    for (const { job } of batch) {
+      const existsAt = commands;
+      // BullMQ's ioredis adapter runs any command by name on a pipeline; EXISTS has no method of its own there.
+      pipeline.runCommand('exists', [this.queue.toKey(job.eventKey)]);
+      commands += 1;
+      try {
+        const options = eventJobOptions(job.eventKey, this.retention);
+        // Queues the add script on the pipeline synchronously (BullMQ's addBulk relies on the same); the
+        // promise says nothing useful on a pipeline, the reply comes from exec below.
+        new Job(this.queue, job.jobName, job.data, options, job.eventKey)
+          .addJob(pipeline)
+          .catch(() => undefined);
+        commands += 1;
+        slots.push(existsAt);
+      } catch (error) {
+        slots.push({ error });
+      }
+    }
+    // A count that does not match (an add that failed after this loop) fails the whole batch: never a wrong 2xx.
+    const replies = (await pipeline.exec()) ?? [];
+    if (replies.length !== commands) {
+      throw new Error(`pipeline returned ${replies.length} replies for ${commands} commands`);
+    }
+    return slots.map((slot) =>
+      typeof slot === 'number'
+        ? addResultOf(replies[slot] as Reply | undefined, replies[slot + 1] as Reply | undefined)
+        : { outcome: 'failed', error: slot.error },
+    );
+  }
+}
+
+function failedBatch(): AddResult {
+  return { outcome: 'failed', error: new Error('no result for this job in its batch') };
+}
+
+/**
+ * Adds events to the BullMQ queue and tells a new event from one already queued, batching the requests of one
+ * event-loop turn into one Redis round trip (see AddBatcher). Each request keeps its own deadline and gets its own
+ * answer, and is answered accepted or duplicate only once Redis has replied for its job.
  */
 export function createQueueIntake(options: QueueIntakeOptions): EventIntake {
   const { queue, redis, timeoutMs } = options;
@@ -107,13 +214,7 @@ export function createQueueIntake(options: QueueIntakeOptions): EventIntake {
     nowMs,
     options.onBacklogError ?? (() => undefined),
   );
-
-  async function addAndCheck(job: ReadyJob): Promise<EnqueueResult> {
-    const existed = redis.exists(queue.toKey(job.eventKey));
-    const added = queue.add(job.jobName, job.data, eventJobOptions(job.eventKey, options.retention));
-    const [existing] = await Promise.all([existed, added]);
-    return existing === 1 ? { outcome: 'duplicate' } : { outcome: 'accepted' };
-  }
+  const batcher = new AddBatcher(queue, options.retention);
 
   return {
     async enqueue(job) {
@@ -124,18 +225,24 @@ export function createQueueIntake(options: QueueIntakeOptions): EventIntake {
           error: new Error('backlog over BACKLOG_LIMIT'),
         };
       }
-      try {
-        const result = await withDeadline(addAndCheck(job), timeoutMs);
-        if (result === TIMED_OUT) {
-          return {
-            outcome: 'unavailable',
-            reason: 'timeout',
-            error: new Error(`enqueue took over ${timeoutMs} ms`),
-          };
+      const result = await withDeadline(batcher.add(job), timeoutMs);
+      if (result === TIMED_OUT) {
+        return {
+          outcome: 'unavailable',
+          reason: 'timeout',
+          error: new Error(`enqueue took over ${timeoutMs} ms`),
+        };
+      }
+      switch (result.outcome) {
+        case 'accepted':
+        case 'duplicate':
+          return { outcome: result.outcome };
+        case 'failed':
+          return { outcome: 'unavailable', reason: 'unavailable', error: result.error };
+        default: {
+          const unreachable: never = result;
+          throw new Error(`unknown add result ${JSON.stringify(unreachable)}`);
         }
-        return result;
-      } catch (error) {
-        return { outcome: 'unavailable', reason: 'unavailable', error };
       }
     },
     async ping(pingTimeoutMs) {
