@@ -8,7 +8,16 @@ if (!loaded.ok) {
   process.exit(1);
 }
 const { env } = loaded;
-const logger = pino({ level: env.LOG_LEVEL, base: { service: 'receiver' } });
+// Asynchronous destination: a log line per webhook is buffered and written in chunks instead of one blocking
+// write each (docs/benchmarks.md, "Profile-driven changes"). pino flushes it at exit; shutdown flushes it first.
+const logger = pino(
+  { level: env.LOG_LEVEL, base: { service: 'receiver' } },
+  pino.destination({ sync: false }),
+);
+
+function exitAfterFlush(code: number): void {
+  logger.flush(() => process.exit(code));
+}
 
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 try {
@@ -21,10 +30,10 @@ try {
 function onSignal(signal: NodeJS.Signals): void {
   logger.info({ signal }, 'shutting down: finishing in-flight requests');
   receiver.shutdown().then(
-    () => process.exit(0),
+    () => exitAfterFlush(0),
     (error: unknown) => {
       logger.error({ err: error }, 'shutdown failed');
-      process.exit(1);
+      exitAfterFlush(1);
     },
   );
 }
