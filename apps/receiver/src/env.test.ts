@@ -31,6 +31,7 @@ describe('loadEnv', () => {
         MAX_EVENT_AGE_SECONDS: 0,
         BACKLOG_LIMIT: 0,
         SHUTDOWN_TIMEOUT_MS: 10_000,
+        REQUEST_TIMEOUT_MS: 30_000,
       },
     });
   });
