@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '@ripio-webhooks/test-support';
+import { freePort, startChildApp, type ChildApp } from '@ripio-webhooks/test-support';
 import { QueueEvents, type Job, type Queue } from 'bullmq';
 import type { Express } from 'express';
 import { pino } from 'pino';
@@ -131,52 +129,11 @@ export class JobWaiter {
   }
 }
 
-/** An app started from its built dist/main.js, with its output kept for failure messages. */
-export interface ChildApp {
-  process: ChildProcess;
-  /** `http://host:port` of the ready URL. */
-  url: string;
-  output(): string;
-  stop(): Promise<void>;
-}
+// The built apps are started as child processes with test-support's helpers (shared with the worker's tests).
+export { startChildApp, type ChildApp } from '@ripio-webhooks/test-support';
 
 export function distMain(app: 'worker' | 'receiver' | 'admin'): string {
   return fileURLToPath(new URL(`../../${app}/dist/main.js`, import.meta.url));
-}
-
-/**
- * Starts `node <script>` with exactly `env` and waits until `readyUrl` answers 200 (bounded), or fails with
- * the child's output when it exits first.
- */
-export async function startChildApp(
-  script: string,
-  env: Record<string, string>,
-  readyUrl: string,
-): Promise<ChildApp> {
-  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  for (let attempt = 0; attempt < 300; attempt += 1) {
-    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}:\n${output}`);
-    try {
-      const response = await fetch(readyUrl, { signal: AbortSignal.timeout(1_000) });
-      if (response.ok) return { process: child, url: new URL(readyUrl).origin, output: () => output, stop };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  await stop();
-  throw new Error(`${script} did not become ready at ${readyUrl}:\n${output}`);
 }
 
 /** The built worker as a child process on this Redis and prefix (metrics on a free loopback port). */

@@ -1,7 +1,13 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { createRedis, openDeadLetterQueue, openEventsQueue, readQueueSnapshot } from '@ripio-webhooks/store';
+import {
+  createRedis,
+  openDeadLetterQueue,
+  openEventsQueue,
+  readQueueSnapshot,
+  settleWithin,
+} from '@ripio-webhooks/store';
 import { createAdminApp } from './app.js';
 import { bullBoardRouter } from './bull-board.js';
 import { loadEnv, processEnv } from './env.js';
@@ -54,21 +60,32 @@ logger.info(
   `admin listening on http://${address.address}:${address.port} (console /, dashboard /queues)`,
 );
 
+/** Once SHUTDOWN_TIMEOUT_MS has passed, the longest wait for each remaining closing step (Redis may be gone). */
+const FORCED_CLOSE_STEP_MS = 2_000;
+
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'admin shutting down');
-  const deadline = setTimeout(() => {
-    logger.error('shutdown timed out');
-    process.exit(1);
-  }, env.SHUTDOWN_TIMEOUT_MS);
-  deadline.unref();
   server.closeIdleConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await Promise.allSettled([stores.close(), events.close(), deadLetter.close()]);
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  if (!(await settleWithin(closed, env.SHUTDOWN_TIMEOUT_MS))) {
+    logger.warn(
+      { timeoutMs: env.SHUTDOWN_TIMEOUT_MS },
+      'shutdown timeout: closing the connections still open',
+    );
+    server.closeAllConnections();
+  }
+  await settleWithin(
+    Promise.allSettled([stores.close(), events.close(), deadLetter.close()]),
+    FORCED_CLOSE_STEP_MS,
+  );
+  // disconnect, not quit: QUIT waits for a reply that never comes while Redis is down.
   redis.disconnect();
   logger.info('admin stopped');
+  // Exit explicitly: with Redis gone, BullMQ and ioredis leave handles that would keep the process alive.
+  process.exit(0);
 }
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {

@@ -3,7 +3,13 @@ import type { Server } from 'node:http';
 import type { Express } from 'express';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import { createRedis, openEventsQueue, type EventJobData, type RedisClient } from '@ripio-webhooks/store';
+import {
+  createRedis,
+  openEventsQueue,
+  settleWithin,
+  type EventJobData,
+  type RedisClient,
+} from '@ripio-webhooks/store';
 import { createReceiverApp } from './app.js';
 import { createQueueIntake } from './enqueue.js';
 import type { ReceiverEnv } from './env.js';
@@ -34,17 +40,6 @@ const STARTUP_REDIS_WAIT_MS = 5_000;
  * the sender sees a connection reset (found by tests/e2e, scenario 5).
  */
 const DRAIN_GRACE_MS = 1_000;
-
-async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    promise.catch(() => undefined),
-    new Promise((resolve) => {
-      timer = setTimeout(resolve, ms);
-    }),
-  ]);
-  clearTimeout(timer);
-}
 
 export interface WiredReceiver {
   app: Express;
@@ -129,7 +124,7 @@ export function wireReceiver(env: ReceiverEnv, options: StartOptions): WiredRece
     },
     async close() {
       await settleWithin(queue.close(), 2_000);
-      await settleWithin(redis.quit(), 2_000);
+      // disconnect, not quit: QUIT waits for a reply that never comes while Redis is down.
       redis.disconnect();
     },
   };

@@ -3,6 +3,7 @@ import {
   createEntityStore,
   createRedis,
   openEventsQueue,
+  settleWithin,
   type EventJobData,
 } from '@ripio-webhooks/store';
 import type { Worker } from 'bullmq';
@@ -38,17 +39,11 @@ export interface WorkerService {
   shutdown(): Promise<void>;
 }
 
-async function settleWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([promise.then(() => true), timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+/**
+ * Once SHUTDOWN_TIMEOUT_MS has passed, the longest wait for each remaining closing step. Redis may be gone by
+ * then, so no step may wait for it: the process must end.
+ */
+export const FORCED_CLOSE_STEP_MS = 2_000;
 
 /** Wires Redis, stores, handlers, the BullMQ worker and the metrics server from parsed settings. */
 export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions): Promise<WorkerService> {
@@ -145,18 +140,26 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
     metricsServer,
     async shutdown() {
       clearInterval(sweepTimer);
-      const finished = await settleWithin(worker.close(), env.SHUTDOWN_TIMEOUT_MS);
-      if (!finished) {
+      metrics.workerUp.set(0);
+      const closing = worker.close();
+      if (!(await settleWithin(closing, env.SHUTDOWN_TIMEOUT_MS))) {
         logger.warn(
           { timeoutMs: env.SHUTDOWN_TIMEOUT_MS },
           'active jobs did not finish in time; closing anyway',
         );
-        // Their BullMQ locks expire and another worker picks them up (stalled-job recovery).
-        await settleWithin(worker.close(true), 5_000);
+        // Their BullMQ locks expire and another worker picks them up (stalled-job recovery). BullMQ keeps the
+        // close already under way, so `worker.close(true)` now would only return it; while Redis is down that
+        // close waits for an 'end' event ioredis never emits for a client between reconnect attempts. So drop
+        // every connection (pending commands fail at once) and give BullMQ a bounded moment to wind down.
+        redis.disconnect();
+        await settleWithin(Promise.allSettled([worker.disconnect(), closing]), FORCED_CLOSE_STEP_MS);
       }
-      metrics.workerUp.set(0);
-      await Promise.allSettled([deadLetters.close(), events.close(), metricsServer.close()]);
-      await redis.quit().catch(() => redis.disconnect());
+      await settleWithin(
+        Promise.allSettled([deadLetters.close(), events.close(), metricsServer.close()]),
+        FORCED_CLOSE_STEP_MS,
+      );
+      // disconnect, not quit: QUIT waits for a reply that never comes while Redis is down.
+      redis.disconnect();
     },
   };
 }

@@ -6,4 +6,5 @@ export * from './outcomes.js';
 export * from './queue-definition.js';
 export * from './queue-snapshot.js';
 export * from './queues.js';
+export * from './settle-within.js';
 export * from './stats.js';

@@ -1,0 +1,26 @@
+import { fileURLToPath } from 'node:url';
+import { shutdownWithoutRedis } from '@ripio-webhooks/test-support';
+import { describe, expect, it } from 'vitest';
+
+describe('worker process shutdown', () => {
+  // A scrape in flight with the queue gauges on is what once kept a worker alive past the deadline (> 60 s):
+  // the gauges' Redis reads wait in the offline queue of a connection that never comes back.
+  it('exits with code 0 on SIGTERM after its Redis is gone, even with a scrape of the queue gauges in flight', async () => {
+    let scrape: Promise<unknown> = Promise.resolve();
+    const { exit, output } = await shutdownWithoutRedis({
+      name: 'the worker',
+      script: fileURLToPath(new URL('../dist/main.js', import.meta.url)),
+      env: (port) => ({ METRICS_HOST: '127.0.0.1', METRICS_PORT: String(port), EXPORT_QUEUE_GAUGES: 'true' }),
+      readyPath: '/healthz',
+      shutdownTimeoutMs: 1_000,
+      beforeSignal: (url) => {
+        // Never answered while Redis is down; it only has to be open when the signal comes.
+        scrape = fetch(`${url}/metrics`).catch(() => undefined);
+      },
+    });
+
+    expect(exit, output).toEqual({ code: 0, signal: null });
+    expect(output).toContain('worker stopped');
+    await scrape;
+  });
+});
