@@ -8,7 +8,7 @@ import {
   type ParseFailureReason,
 } from '@ripio-webhooks/schemas';
 import {
-  recordOutcome,
+  createOutcomeCounter,
   type CommittedOutcome,
   type DeadLetterReason,
   type DeadLetterStore,
@@ -66,19 +66,20 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
   const random = deps.random ?? Math.random;
   const now = deps.now ?? Date.now;
   const lockTtlMs = settings.handlerTimeoutMs + LOCK_TTL_MARGIN_MS;
+  // Per-minute outcome counters, written once a second and whenever no job is in flight (which includes the
+  // end of a shutdown's drain): no Redis request per event. A failed write is retried with the next one.
+  const outcomes = createOutcomeCounter({
+    redis: deps.redis,
+    queuePrefix: settings.queuePrefix,
+    now,
+    onError: (error) => logger.warn({ err: error }, 'could not record the outcome counters'),
+  });
+  let inFlight = 0;
 
-  async function countOutcome(
-    outcome: ProcessingOutcome,
-    family: string,
-    eventType: string,
-    startedMs: number,
-  ) {
+  function countOutcome(outcome: ProcessingOutcome, family: string, eventType: string, startedMs: number) {
     metrics.processed.inc({ family, event_type: eventType, outcome });
     metrics.processingDuration.observe({ outcome }, (now() - startedMs) / 1000);
-    // The commit is done: a failed counter write must not make the event retry.
-    await recordOutcome(deps.redis, settings.queuePrefix, outcome, now()).catch((error: unknown) =>
-      logger.warn({ err: error }, 'could not record the outcome counter'),
-    );
+    outcomes.record(outcome);
   }
 
   async function deadLetter(
@@ -115,7 +116,7 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
   ): Promise<JobResult> {
     const entry = catalogEntryOf(name);
     const result = await deadLetter(job, name, reason, issues.join('; '), 0);
-    await countOutcome(reason, entry?.family ?? UNKNOWN_LABEL, entry?.eventType ?? UNKNOWN_LABEL, startedMs);
+    countOutcome(reason, entry?.family ?? UNKNOWN_LABEL, entry?.eventType ?? UNKNOWN_LABEL, startedMs);
     return result;
   }
 
@@ -246,7 +247,7 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
 
     // 7. Metrics.
     recordCommitted(event, outcome, loaded.entity?.status ?? null, job);
-    await countOutcome(outcome, event.family, event.eventType, startedMs);
+    countOutcome(outcome, event.family, event.eventType, startedMs);
     logger.debug({ eventKey, outcome, jobId: job.id }, 'event committed');
     return { result: 'committed', outcome };
   }
@@ -294,11 +295,15 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
   }
 
   return async (job, token) => {
+    inFlight += 1;
     try {
       return await processEvent(job, token);
     } catch (error) {
       if (error instanceof DelayedError) throw error;
-      return handleFailure(job, error);
+      return await handleFailure(job, error);
+    } finally {
+      inFlight -= 1;
+      if (inFlight === 0) outcomes.flushSoon();
     }
   };
 }
