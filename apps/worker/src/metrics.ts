@@ -2,9 +2,8 @@ import { ENTITY_KINDS, FAMILIES } from '@ripio-webhooks/schemas';
 import {
   DEAD_LETTER_REASONS,
   PROCESSING_OUTCOMES,
-  QUEUE_STATES,
   readQueueSnapshot,
-  type QueueSnapshot,
+  registerQueueGauges,
   type RedisClient,
 } from '@ripio-webhooks/store';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -29,8 +28,12 @@ export interface WorkerMetrics {
 export interface WorkerMetricsOptions {
   /** Process metrics (CPU, memory, event loop); off in tests that build many workers in one process. */
   defaultMetrics: boolean;
-  /** Queue gauges collected on scrape (EXPORT_QUEUE_GAUGES); the admin app exports them otherwise. */
-  queueGauges?: { redis: RedisClient; queuePrefix: string } | undefined;
+  /**
+   * Queue gauges collected on scrape (EXPORT_QUEUE_GAUGES), the same series as the admin app's. When a snapshot
+   * read fails, `onSnapshotError` hears of it and the gauges are left out of that scrape.
+   */
+  queueGauges?:
+    { redis: RedisClient; queuePrefix: string; onSnapshotError?: (error: unknown) => void } | undefined;
 }
 
 const LAG_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21_600, 86_400];
@@ -106,64 +109,9 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
   for (const reason of DEAD_LETTER_REASONS) metrics.deadLettered.inc({ reason }, 0);
   for (const kind of ENTITY_KINDS) metrics.conflicts.inc({ kind }, 0);
   for (const family of FAMILIES) metrics.retries.inc({ family }, 0);
-  if (options.queueGauges !== undefined) registerQueueGauges(registry, options.queueGauges);
+  const gauges = options.queueGauges;
+  if (gauges !== undefined) {
+    registerQueueGauges(registry, () => readQueueSnapshot(gauges), gauges.onSnapshotError);
+  }
   return metrics;
-}
-
-/** `ripio_queue_*`, `ripio_dead_letter_size` and `ripio_redis_used_memory_bytes`, read from Redis on scrape. */
-function registerQueueGauges(registry: Registry, source: { redis: RedisClient; queuePrefix: string }): void {
-  // One snapshot serves every gauge of a scrape (each gauge's collect asks; the first read is shared for 1 s).
-  let cached: { at: number; snapshot: Promise<QueueSnapshot> } | undefined;
-  const snapshot = (): Promise<QueueSnapshot> => {
-    if (cached === undefined || Date.now() - cached.at > 1_000) {
-      cached = { at: Date.now(), snapshot: readQueueSnapshot(source) };
-      cached.snapshot.catch(() => {
-        cached = undefined;
-      });
-    }
-    return cached.snapshot;
-  };
-  const registers = [registry];
-  new Gauge({
-    name: 'ripio_queue_jobs',
-    help: 'Jobs per queue and state.',
-    labelNames: ['queue', 'state'],
-    registers,
-    async collect() {
-      const { events, deadLetter } = await snapshot();
-      for (const state of QUEUE_STATES) {
-        this.set({ queue: 'events', state }, events[state]);
-        this.set({ queue: 'dead-letter', state }, deadLetter[state]);
-      }
-    },
-  });
-  new Gauge({
-    name: 'ripio_queue_oldest_waiting_age_seconds',
-    help: 'Age of the oldest job waiting on the queue.',
-    labelNames: ['queue'],
-    registers,
-    async collect() {
-      const { oldestWaitingAgeSeconds, deadLetterOldestAgeSeconds } = await snapshot();
-      this.set({ queue: 'events' }, oldestWaitingAgeSeconds);
-      this.set({ queue: 'dead-letter' }, deadLetterOldestAgeSeconds);
-    },
-  });
-  new Gauge({
-    name: 'ripio_dead_letter_size',
-    help: 'Dead-letter entries by reason.',
-    labelNames: ['reason'],
-    registers,
-    async collect() {
-      const { deadLetterByReason } = await snapshot();
-      for (const reason of DEAD_LETTER_REASONS) this.set({ reason }, deadLetterByReason[reason]);
-    },
-  });
-  new Gauge({
-    name: 'ripio_redis_used_memory_bytes',
-    help: 'Redis used_memory.',
-    registers,
-    async collect() {
-      this.set((await snapshot()).redisUsedMemoryBytes);
-    },
-  });
 }

@@ -3,8 +3,8 @@ import { shutdownWithoutRedis } from '@ripio-webhooks/test-support';
 import { describe, expect, it } from 'vitest';
 
 describe('worker process shutdown', () => {
-  // A scrape in flight with the queue gauges on is what once kept a worker alive past the deadline (> 60 s):
-  // the gauges' Redis reads wait in the offline queue of a connection that never comes back.
+  // A scrape in flight with the queue gauges on is what once kept a worker alive past the deadline (> 60 s): the
+  // gauges then read on the blocking connection, whose commands wait for a Redis that never comes back.
   it('exits with code 0 on SIGTERM after its Redis is gone, even with a scrape of the queue gauges in flight', async () => {
     let scrape: Promise<unknown> = Promise.resolve();
     const { exit, output } = await shutdownWithoutRedis({
@@ -14,7 +14,7 @@ describe('worker process shutdown', () => {
       readyPath: '/healthz',
       shutdownTimeoutMs: 1_000,
       beforeSignal: (url) => {
-        // Never answered while Redis is down; it only has to be open when the signal comes.
+        // Open when the signal comes; whatever it gets back does not matter.
         scrape = fetch(`${url}/metrics`).catch(() => undefined);
       },
     });

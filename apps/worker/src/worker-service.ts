@@ -64,9 +64,23 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
         });
 
   const queuePrefix = env.QUEUE_PREFIX;
+  // The gauges read on a fail-fast connection of their own, as the admin app's do: during an outage a scrape
+  // leaves them out at once instead of waiting on the blocking connection for Redis to come back.
+  const gaugeRedis = env.EXPORT_QUEUE_GAUGES
+    ? createRedis({ url: env.REDIS_URL, role: 'fail-fast', connectionName: 'ripio-worker-gauges' })
+    : undefined;
+  gaugeRedis?.on('error', () => undefined);
   const metrics = createWorkerMetrics({
     defaultMetrics: options.defaultMetrics ?? true,
-    queueGauges: env.EXPORT_QUEUE_GAUGES ? { redis, queuePrefix } : undefined,
+    queueGauges:
+      gaugeRedis === undefined
+        ? undefined
+        : {
+            redis: gaugeRedis,
+            queuePrefix,
+            onSnapshotError: (error) =>
+              logger.warn({ err: error }, 'queue gauges left out of this scrape: Redis did not answer'),
+          },
   });
   // Opening the queue with writeMeta sets the cap of its events stream.
   const events = openEventsQueue({ redis, queuePrefix }, { writeMeta: true });
@@ -152,6 +166,7 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
         // close waits for an 'end' event ioredis never emits for a client between reconnect attempts. So drop
         // every connection (pending commands fail at once) and give BullMQ a bounded moment to wind down.
         redis.disconnect();
+        gaugeRedis?.disconnect();
         await settleWithin(Promise.allSettled([worker.disconnect(), closing]), FORCED_CLOSE_STEP_MS);
       }
       await settleWithin(
@@ -160,6 +175,7 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
       );
       // disconnect, not quit: QUIT waits for a reply that never comes while Redis is down.
       redis.disconnect();
+      gaugeRedis?.disconnect();
     },
   };
 }

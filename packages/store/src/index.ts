@@ -4,6 +4,7 @@ export * from './entity-store.js';
 export * from './keys.js';
 export * from './outcomes.js';
 export * from './queue-definition.js';
+export * from './queue-gauges.js';
 export * from './queue-snapshot.js';
 export * from './queues.js';
 export * from './settle-within.js';

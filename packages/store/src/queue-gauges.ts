@@ -1,0 +1,93 @@
+import { Gauge, type Registry } from 'prom-client';
+import { DEAD_LETTER_QUEUE, EVENTS_QUEUE } from './queue-definition.js';
+import { DEAD_LETTER_REASONS, QUEUE_STATES, type QueueSnapshot } from './queue-snapshot.js';
+
+/** The queue gauge names, in the order they are registered. */
+export const QUEUE_GAUGE_NAMES = [
+  'ripio_queue_jobs',
+  'ripio_queue_oldest_waiting_age_seconds',
+  'ripio_dead_letter_size',
+  'ripio_redis_used_memory_bytes',
+] as const;
+
+/**
+ * Registers the queue gauges (`ripio_queue_jobs`, `ripio_queue_oldest_waiting_age_seconds`,
+ * `ripio_dead_letter_size`, `ripio_redis_used_memory_bytes`), read from a queue snapshot at scrape time. The
+ * one definition both exporters use (admin always, a worker with EXPORT_QUEUE_GAUGES=true), so their series
+ * cannot drift apart.
+ *
+ * The gauges of one scrape share a single snapshot read. When it fails (Redis down), the labelled gauges are
+ * left out of that scrape and `ripio_redis_used_memory_bytes` is NaN ("unknown", where 0 would be a false
+ * reading); the rest of the registry still goes out.
+ */
+export function registerQueueGauges(
+  registry: Registry,
+  readSnapshot: () => Promise<QueueSnapshot>,
+  onSnapshotError: (error: unknown) => void = () => undefined,
+): void {
+  let pending: Promise<QueueSnapshot | undefined> | undefined;
+  const snapshot = (): Promise<QueueSnapshot | undefined> => {
+    pending ??= readSnapshot()
+      .catch((error: unknown) => {
+        onSnapshotError(error);
+        return undefined;
+      })
+      .finally(() => {
+        // Every gauge of this scrape asks within the same turn; the next scrape reads afresh.
+        setImmediate(() => {
+          pending = undefined;
+        });
+      });
+    return pending;
+  };
+
+  const queueGauge = <L extends string>(
+    name: (typeof QUEUE_GAUGE_NAMES)[number],
+    help: string,
+    labelNames: readonly L[],
+    fill: (gauge: Gauge<L>, data: QueueSnapshot) => void,
+  ): void => {
+    new Gauge<L>({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        const data = await snapshot();
+        this.reset();
+        if (data !== undefined) fill(this, data);
+        else if (labelNames.length === 0) (this as Gauge).set(Number.NaN);
+      },
+    });
+  };
+
+  queueGauge(
+    'ripio_queue_jobs',
+    'Jobs per queue and state, read at scrape time',
+    ['queue', 'state'],
+    (gauge, data) => {
+      for (const state of QUEUE_STATES) {
+        gauge.set({ queue: EVENTS_QUEUE, state }, data.events[state]);
+        gauge.set({ queue: DEAD_LETTER_QUEUE, state }, data.deadLetter[state]);
+      }
+    },
+  );
+  queueGauge(
+    'ripio_queue_oldest_waiting_age_seconds',
+    'Age of the oldest job waiting on the queue (0 when none waits)',
+    ['queue'],
+    (gauge, data) => {
+      gauge.set({ queue: EVENTS_QUEUE }, data.oldestWaitingAgeSeconds);
+      gauge.set({ queue: DEAD_LETTER_QUEUE }, data.deadLetterOldestAgeSeconds);
+    },
+  );
+  queueGauge('ripio_dead_letter_size', 'Dead-letter entries by reason', ['reason'], (gauge, data) => {
+    for (const reason of DEAD_LETTER_REASONS) gauge.set({ reason }, data.deadLetterByReason[reason]);
+  });
+  queueGauge(
+    'ripio_redis_used_memory_bytes',
+    'Redis INFO used_memory (summed over primaries on a cluster)',
+    [],
+    (gauge, data) => gauge.set(data.redisUsedMemoryBytes),
+  );
+}
