@@ -61,9 +61,8 @@ export interface WiredReceiver {
 export function wireReceiver(env: ReceiverEnv, options: StartOptions): WiredReceiver {
   const { logger } = options;
   // Fail-fast role: no offline queue, so while Redis is down a request gets its 503 at once; ioredis keeps
-  // reconnecting by itself. No auto-pipelining: ioredis already writes the EXISTS and the add of a request
-  // back to back without waiting for replies, and measured here auto-pipelining's setImmediate batching cost
-  // latency and throughput (docs/receiver.md, "Measurements").
+  // reconnecting by itself. No ioredis auto-pipelining: the intake batches the EXISTS and add of every request of
+  // one event-loop turn into one pipeline itself (enqueue.ts; docs/benchmarks.md, "Profile-driven changes").
   const redis = createRedis({ url: env.REDIS_URL, role: 'fail-fast', connectionName: 'ripio-receiver' });
   let redisDown = false;
   redis.on('error', (error: Error) => {
