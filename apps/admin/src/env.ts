@@ -1,3 +1,4 @@
+import { parseSettings, type SettingsResult } from '@ripio-webhooks/core';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -22,14 +23,11 @@ export const AdminEnv = z.object({
 });
 export type AdminEnv = z.infer<typeof AdminEnv>;
 
-export type EnvResult = { ok: true; env: AdminEnv } | { ok: false; message: string };
+export type EnvResult = SettingsResult<AdminEnv>;
 
 /** Parses the settings; a bad or missing variable becomes a message that names it. */
 export function loadEnv(source: Readonly<Record<string, string | undefined>>): EnvResult {
-  const parsed = AdminEnv.safeParse(source);
-  if (parsed.success) return { ok: true, env: parsed.data };
-  const lines = parsed.error.issues.map((issue) => `  ${issue.path.map(String).join('.')}: ${issue.message}`);
-  return { ok: false, message: `invalid admin settings:\n${lines.join('\n')}` };
+  return parseSettings(AdminEnv, source, 'admin');
 }
 
 /** The only read of `process.env` in the admin app. */

@@ -1,3 +1,4 @@
+import { parseSettings, type SettingsResult } from '@ripio-webhooks/core';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -44,14 +45,11 @@ export const ReceiverEnv = z.object({
 });
 export type ReceiverEnv = z.infer<typeof ReceiverEnv>;
 
-export type EnvResult = { ok: true; env: ReceiverEnv } | { ok: false; message: string };
+export type EnvResult = SettingsResult<ReceiverEnv>;
 
 /** Parses the settings; a bad or missing variable becomes a message that names it. */
 export function loadEnv(source: Readonly<Record<string, string | undefined>>): EnvResult {
-  const parsed = ReceiverEnv.safeParse(source);
-  if (parsed.success) return { ok: true, env: parsed.data };
-  const lines = parsed.error.issues.map((issue) => `  ${issue.path.map(String).join('.')}: ${issue.message}`);
-  return { ok: false, message: `invalid receiver settings:\n${lines.join('\n')}` };
+  return parseSettings(ReceiverEnv, source, 'receiver');
 }
 
 /** The only read of `process.env` in the receiver. */

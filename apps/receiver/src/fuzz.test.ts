@@ -2,6 +2,7 @@ import { Agent, request as httpRequest, type OutgoingHttpHeaders } from 'node:ht
 import { randomInt } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { seededRandom } from '@ripio-webhooks/core';
 import { sha256Hex } from '@ripio-webhooks/schemas';
 import { WEBHOOK_PATH } from './app.js';
 import { startReceiver, type RunningReceiver } from './receiver.js';
@@ -18,18 +19,6 @@ import {
 const REQUESTS = 3_000;
 const CONCURRENCY = 32;
 const BODY_LIMIT = 65_536;
-
-/** Small seeded PRNG (mulberry32) so a failing run can be replayed with its seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface FuzzCase {
   label: string;
@@ -320,7 +309,7 @@ describe('fuzz: random and malformed requests against a listening receiver', () 
 
   it(`answers ${REQUESTS} requests without a 5xx other than 503 and never queues an unsigned event`, async () => {
     console.log(`[fuzz] seed ${seed}`);
-    const factory = new CaseFactory(prng(seed));
+    const factory = new CaseFactory(seededRandom(seed));
     const cases = Array.from({ length: REQUESTS }, () => factory.next());
     const url = new URL(receiver.url);
     const outcomes: Outcome[] = [];

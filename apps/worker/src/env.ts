@@ -1,3 +1,4 @@
+import { parseSettings, type SettingsResult } from '@ripio-webhooks/core';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -79,14 +80,11 @@ export const WorkerEnv = z
   });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
 
-export type EnvResult = { ok: true; env: WorkerEnv } | { ok: false; message: string };
+export type EnvResult = SettingsResult<WorkerEnv>;
 
 /** Parses the settings; a bad or missing variable becomes a message that names it. */
 export function loadEnv(source: Readonly<Record<string, string | undefined>>): EnvResult {
-  const parsed = WorkerEnv.safeParse(source);
-  if (parsed.success) return { ok: true, env: parsed.data };
-  const lines = parsed.error.issues.map((issue) => `  ${issue.path.map(String).join('.')}: ${issue.message}`);
-  return { ok: false, message: `invalid worker settings:\n${lines.join('\n')}` };
+  return parseSettings(WorkerEnv, source, 'worker');
 }
 
 /** The only read of `process.env` in the worker. */

@@ -164,17 +164,8 @@ export class WorkerTestWorld {
   }
 }
 
-/** A seeded random in [0, 1) (mulberry32), so a shuffled stream is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+// A seeded random in [0, 1), so a shuffled stream is the same on every run.
+export { seededRandom } from '@ripio-webhooks/core';
 
 export function shuffle<T>(items: T[], random: () => number): T[] {
   const copy = [...items];

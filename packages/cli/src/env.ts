@@ -1,3 +1,4 @@
+import { parseSettings } from '@ripio-webhooks/core';
 import { z } from 'zod';
 
 /** The environment the CLI reads: only defaults for flags (a flag always wins). */
@@ -9,13 +10,11 @@ export const CliEnv = z.object({
 });
 export type CliEnv = z.infer<typeof CliEnv>;
 
+/** Parses the CLI's environment; a bad variable throws an error that names it. */
 export function loadEnv(source: Readonly<Record<string, string | undefined>>): CliEnv {
-  const parsed = CliEnv.safeParse(source);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`invalid environment: ${problems.join('; ')}`);
-  }
-  return parsed.data;
+  const result = parseSettings(CliEnv, source, 'CLI');
+  if (!result.ok) throw new Error(result.message);
+  return result.env;
 }
 
 export function processEnv(): Readonly<Record<string, string | undefined>> {

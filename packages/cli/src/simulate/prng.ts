@@ -1,4 +1,6 @@
-/** A small seedable pseudo-random generator (mulberry32 over an FNV-1a hash of the seed): same seed, same run. */
+import { seededRandom } from '@ripio-webhooks/core';
+
+/** A small seedable pseudo-random generator (core's seededRandom over an FNV-1a hash of the seed): same seed, same run. */
 export interface Prng {
   /** A float in [0, 1). */
   next(): number;
@@ -22,14 +24,7 @@ function hashSeed(seed: string): number {
 }
 
 export function createPrng(seed: string | number): Prng {
-  let state = hashSeed(String(seed));
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(hashSeed(String(seed)));
   const int = (bound: number): number => Math.floor(next() * bound);
   const hex = (length: number): string => {
     let out = '';
