@@ -9,6 +9,8 @@ import {
 } from '@ripio-webhooks/schemas';
 import {
   createOutcomeCounter,
+  prepareCommit,
+  unstorableFieldsIssue,
   type CommittedOutcome,
   type DeadLetterReason,
   type DeadLetterStore,
@@ -106,8 +108,8 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
     return { result: 'dead-lettered', reason };
   }
 
-  /** Invalid or unknown: nothing a retry could change, so straight to the dead-letter queue. */
-  async function rejectUnparsable(
+  /** Invalid, unknown or unstorable: nothing a retry could change, so straight to the dead-letter queue. */
+  async function deadLetterAtOnce(
     job: Job<EventJobData>,
     reason: ParseFailureReason,
     name: string,
@@ -120,14 +122,17 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
     return result;
   }
 
-  /** Steps 3-6 under the entity lock: decide, run handlers, commit. Throws to retry; the caller unlocks. */
+  /**
+   * Steps 3-6 under the entity lock: decide, build the commit, run handlers, commit. Throws to retry; the caller
+   * unlocks. A commit that can never be stored is answered before any handler runs.
+   */
   async function decideAndCommit(
     job: Job<EventJobData>,
     event: ParsedEvent,
     eventKey: string,
     lockToken: string,
     loaded: { entity: Parameters<typeof planCommit>[0]['before']; seenOutcome: string | undefined },
-  ): Promise<CommittedOutcome> {
+  ): Promise<{ kind: 'committed'; outcome: CommittedOutcome } | { kind: 'unstorable'; error: string }> {
     const before = loaded.entity;
     const verdict: Verdict =
       loaded.seenOutcome !== undefined
@@ -141,6 +146,20 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
       receivedAt: job.data.receivedAt,
       now: iso(now()),
     });
+
+    // Everything the commit sends is encoded now, before any side effect.
+    const prepared = prepareCommit({
+      kind: event.kind,
+      id: event.entityId,
+      eventKey,
+      token: lockToken,
+      expectedVersion: before?.version ?? 0,
+      entity: plan.next,
+      history: plan.history,
+      dedupeTtlSeconds: settings.dedupeTtlSeconds,
+      historyLimit: settings.historyLimit,
+    });
+    if (!prepared.ok) return { kind: 'unstorable', error: prepared.error };
 
     const runsHandlers =
       plan.after !== undefined &&
@@ -157,20 +176,10 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
       });
     }
 
-    const result = await entities.commit({
-      kind: event.kind,
-      id: event.entityId,
-      eventKey,
-      token: lockToken,
-      expectedVersion: before?.version ?? 0,
-      entity: plan.next,
-      history: plan.history,
-      dedupeTtlSeconds: settings.dedupeTtlSeconds,
-      historyLimit: settings.historyLimit,
-    });
+    const result = await entities.commit(prepared.commit);
     switch (result) {
       case 'committed':
-        return plan.outcome;
+        return { kind: 'committed', outcome: plan.outcome };
       case 'lock_lost':
       case 'version_mismatch':
       case 'already_seen':
@@ -212,7 +221,7 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
     const parsed = parseEventBody(job.data.rawBody);
     if (!parsed.ok) {
       const name = parsed.identity?.eventType ?? parsed.eventType ?? UNKNOWN_LABEL;
-      return rejectUnparsable(job, parsed.reason, name, parsed.issues, startedMs);
+      return deadLetterAtOnce(job, parsed.reason, name, parsed.issues, startedMs);
     }
     const { event } = parsed;
     const eventKey = eventKeyOfEvent(event);
@@ -221,6 +230,11 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
         { jobEventKey: job.data.eventKey, eventKey },
         'job id differs from the event key computed here',
       );
+    }
+    // An object too deep to store as an entity is invalid whatever the entity's state: found before the lock.
+    const unstorable = unstorableFieldsIssue(event.object);
+    if (unstorable !== undefined) {
+      return deadLetterAtOnce(job, 'invalid', event.eventType, [unstorable], startedMs);
     }
 
     // 2. Lock the entity and load it with the event's dedupe record, in one round trip.
@@ -235,14 +249,29 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
     }
 
     // 3-6. Decide, run handlers, commit (which releases the lock). On any failure, release it here.
-    let outcome: CommittedOutcome;
-    try {
-      outcome = await decideAndCommit(job, event, eventKey, lockToken, loaded);
-    } catch (error) {
-      await entities.releaseLock(event.kind, event.entityId, lockToken).catch((releaseError: unknown) => {
+    const releaseLock = () =>
+      entities.releaseLock(event.kind, event.entityId, lockToken).catch((releaseError: unknown) => {
         logger.warn({ err: releaseError, eventKey }, 'could not release the entity lock (it will expire)');
       });
+    let committed: Awaited<ReturnType<typeof decideAndCommit>>;
+    try {
+      committed = await decideAndCommit(job, event, eventKey, lockToken, loaded);
+    } catch (error) {
+      await releaseLock();
       throw error;
+    }
+    let outcome: CommittedOutcome;
+    switch (committed.kind) {
+      case 'committed':
+        outcome = committed.outcome;
+        break;
+      case 'unstorable':
+        await releaseLock();
+        return deadLetterAtOnce(job, 'invalid', event.eventType, [committed.error], startedMs);
+      default: {
+        const unreachable: never = committed;
+        throw new Error(`unknown commit answer ${JSON.stringify(unreachable)}`);
+      }
     }
 
     // 7. Metrics.

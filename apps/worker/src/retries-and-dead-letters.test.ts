@@ -211,4 +211,53 @@ describe('retries and the dead-letter queue (real Redis, real BullMQ workers)', 
     );
     expect(processed.find((v) => v.labels.outcome === 'unknown_type')?.value).toBe(1);
   });
+
+  it('dead-letters an event too deep to store as invalid at once, before any handler runs; one level less applies', async () => {
+    world = new WorkerTestWorld(inject('redisUrl'));
+    const handled: string[] = [];
+    const [{ metrics }] = world.startWorkers(1, {
+      handlers: {
+        '*': ({ eventKey }) => {
+          handled.push(eventKey);
+        },
+      },
+    }) as [StartedWorker];
+    // The event's object { transactionId, ..., nested: <levels> }: 1 + levels deep, stored one level further in.
+    const withNested = (entityId: string, levels: number) =>
+      toRipioJson(sampleEvent('OFF-RAMP.DEPOSIT.RECEIVED', { entityId, issueDatetime: ISSUED })).replace(
+        '"transactionObject":{',
+        `"transactionObject":{"nested":${'['.repeat(levels)}${']'.repeat(levels)},`,
+      );
+    const [deepest, tooDeep, veryDeep] = [randomUUID(), randomUUID(), randomUUID()];
+    const done = world.completions(3);
+    const storable = await world.enqueue(withNested(deepest, 998));
+    const oneTooDeep = await world.enqueue(withNested(tooDeep, 999));
+    const hundredThousand = await world.enqueue(withNested(veryDeep, 100_000));
+    await done;
+
+    for (const [data, entityId] of [
+      [oneTooDeep, tooDeep],
+      [hundredThousand, veryDeep],
+    ] as const) {
+      expect(await world.deadLetters.get(data.eventKey)).toMatchObject({
+        reason: 'invalid',
+        attemptsMade: 0,
+      });
+      expect((await world.deadLetters.get(data.eventKey))?.error).toContain('deeper than 999 levels');
+      expect((await world.events.getJob(data.eventKey))?.attemptsMade).toBe(1);
+      expect(await world.entities.get('off-ramp', entityId)).toBeUndefined();
+    }
+    // Handlers ran only for the storable one, once.
+    expect(handled).toEqual([storable.eventKey]);
+    expect(await world.deadLetters.get(storable.eventKey)).toBeUndefined();
+    expect((await metrics.processed.get()).values.find((v) => v.labels.outcome === 'invalid')?.value).toBe(2);
+
+    // The deepest storable entity takes its next event (the commit script decodes the stored entity).
+    const next = world.completions(1);
+    await world.enqueue(sampleEvent('OFF-RAMP.TRADE.COMPLETED', { entityId: deepest, issueDatetime: LATER }));
+    await next;
+    const record = await world.entities.get('off-ramp', deepest);
+    expect(record?.status).toBe('TRADE_COMPLETED');
+    expect(record?.version).toBe(2);
+  });
 });

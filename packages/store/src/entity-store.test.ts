@@ -1,7 +1,16 @@
 import { deleteKeysContaining, uniquePrefix } from '@ripio-webhooks/test-support';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createEntityStore, type EntityState, type HistoryEntry } from './entity-store.js';
+import {
+  createEntityStore,
+  prepareCommit,
+  type CommitRequest,
+  type CommitResult,
+  type EntityState,
+  type EntityStore,
+  type HistoryEntry,
+} from './entity-store.js';
+import { LUA_JSON_MAX_DEPTH } from './json-depth.js';
 import { entityKeys } from './keys.js';
 import type { CommittedOutcome } from './outcomes.js';
 
@@ -21,6 +30,13 @@ describe('entity store (lockAndLoad-3 / commitEvent-4 / releaseLock-1 on a real 
   });
 
   const store = () => createEntityStore({ redis, queuePrefix: prefix });
+
+  /** prepareCommit + commit, as the worker does; a request that cannot be prepared fails the test. */
+  async function commitThrough(entities: EntityStore, request: CommitRequest): Promise<CommitResult> {
+    const prepared = prepareCommit(request);
+    if (!prepared.ok) throw new Error(`unexpectedly unstorable: ${prepared.error}`);
+    return entities.commit(prepared.commit);
+  }
 
   function entity(id: string, status: string, version: number): EntityState {
     return {
@@ -58,7 +74,7 @@ describe('entity store (lockAndLoad-3 / commitEvent-4 / releaseLock-1 on a real 
     token: string,
     expectedVersion: number,
     next?: EntityState,
-  ) {
+  ): CommitRequest {
     return {
       kind: KIND,
       id,
@@ -93,7 +109,9 @@ describe('entity store (lockAndLoad-3 / commitEvent-4 / releaseLock-1 on a real 
     const entities = store();
     await entities.lockAndLoad(KIND, 'commit-1', 'key-1', 't1', 60_000);
     const next = entity('commit-1', 'ORDER_CREATED', 1);
-    expect(await entities.commit(commitRequest('commit-1', 'key-1', 't1', 0, next))).toBe('committed');
+    expect(await commitThrough(entities, commitRequest('commit-1', 'key-1', 't1', 0, next))).toBe(
+      'committed',
+    );
 
     const keys = entityKeys(prefix, KIND, 'commit-1');
     expect(await redis.exists(keys.lock)).toBe(0);
@@ -116,7 +134,8 @@ describe('entity store (lockAndLoad-3 / commitEvent-4 / releaseLock-1 on a real 
     await entities.lockAndLoad(KIND, 'lost-1', 'key-1', 'mine', 60_000);
     // The lock expired and another worker took it.
     await redis.set(entityKeys(prefix, KIND, 'lost-1').lock, 'theirs');
-    const result = await entities.commit(
+    const result = await commitThrough(
+      entities,
       commitRequest('lost-1', 'key-1', 'mine', 0, entity('lost-1', 'ORDER_CREATED', 1)),
     );
     expect(result).toBe('lock_lost');
@@ -129,11 +148,14 @@ describe('entity store (lockAndLoad-3 / commitEvent-4 / releaseLock-1 on a real 
     const entities = store();
     await entities.lockAndLoad(KIND, 'cas-1', 'key-1', 't1', 60_000);
     expect(
-      await entities.commit(commitRequest('cas-1', 'key-1', 't1', 0, entity('cas-1', 'ORDER_CREATED', 1))),
+      await commitThrough(
+        entities,
+        commitRequest('cas-1', 'key-1', 't1', 0, entity('cas-1', 'ORDER_CREATED', 1)),
+      ),
     ).toBe('committed');
     await entities.lockAndLoad(KIND, 'cas-1', 'key-2', 't2', 60_000);
     const stale = commitRequest('cas-1', 'key-2', 't2', 0, entity('cas-1', 'TRADE_COMPLETED', 1));
-    expect(await entities.commit(stale)).toBe('version_mismatch');
+    expect(await commitThrough(entities, stale)).toBe('version_mismatch');
     const record = await entities.get(KIND, 'cas-1');
     expect(record?.status).toBe('ORDER_CREATED');
     expect(record?.version).toBe(1);
@@ -146,7 +168,8 @@ describe('entity store (lockAndLoad-3 / commitEvent-4 / releaseLock-1 on a real 
     const entities = store();
     await entities.lockAndLoad(KIND, 'seen-1', 'key-1', 't1', 60_000);
     await redis.set(entityKeys(prefix, KIND, 'seen-1').seen('key-1'), 'applied');
-    const result = await entities.commit(
+    const result = await commitThrough(
+      entities,
       commitRequest('seen-1', 'key-1', 't1', 0, entity('seen-1', 'ORDER_CREATED', 1)),
     );
     expect(result).toBe('already_seen');
@@ -157,7 +180,7 @@ describe('entity store (lockAndLoad-3 / commitEvent-4 / releaseLock-1 on a real 
     const entities = store();
     await entities.lockAndLoad(KIND, 'same-1', 'key-1', 't1', 60_000);
     const first = entity('same-1', 'WITHDRAWAL_COMPLETED', 1);
-    await entities.commit(commitRequest('same-1', 'key-1', 't1', 0, first));
+    await commitThrough(entities, commitRequest('same-1', 'key-1', 't1', 0, first));
 
     for (const [token, eventKey, outcome] of [
       ['t2', 'key-late', 'late'],
@@ -165,7 +188,7 @@ describe('entity store (lockAndLoad-3 / commitEvent-4 / releaseLock-1 on a real 
       ['t4', 'key-1', 'duplicate'],
     ] as const) {
       await entities.lockAndLoad(KIND, 'same-1', eventKey, token, 60_000);
-      const result = await entities.commit({
+      const result = await commitThrough(entities, {
         ...commitRequest('same-1', eventKey, token, 1),
         history: entry(eventKey, outcome, 'WITHDRAWAL_COMPLETED', 'WITHDRAWAL_COMPLETED'),
       });
@@ -188,7 +211,7 @@ describe('entity store (lockAndLoad-3 / commitEvent-4 / releaseLock-1 on a real 
     let version = 0;
     for (let n = 1; n <= 8; n += 1) {
       await entities.lockAndLoad(KIND, 'cap-1', `key-${n}`, `t${n}`, 60_000);
-      const result = await entities.commit({
+      const result = await commitThrough(entities, {
         ...commitRequest(
           'cap-1',
           `key-${n}`,
@@ -220,7 +243,65 @@ describe('entity store (lockAndLoad-3 / commitEvent-4 / releaseLock-1 on a real 
 
   it('rejects a commit whose new version is not expected + 1 (a caller bug)', async () => {
     await expect(
-      store().commit(commitRequest('bug-1', 'k', 't', 0, entity('bug-1', 'ORDER_CREATED', 5))),
+      commitThrough(store(), commitRequest('bug-1', 'k', 't', 0, entity('bug-1', 'ORDER_CREATED', 5))),
     ).rejects.toThrow(/version 1/);
+  });
+
+  /** JSON arrays nested `depth` levels deep (`[[...]]`). */
+  const nestedArrays = (depth: number): unknown => JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`);
+
+  it('stores an entity exactly as deep as Lua cjson decodes, and commits the next event of it', async () => {
+    const entities = store();
+    const deepest = entity('depth-ok', 'ORDER_CREATED', 1);
+    // fields { nested: 998 levels } = 999 levels, inside the entity object = LUA_JSON_MAX_DEPTH (1000).
+    deepest.fields = { transactionId: 'depth-ok', nested: nestedArrays(LUA_JSON_MAX_DEPTH - 2) };
+    await entities.lockAndLoad(KIND, 'depth-ok', 'key-1', 't1', 60_000);
+    expect(await commitThrough(entities, commitRequest('depth-ok', 'key-1', 't1', 0, deepest))).toBe(
+      'committed',
+    );
+    // The next commit makes commitEvent-4.lua cjson.decode the stored entity (its version check).
+    await entities.lockAndLoad(KIND, 'depth-ok', 'key-2', 't2', 60_000);
+    const next = entity('depth-ok', 'TRADE_COMPLETED', 2);
+    expect(await commitThrough(entities, commitRequest('depth-ok', 'key-2', 't2', 1, next))).toBe(
+      'committed',
+    );
+    expect((await entities.get(KIND, 'depth-ok'))?.version).toBe(2);
+  });
+
+  it('refuses to prepare an entity one level deeper than cjson decodes, or 100,000 deep, before writing anything', () => {
+    for (const [id, nested] of [
+      ['depth-1001', nestedArrays(LUA_JSON_MAX_DEPTH - 1)],
+      ['depth-100k', nestedArrays(100_000)],
+    ] as const) {
+      const tooDeep = entity(id, 'ORDER_CREATED', 1);
+      tooDeep.fields = { transactionId: id, nested };
+      const prepared = prepareCommit(commitRequest(id, 'key-1', 't1', 0, tooDeep));
+      expect(prepared.ok).toBe(false);
+      expect(prepared.ok ? '' : prepared.error).toContain('deeper than 999 levels');
+    }
+  });
+
+  it('why the depth check matters: a stored entity cjson cannot decode fails every later commit of it', async () => {
+    const entities = store();
+    const tooDeep = {
+      ...entity('depth-stuck', 'ORDER_CREATED', 1),
+      fields: nestedArrays(LUA_JSON_MAX_DEPTH),
+    };
+    // Written behind the store's back (what the worker used to do for such an event).
+    await redis.set(entityKeys(prefix, KIND, 'depth-stuck').entity, JSON.stringify(tooDeep));
+    await entities.lockAndLoad(KIND, 'depth-stuck', 'key-2', 't2', 60_000);
+    const next = entity('depth-stuck', 'TRADE_COMPLETED', 2);
+    await expect(
+      commitThrough(entities, commitRequest('depth-stuck', 'key-2', 't2', 1, next)),
+    ).rejects.toThrow(/too many nested data structures/i);
+  });
+
+  it('refuses to prepare a commit that JSON cannot encode', () => {
+    const unencodable = { ...entity('bigint-1', 'ORDER_CREATED', 1), fields: { amount: 10n } };
+    const prepared = prepareCommit(commitRequest('bigint-1', 'key-1', 't1', 0, unencodable));
+    expect(prepared.ok).toBe(false);
+    expect(prepared.ok ? '' : prepared.error).toMatch(
+      /^the commit cannot be encoded as JSON \(TypeError: .*BigInt/,
+    );
   });
 });

@@ -1,5 +1,6 @@
 import type { EntityKind } from '@ripio-webhooks/schemas';
 import type { RedisClient } from './connection.js';
+import { jsonDepthExceeds, LUA_JSON_MAX_DEPTH } from './json-depth.js';
 import { entityKeys } from './keys.js';
 import type { CommittedOutcome } from './outcomes.js';
 import { runScript } from './scripts.js';
@@ -53,6 +54,24 @@ export interface CommitRequest {
   historyLimit: number;
 }
 
+/** A commit with its JSON already built: what commitEvent-4.lua is sent, nothing left that can fail to encode. */
+export interface PreparedCommit {
+  kind: EntityKind;
+  id: string;
+  eventKey: string;
+  token: string;
+  expectedVersion: number;
+  /** The new entity's JSON, or '' when the entity does not change. */
+  entityJson: string;
+  historyJson: string;
+  outcome: CommittedOutcome;
+  dedupeTtlSeconds: number;
+  historyLimit: number;
+}
+
+/** Ready to commit, or why this commit can never be stored (no retry will change it). */
+export type PrepareCommitResult = { ok: true; commit: PreparedCommit } | { ok: false; error: string };
+
 export type CommitResult = 'committed' | 'lock_lost' | 'version_mismatch' | 'already_seen';
 
 export interface EntityStoreOptions {
@@ -70,14 +89,70 @@ export interface EntityStore {
     token: string,
     ttlMs: number,
   ): Promise<LockAndLoadResult>;
-  /** Dedupe record + entity + history entry + unlock, atomically, only if the lock and the version still hold. */
-  commit(request: CommitRequest): Promise<CommitResult>;
+  /**
+   * Dedupe record + entity + history entry + unlock, atomically, only if the lock and the version still hold.
+   * Build `prepared` with `prepareCommit` first.
+   */
+  commit(prepared: PreparedCommit): Promise<CommitResult>;
   /** Releases the lock if `token` still holds it. */
   releaseLock(kind: EntityKind, id: string, token: string): Promise<boolean>;
 }
 
 function parseEntity(json: string): EntityState {
   return JSON.parse(json) as EntityState;
+}
+
+/**
+ * Why an event's object can never be stored as an entity's `fields`, or undefined when it can. `fields` sits one
+ * level inside the entity JSON, which commitEvent-4.lua decodes with cjson on the entity's next commit.
+ */
+export function unstorableFieldsIssue(fields: unknown): string | undefined {
+  return jsonDepthExceeds(fields, LUA_JSON_MAX_DEPTH - 1)
+    ? `the event's object nests deeper than ${LUA_JSON_MAX_DEPTH - 1} levels: stored as an entity it could ` +
+        `not be decoded by Redis's Lua cjson (at most ${LUA_JSON_MAX_DEPTH} levels)`
+    : undefined;
+}
+
+/**
+ * Builds everything a commit sends, so whatever makes it unstorable is found before any side effect (the worker
+ * calls it before running handlers): an entity nested deeper than the scripts can decode, or JSON that cannot be
+ * encoded. A new entity whose version is not `expectedVersion + 1` is a caller bug and throws.
+ */
+export function prepareCommit(request: CommitRequest): PrepareCommitResult {
+  const { entity, history } = request;
+  if (entity !== undefined && entity.version !== request.expectedVersion + 1) {
+    throw new Error(
+      `a committed entity must have version ${request.expectedVersion + 1}, got ${entity.version}`,
+    );
+  }
+  if (entity !== undefined) {
+    const issue = unstorableFieldsIssue(entity.fields);
+    if (issue !== undefined) return { ok: false, error: issue };
+  }
+  let entityJson: string;
+  let historyJson: string;
+  try {
+    entityJson = entity === undefined ? '' : JSON.stringify(entity);
+    historyJson = JSON.stringify(history);
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return { ok: false, error: `the commit cannot be encoded as JSON (${reason})` };
+  }
+  return {
+    ok: true,
+    commit: {
+      kind: request.kind,
+      id: request.id,
+      eventKey: request.eventKey,
+      token: request.token,
+      expectedVersion: request.expectedVersion,
+      entityJson,
+      historyJson,
+      outcome: history.outcome,
+      dedupeTtlSeconds: request.dedupeTtlSeconds,
+      historyLimit: request.historyLimit,
+    },
+  };
 }
 
 /** Maps commitEvent-4.lua's reply to a CommitResult; anything else is a bug in the script or its caller. */
@@ -134,25 +209,20 @@ export function createEntityStore({ redis, queuePrefix }: EntityStoreOptions): E
       return toLockAndLoadResult(reply);
     },
 
-    async commit(request) {
-      if (request.entity !== undefined && request.entity.version !== request.expectedVersion + 1) {
-        throw new Error(
-          `a committed entity must have version ${request.expectedVersion + 1}, got ${request.entity.version}`,
-        );
-      }
-      const keys = keysOf(request.kind, request.id);
+    async commit(prepared) {
+      const keys = keysOf(prepared.kind, prepared.id);
       const reply = await runScript(
         redis,
         'commitEvent-4.lua',
-        [keys.entity, keys.history, keys.seen(request.eventKey), keys.lock],
+        [keys.entity, keys.history, keys.seen(prepared.eventKey), keys.lock],
         [
-          request.token,
-          request.expectedVersion,
-          request.entity === undefined ? '' : JSON.stringify(request.entity),
-          JSON.stringify(request.history),
-          request.dedupeTtlSeconds,
-          request.historyLimit,
-          request.history.outcome,
+          prepared.token,
+          prepared.expectedVersion,
+          prepared.entityJson,
+          prepared.historyJson,
+          prepared.dedupeTtlSeconds,
+          prepared.historyLimit,
+          prepared.outcome,
         ],
       );
       return toCommitResult(reply);
