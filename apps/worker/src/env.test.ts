@@ -22,6 +22,8 @@ describe('worker env', () => {
         METRICS_HOST: '0.0.0.0',
         EXPORT_QUEUE_GAUGES: false,
         SHUTDOWN_TIMEOUT_MS: 30_000,
+        JOB_LOCK_MS: 30_000,
+        STALLED_INTERVAL_MS: 30_000,
       },
     });
     if (loaded.ok) {
@@ -49,10 +51,17 @@ describe('worker env', () => {
     [{ FORWARD_URL: 'http://127.0.0.1:9/hook' }, 'FORWARD_SECRET'],
     [{ FORWARD_URL: 'ftp://x', FORWARD_SECRET: 's' }, 'FORWARD_URL'],
     [{ METRICS_PORT: '70000' }, 'METRICS_PORT'],
+    [{ JOB_LOCK_MS: '500' }, 'JOB_LOCK_MS'],
+    [{ STALLED_INTERVAL_MS: 'soon' }, 'STALLED_INTERVAL_MS'],
   ])('refuses %j naming %s', (source, name) => {
     const loaded = loadEnv(source);
     expect(loaded.ok).toBe(false);
     if (!loaded.ok) expect(loaded.message).toContain(name);
+  });
+
+  it('takes any stalled-check interval beside the job lock (neither bounds the other)', () => {
+    const loaded = loadEnv({ JOB_LOCK_MS: '5000', STALLED_INTERVAL_MS: '60000' });
+    expect(loaded.ok && [loaded.env.JOB_LOCK_MS, loaded.env.STALLED_INTERVAL_MS]).toEqual([5_000, 60_000]);
   });
 
   it('treats an empty FORWARD_URL as unset', () => {

@@ -50,6 +50,13 @@ export const WorkerEnv = z
     METRICS_HOST: z.string().min(1).default('0.0.0.0'),
     /** Also export the queue gauges (normally the admin app does). */
     EXPORT_QUEUE_GAUGES: BoolEnv.default(false),
+    /**
+     * BullMQ's job lock (lockDuration). Renewed every half of it while a job runs, so it must exceed twice the
+     * longest event-loop block; after a worker dies, its jobs are free again once their locks expire.
+     */
+    JOB_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
+    /** How often BullMQ's stalled-job check runs (stalledInterval): it hands expired-lock jobs to a live worker. */
+    STALLED_INTERVAL_MS: z.coerce.number().int().min(1_000).default(30_000),
     /** How long shutdown waits for active jobs before it stops anyway. */
     SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),
   })

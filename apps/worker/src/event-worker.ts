@@ -21,9 +21,9 @@ export interface EventWorkerOptions {
   concurrency: number;
   retry: RetryPolicy;
   random?: () => number;
-  /** Milliseconds between stalled-job checks (BullMQ default 30 s). */
+  /** Milliseconds between stalled-job checks (STALLED_INTERVAL_MS; BullMQ default 30 s). */
   stalledIntervalMs?: number;
-  /** BullMQ job lock; renewed while the job runs, so it only matters when a worker dies. */
+  /** BullMQ job lock (JOB_LOCK_MS); renewed every half of it while the job runs, so it only matters when a worker dies. */
   lockDurationMs?: number;
   name?: string;
 }

@@ -29,12 +29,17 @@ import { isUnrecoverable } from './errors/unrecoverable-event-error.js';
 import type { HandlerRunner } from './handlers/run-handlers.js';
 import { UNKNOWN_LABEL, type WorkerMetrics } from './metrics.js';
 
-/** The entity lock outlives the longest handler run by this margin (lock + handlers + commit). */
+/**
+ * The entity lock outlives the longest handler run by this margin (lock + handlers + commit), unless the settings
+ * give one: the worker service uses JOB_LOCK_MS (30 s by default), sized like it for the longest pause.
+ */
 export const LOCK_TTL_MARGIN_MS = 30_000;
 
 export interface ProcessorSettings {
   queuePrefix: string;
   handlerTimeoutMs: number;
+  /** Entity lock TTL = handlerTimeoutMs + this (default LOCK_TTL_MARGIN_MS). */
+  lockTtlMarginMs?: number;
   handleConflicts: boolean;
   dedupeTtlSeconds: number;
   historyLimit: number;
@@ -67,7 +72,7 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
   const { settings, entities, metrics, logger } = deps;
   const random = deps.random ?? Math.random;
   const now = deps.now ?? Date.now;
-  const lockTtlMs = settings.handlerTimeoutMs + LOCK_TTL_MARGIN_MS;
+  const lockTtlMs = settings.handlerTimeoutMs + (settings.lockTtlMarginMs ?? LOCK_TTL_MARGIN_MS);
   // Per-minute outcome counters, written once a second and whenever no job is in flight (which includes the
   // end of a shutdown's drain): no Redis request per event. A failed write is retried with the next one.
   const outcomes = createOutcomeCounter({

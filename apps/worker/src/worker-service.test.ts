@@ -1,6 +1,9 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { sampleEvent } from '@ripio-webhooks/schemas';
+import { bullPrefix, entityKeys, EVENTS_QUEUE } from '@ripio-webhooks/store';
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { loadEnv, type WorkerEnv } from './env.js';
 import {
@@ -189,5 +192,53 @@ describe('the worker service (env -> Redis, handlers, forwarder, metrics, shutdo
     release();
     await stopping;
     expect((await world.entities.get('account', entityId))?.status).toBe('CLOSED');
+  });
+
+  it('recovers the job of a dead worker with the JOB_LOCK_MS and STALLED_INTERVAL_MS it was given', async () => {
+    world = new WorkerTestWorld(inject('redisUrl'));
+    const env = testEnv({
+      QUEUE_PREFIX: world.prefix,
+      JOB_LOCK_MS: '1000',
+      STALLED_INTERVAL_MS: '1000',
+      HANDLER_TIMEOUT_MS: '2000',
+    });
+    const entityId = randomUUID();
+    const event = await world.enqueue(sampleEvent('ACCOUNT.CLOSED', { entityId, issueDatetime: ISSUED }));
+
+    // A worker that takes the job and dies: getNextJob locks it for JOB_LOCK_MS and nothing renews the lock.
+    const deadConnection = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
+    const dead = new Worker(EVENTS_QUEUE, null, {
+      connection: deadConnection,
+      prefix: bullPrefix(world.prefix),
+      lockDuration: env.JOB_LOCK_MS,
+    });
+    const taken = await dead.getNextJob('dead-worker-token', { block: false });
+    expect(taken?.id).toBe(event.eventKey);
+    await dead.close();
+    deadConnection.disconnect();
+
+    // The entity lock lives HANDLER_TIMEOUT_MS + JOB_LOCK_MS: read its TTL while the handler runs.
+    let entityLockTtl = 0;
+    service = await startWorker(env, {
+      logger: silentLogger,
+      defaultMetrics: false,
+      handlers: {
+        'ACCOUNT.CLOSED': async () => {
+          entityLockTtl = await world.redis.pttl(entityKeys(world.prefix, 'account', entityId).lock);
+        },
+      },
+    });
+    expect(service.worker.opts).toMatchObject({ lockDuration: 1_000, stalledInterval: 1_000 });
+    const recovered = new Promise<string | undefined>((resolve) => {
+      service?.worker.once('completed', (job) => resolve(job.id));
+    });
+    // The stalled check marks the active job, finds its lock expired on a later run, and puts it back to wait.
+    expect(await recovered).toBe(event.eventKey);
+    expect((await world.entities.get('account', entityId))?.status).toBe('CLOSED');
+    expect(entityLockTtl).toBeGreaterThan(2_000);
+    expect(entityLockTtl).toBeLessThanOrEqual(3_000);
+    expect(
+      await world.redis.hget(`${bullPrefix(world.prefix)}:${EVENTS_QUEUE}:${event.eventKey}`, 'stc'),
+    ).toBe('1');
   });
 });

@@ -92,6 +92,8 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
     settings: {
       queuePrefix,
       handlerTimeoutMs: env.HANDLER_TIMEOUT_MS,
+      // A dead worker's entity locks expire this long after its handler deadline, like its job locks.
+      lockTtlMarginMs: env.JOB_LOCK_MS,
       handleConflicts: env.HANDLE_CONFLICTS,
       dedupeTtlSeconds: env.DEDUPE_TTL_SECONDS,
       historyLimit: env.HISTORY_LIMIT,
@@ -121,6 +123,8 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
     concurrency: env.WORKER_CONCURRENCY,
     retry,
     random,
+    lockDurationMs: env.JOB_LOCK_MS,
+    stalledIntervalMs: env.STALLED_INTERVAL_MS,
   });
   worker.on('error', (error) => logger.error({ error: error.message }, 'worker error'));
 
