@@ -13,7 +13,8 @@ describe('2 workers SIGKILLed mid-run while holding active jobs', () => {
     name: '02-worker-killed',
     workers: 3,
     handlerDelayMs: 25,
-    env: { worker: { WORKER_CONCURRENCY: String(CONCURRENCY) } },
+    // A 5 s job lock (no Redis outage here to outlast): a victim's jobs and entity locks come free 5-15 s after it.
+    env: { worker: { WORKER_CONCURRENCY: String(CONCURRENCY), JOB_LOCK_MS: '5000' } },
   });
 
   it('finishes the killed workers jobs on the survivors (stalled-job recovery) and loses nothing', async () => {
