@@ -34,10 +34,16 @@ const major = Number(process.versions.node.split('.')[0]);
 if (major < 22) {
   const nodeBin = join(tools, 'node', 'node_modules', '.bin');
   if (!existsSync(join(nodeBin, 'node'))) {
-    console.error(`[bootstrap] Node ${process.version} is older than 22: installing Node 24 into .tools/node`);
+    console.error(
+      `[bootstrap] Node ${process.version} is older than 22: installing Node 24 into .tools/node`,
+    );
     must('npm', ['install', '--no-save', '--prefix', join(tools, 'node'), 'node@24']);
   }
-  process.exit(run(join(nodeBin, 'node'), [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { env: withPath(nodeBin) }));
+  process.exit(
+    run(join(nodeBin, 'node'), [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+      env: withPath(nodeBin),
+    }),
+  );
 }
 
 const pinned = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1];

@@ -47,14 +47,22 @@ export class LocalRedisServer {
     const ownsDir = options.dir === undefined;
     const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'ripio-redis-')));
     const args = [
-      '--port', String(port),
-      '--bind', '127.0.0.1',
-      '--dir', dir,
-      '--save', '',
-      '--appendonly', options.appendonly === false ? 'no' : 'yes',
-      '--appendfsync', options.appendfsync ?? 'everysec',
-      '--maxmemory-policy', 'noeviction',
-      '--protected-mode', 'no',
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      options.appendonly === false ? 'no' : 'yes',
+      '--appendfsync',
+      options.appendfsync ?? 'everysec',
+      '--maxmemory-policy',
+      'noeviction',
+      '--protected-mode',
+      'no',
       ...(options.extraArgs ?? []),
     ];
     const server = new LocalRedisServer(options.bin ?? 'redis-server', port, dir, ownsDir, args);
@@ -99,7 +107,11 @@ export class LocalRedisServer {
   }
 
   private async waitForPing(): Promise<void> {
-    const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const client = new Redis(this.url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     // Refused connections while the server starts are expected: the loop below retries; don't print them.
     client.on('error', () => undefined);
     try {

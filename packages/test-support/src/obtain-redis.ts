@@ -45,5 +45,9 @@ async function tryTestcontainers(): Promise<ObtainedRedis | undefined> {
   }
   const { RedisContainer } = await import('@testcontainers/redis');
   const container = await new RedisContainer('redis:7-alpine').start();
-  return { url: container.getConnectionUrl(), source: 'testcontainers', stop: async () => void (await container.stop()) };
+  return {
+    url: container.getConnectionUrl(),
+    source: 'testcontainers',
+    stop: async () => void (await container.stop()),
+  };
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { signRipioBody, verifyRipioSignature } from './verify-ripio-signature.js';
 
-const body = Buffer.from('{"eventType":"ACCOUNT.CLOSED","issueDatetime":"2026-05-19T14:30:00.000Z","account":{"customerId":"c1","isActive":false}}');
+const body = Buffer.from(
+  '{"eventType":"ACCOUNT.CLOSED","issueDatetime":"2026-05-19T14:30:00.000Z","account":{"customerId":"c1","isActive":false}}',
+);
 const secret = 'whsec_test';
 
 describe('verifyRipioSignature', () => {
@@ -17,7 +19,10 @@ describe('verifyRipioSignature', () => {
 
   it('accepts a rotated secret and says which one matched', () => {
     const headers = { 'x-wh-signature-256': signRipioBody(body, 'new-secret') };
-    expect(verifyRipioSignature(body, headers, [secret, 'new-secret'])).toEqual({ outcome: 'valid', secretIndex: 1 });
+    expect(verifyRipioSignature(body, headers, [secret, 'new-secret'])).toEqual({
+      outcome: 'valid',
+      secretIndex: 1,
+    });
   });
 
   it('rejects a wrong secret', () => {
@@ -34,6 +39,8 @@ describe('verifyRipioSignature', () => {
   it('reports a missing header and a truncated signature', () => {
     expect(verifyRipioSignature(body, {}, [secret]).outcome).toBe('missing');
     const truncated = signRipioBody(body, secret).slice(0, 40);
-    expect(verifyRipioSignature(body, { 'x-wh-signature-256': truncated }, [secret]).outcome).toBe('malformed');
+    expect(verifyRipioSignature(body, { 'x-wh-signature-256': truncated }, [secret]).outcome).toBe(
+      'malformed',
+    );
   });
 });
