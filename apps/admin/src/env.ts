@@ -1,17 +1,9 @@
-import { parseSettings, type SettingsResult } from '@ripio-webhooks/core';
+import { parseSettings, sharedEnvFields, type SettingsResult } from '@ripio-webhooks/core';
 import { z } from 'zod';
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** The admin app's settings, read from the environment once at start. */
 export const AdminEnv = z.object({
-  REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
-  QUEUE_PREFIX: z
-    .string()
-    .min(1)
-    .regex(/^[^:{}]+$/, 'QUEUE_PREFIX must not contain ":", "{" or "}"')
-    .default('ripio'),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  ...sharedEnvFields,
   ADMIN_PORT: z.coerce.number().int().min(0).max(65_535).default(8081),
   /** Loopback by default: the admin API must never share the public webhook port or interface. */
   ADMIN_HOST: z.string().min(1).default('127.0.0.1'),

@@ -1,11 +1,16 @@
-import { parseSettings, type SettingsResult } from '@ripio-webhooks/core';
+import {
+  nonNegativeIntSetting,
+  portSetting,
+  positiveIntSetting,
+  parseSettings,
+  sharedEnvFields,
+  type SettingsResult,
+} from '@ripio-webhooks/core';
 import { z } from 'zod';
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-const port = z.coerce.number().int().min(0).max(65_535);
-const nonNegativeInt = z.coerce.number().int().min(0);
-const positiveInt = z.coerce.number().int().min(1);
+const port = portSetting;
+const nonNegativeInt = nonNegativeIntSetting;
+const positiveInt = positiveIntSetting;
 
 /** Comma-separated secrets; blanks around commas ignored. At least one is required. */
 const Secrets = z
@@ -20,13 +25,7 @@ const Secrets = z
 
 /** The receiver's settings, read from the environment once at start. */
 export const ReceiverEnv = z.object({
-  REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
-  QUEUE_PREFIX: z
-    .string()
-    .min(1)
-    .regex(/^[^:{}]+$/, 'QUEUE_PREFIX must not contain ":", "{" or "}"')
-    .default('ripio'),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  ...sharedEnvFields,
   PORT: port.default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
   RIPIO_WEBHOOK_SECRETS: Secrets,

@@ -1,16 +1,19 @@
-import { parseSettings, type SettingsResult } from '@ripio-webhooks/core';
+import {
+  booleanSetting,
+  nonNegativeIntSetting,
+  portSetting,
+  positiveIntSetting,
+  parseSettings,
+  sharedEnvFields,
+  type SettingsResult,
+} from '@ripio-webhooks/core';
 import { z } from 'zod';
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const port = portSetting;
+const positiveInt = positiveIntSetting;
+const nonNegativeInt = nonNegativeIntSetting;
 
-const port = z.coerce.number().int().min(0).max(65_535);
-const positiveInt = z.coerce.number().int().min(1);
-const nonNegativeInt = z.coerce.number().int().min(0);
-
-/** "true"/"1" -> true, "false"/"0"/"" -> false; anything else is an error (never z.coerce.boolean). */
-const BoolEnv = z
-  .enum(['true', 'false', '1', '0', ''], { error: 'must be "true", "false", "1", "0" or empty' })
-  .transform((value) => value === 'true' || value === '1');
+const BoolEnv = booleanSetting;
 
 /** Empty counts as unset, so `FORWARD_URL=` in a compose file turns the forwarder off. */
 const optionalText = z
@@ -21,13 +24,7 @@ const optionalText = z
 /** The worker's settings, read from the environment once at start. */
 export const WorkerEnv = z
   .object({
-    REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
-    QUEUE_PREFIX: z
-      .string()
-      .min(1)
-      .regex(/^[^:{}]+$/, 'QUEUE_PREFIX must not contain ":", "{" or "}"')
-      .default('ripio'),
-    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    ...sharedEnvFields,
     /** Jobs one worker process runs at the same time. */
     WORKER_CONCURRENCY: positiveInt.default(16),
     /** Failed attempts after which an event is dead-lettered. */

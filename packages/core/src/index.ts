@@ -6,3 +6,4 @@ export * from './retry/retry-schedule.js';
 export * from './flows/flows.js';
 export * from './random/seeded-random.js';
 export * from './settings/parse-settings.js';
+export * from './settings/env-fields.js';
