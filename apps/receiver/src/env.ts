@@ -8,10 +8,6 @@ import {
 } from '@ripio-webhooks/core';
 import { z } from 'zod';
 
-const port = portSetting;
-const nonNegativeInt = nonNegativeIntSetting;
-const positiveInt = positiveIntSetting;
-
 /** Comma-separated secrets; blanks around commas ignored. At least one is required. */
 const Secrets = z
   .string({ error: 'RIPIO_WEBHOOK_SECRETS is required (one or more comma-separated secrets)' })
@@ -26,21 +22,21 @@ const Secrets = z
 /** The receiver's settings, read from the environment once at start. */
 export const ReceiverEnv = z.object({
   ...sharedEnvFields,
-  PORT: port.default(8080),
+  PORT: portSetting.default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
   RIPIO_WEBHOOK_SECRETS: Secrets,
   /** Largest accepted body in bytes. */
-  BODY_LIMIT: positiveInt.default(262_144),
+  BODY_LIMIT: positiveIntSetting.default(262_144),
   /** How long an enqueue may take before the answer is 503. */
-  ENQUEUE_TIMEOUT_MS: positiveInt.default(2_000),
-  RETRY_AFTER_SECONDS: positiveInt.default(5),
+  ENQUEUE_TIMEOUT_MS: positiveIntSetting.default(2_000),
+  RETRY_AFTER_SECONDS: positiveIntSetting.default(5),
   /** Refuse events whose `issueDatetime` is older than this; 0 turns the check off. */
-  MAX_EVENT_AGE_SECONDS: nonNegativeInt.default(0),
+  MAX_EVENT_AGE_SECONDS: nonNegativeIntSetting.default(0),
   /** Answer 503 while more jobs than this are waiting; 0 turns back-pressure off. */
-  BACKLOG_LIMIT: nonNegativeInt.default(0),
-  SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  BACKLOG_LIMIT: nonNegativeIntSetting.default(0),
+  SHUTDOWN_TIMEOUT_MS: positiveIntSetting.default(10_000),
   /** A request (headers and body) must arrive within this; bounds slow-loris senders (Node's default is 300 s). */
-  REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
+  REQUEST_TIMEOUT_MS: positiveIntSetting.default(30_000),
 });
 export type ReceiverEnv = z.infer<typeof ReceiverEnv>;
 

@@ -9,12 +9,6 @@ import {
 } from '@ripio-webhooks/core';
 import { z } from 'zod';
 
-const port = portSetting;
-const positiveInt = positiveIntSetting;
-const nonNegativeInt = nonNegativeIntSetting;
-
-const BoolEnv = booleanSetting;
-
 /** Empty counts as unset, so `FORWARD_URL=` in a compose file turns the forwarder off. */
 const optionalText = z
   .string()
@@ -26,27 +20,27 @@ export const WorkerEnv = z
   .object({
     ...sharedEnvFields,
     /** Jobs one worker process runs at the same time. */
-    WORKER_CONCURRENCY: positiveInt.default(16),
+    WORKER_CONCURRENCY: positiveIntSetting.default(16),
     /** Failed attempts after which an event is dead-lettered. */
-    MAX_ATTEMPTS: positiveInt.default(10),
-    BACKOFF_BASE_MS: nonNegativeInt.default(1_000),
-    BACKOFF_MAX_MS: nonNegativeInt.default(600_000),
+    MAX_ATTEMPTS: positiveIntSetting.default(10),
+    BACKOFF_BASE_MS: nonNegativeIntSetting.default(1_000),
+    BACKOFF_MAX_MS: nonNegativeIntSetting.default(600_000),
     /** How long a processed event's dedupe record lives (30 days). */
-    DEDUPE_TTL_SECONDS: positiveInt.default(2_592_000),
+    DEDUPE_TTL_SECONDS: positiveIntSetting.default(2_592_000),
     /** History entries kept per entity. */
-    HISTORY_LIMIT: positiveInt.default(100),
+    HISTORY_LIMIT: positiveIntSetting.default(100),
     /** Absolute path or file: URL of the operator's handlers module. */
     HANDLERS_MODULE: optionalText,
-    HANDLER_TIMEOUT_MS: positiveInt.default(30_000),
+    HANDLER_TIMEOUT_MS: positiveIntSetting.default(30_000),
     /** Run handlers for `conflict` events too. */
-    HANDLE_CONFLICTS: BoolEnv.default(false),
+    HANDLE_CONFLICTS: booleanSetting.default(false),
     FORWARD_URL: optionalText,
     FORWARD_SECRET: optionalText,
-    FORWARD_TIMEOUT_MS: positiveInt.default(5_000),
-    METRICS_PORT: port.default(9091),
+    FORWARD_TIMEOUT_MS: positiveIntSetting.default(5_000),
+    METRICS_PORT: portSetting.default(9091),
     METRICS_HOST: z.string().min(1).default('0.0.0.0'),
     /** Also export the queue gauges (normally the admin app does). */
-    EXPORT_QUEUE_GAUGES: BoolEnv.default(false),
+    EXPORT_QUEUE_GAUGES: booleanSetting.default(false),
     /**
      * BullMQ's job lock (lockDuration). Renewed every half of it while a job runs, so it must exceed twice the
      * longest event-loop block; after a worker dies, its jobs are free again once their locks expire.
@@ -55,7 +49,7 @@ export const WorkerEnv = z
     /** How often BullMQ's stalled-job check runs (stalledInterval): it hands expired-lock jobs to a live worker. */
     STALLED_INTERVAL_MS: z.coerce.number().int().min(1_000).default(30_000),
     /** How long shutdown waits for active jobs before it stops anyway. */
-    SHUTDOWN_TIMEOUT_MS: positiveInt.default(30_000),
+    SHUTDOWN_TIMEOUT_MS: positiveIntSetting.default(30_000),
   })
   .superRefine((env, context) => {
     if (env.BACKOFF_MAX_MS < env.BACKOFF_BASE_MS) {
