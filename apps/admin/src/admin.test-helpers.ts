@@ -4,19 +4,12 @@ import { freePort, startChildApp, type ChildApp } from '@ripio-webhooks/test-sup
 import { QueueEvents, type Job, type Queue } from 'bullmq';
 import type { Express } from 'express';
 import { pino } from 'pino';
-import {
-  catalogEntryOf,
-  eventKeyOf,
-  parseEventBody,
-  sampleEvent,
-  sha256Hex,
-  toRipioJson,
-  type EventType,
-} from '@ripio-webhooks/schemas';
+import { sampleEvent, toRipioJson, type EventType } from '@ripio-webhooks/schemas';
 import {
   bullPrefix,
   createRedis,
   EVENTS_QUEUE,
+  eventJobOf,
   eventJobOptions,
   openDeadLetterQueue,
   openEventsQueue,
@@ -77,22 +70,15 @@ export function eventBody(eventType: EventType, entityId: string, issueDatetime:
   return toRipioJson(sampleEvent(eventType, { entityId, issueDatetime }));
 }
 
-/** The job the receiver would enqueue for this body (same key, name and options). */
+/** The job the receiver would enqueue for this body (same key, name and data: store's `eventJobOf`). */
 export function jobFor(rawBody: string): { name: string; data: EventJobData } {
-  const parsed = parseEventBody(rawBody);
-  const eventKey = eventKeyOf(parsed, rawBody);
-  const wireType = parsed.ok ? parsed.event.receivedAs : (parsed.eventType ?? null);
-  return {
-    name: (wireType === null ? undefined : catalogEntryOf(wireType)?.eventType) ?? 'unknown',
-    data: {
-      rawBody,
-      bodySha256: sha256Hex(rawBody),
-      receivedAt: new Date().toISOString(),
-      eventKey,
-      requestId: randomUUID(),
-      eventType: wireType,
-    },
-  };
+  return eventJobOf({
+    envelope: JSON.parse(rawBody) as Record<string, unknown>,
+    rawBody,
+    rawText: rawBody,
+    receivedAtMs: Date.now(),
+    requestId: randomUUID(),
+  });
 }
 
 /** Waits for jobs on the events queue to finish (BullMQ's completion events, no polling). */

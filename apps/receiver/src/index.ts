@@ -1,13 +1,7 @@
 export { createReceiverApp, WEBHOOK_PATH, type ReceiverConfig, type ReceiverDeps } from './app.js';
 export { createQueueIntake, type EnqueueResult, type EventIntake, type ReadyJob } from './enqueue.js';
 export { loadEnv, ReceiverEnv, type EnvResult } from './env.js';
-export {
-  ingest,
-  UNKNOWN_JOB_NAME,
-  type IngestConfig,
-  type IngestDecision,
-  type IngestRequest,
-} from './ingest.js';
+export { ingest, type IngestConfig, type IngestDecision, type IngestRequest } from './ingest.js';
 export {
   createReceiverMetrics,
   INTAKE_OUTCOMES,

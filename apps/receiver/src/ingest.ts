@@ -1,9 +1,5 @@
 import { verifyRipioSignature } from '@ripio-webhooks/core';
-import { catalogEntryOf, eventKeyOfUnvalidated, sha256Hex } from '@ripio-webhooks/schemas';
-import type { EventJobData } from '@ripio-webhooks/store';
-
-/** Job name when the envelope names no event type the catalog knows. */
-export const UNKNOWN_JOB_NAME = 'unknown';
+import { eventJobOf, type EventJobData } from '@ripio-webhooks/store';
 
 export interface IngestConfig {
   /** Every active secret; a signature matching any of them is valid (rotation without downtime). */
@@ -77,24 +73,18 @@ export function ingest(request: IngestRequest, config: IngestConfig): IngestDeci
   }
 
   // Without validation: the worker validates, and a valid event gets the same key there (identifyEvent).
-  const eventKey = eventKeyOfUnvalidated(envelope, rawBody);
+  const job = eventJobOf({
+    envelope,
+    rawBody,
+    rawText: text,
+    receivedAtMs: request.nowMs,
+    requestId: request.requestId,
+  });
   if (config.maxEventAgeSeconds > 0) {
     const ageSeconds = ageSecondsOf(envelope, request.nowMs);
     if (ageSeconds !== undefined && ageSeconds > config.maxEventAgeSeconds) {
-      return { kind: 'too_old', eventKey, ageSeconds };
+      return { kind: 'too_old', eventKey: job.eventKey, ageSeconds };
     }
   }
-  return {
-    kind: 'enqueue',
-    eventKey,
-    jobName: catalogEntryOf(wireType)?.eventType ?? UNKNOWN_JOB_NAME,
-    data: {
-      rawBody: text,
-      bodySha256: sha256Hex(rawBody),
-      receivedAt: new Date(request.nowMs).toISOString(),
-      eventKey,
-      requestId: request.requestId,
-      eventType: wireType,
-    },
-  };
+  return { kind: 'enqueue', eventKey: job.eventKey, jobName: job.name, data: job.data };
 }

@@ -1,6 +1,6 @@
 import { EVENT_TYPES } from '@ripio-webhooks/schemas';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import { UNKNOWN_JOB_NAME } from './ingest.js';
+import { UNKNOWN_JOB_NAME } from '@ripio-webhooks/store';
 
 /** How an intake request ended: the `outcome` label of the receiver's metrics. */
 export const INTAKE_OUTCOMES = [

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { catalogEntryOf, eventKeyOf, parseEvent, sha256Hex } from '@ripio-webhooks/schemas';
-import { bullPrefix, EVENTS_QUEUE, eventJobOptions, type EventJobData } from '@ripio-webhooks/store';
+import {
+  bullPrefix,
+  EVENTS_QUEUE,
+  eventJobOf,
+  eventJobOptions,
+  type EventJobData,
+} from '@ripio-webhooks/store';
 import { Queue } from 'bullmq';
 import { entityIdOf, eventBodyTemplate, newRunTag } from '../bodies.js';
 import type { BenchConfig, NodeBinary } from '../config.js';
@@ -17,24 +22,15 @@ export interface PrefilledJob {
   eventKey: string;
 }
 
-/** The job the receiver would enqueue for this body (same parse, event key, data and job options). */
+/** The job the receiver would enqueue for this body (same event key, name and data: store's `eventJobOf`). */
 export function jobLikeTheReceiver(rawBody: string): PrefilledJob {
-  const envelope = JSON.parse(rawBody) as { eventType?: unknown };
-  const eventKey = eventKeyOf(parseEvent(envelope), rawBody);
-  const wireType = typeof envelope.eventType === 'string' ? envelope.eventType : null;
-  const name = (wireType === null ? undefined : catalogEntryOf(wireType)?.eventType) ?? 'unknown';
-  return {
-    name,
-    eventKey,
-    data: {
-      rawBody,
-      bodySha256: sha256Hex(rawBody),
-      receivedAt: new Date().toISOString(),
-      eventKey,
-      requestId: randomUUID(),
-      eventType: wireType,
-    },
-  };
+  return eventJobOf({
+    envelope: JSON.parse(rawBody) as Record<string, unknown>,
+    rawBody,
+    rawText: rawBody,
+    receivedAtMs: Date.now(),
+    requestId: randomUUID(),
+  });
 }
 
 /**

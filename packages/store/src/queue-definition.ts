@@ -1,3 +1,4 @@
+import { catalogEntryOf, eventKeyOfUnvalidated, sha256Hex } from '@ripio-webhooks/schemas';
 import type { JobsOptions } from 'bullmq';
 
 /** The queue workers consume. */
@@ -77,4 +78,46 @@ export function eventJobOptions(
 /** Job options on the dead-letter queue: entries stay until an operator replays or deletes them. */
 export function deadLetterJobOptions(eventKey: string): JobsOptions {
   return { jobId: eventKey, removeOnComplete: false, removeOnFail: false };
+}
+
+/** Job name when the envelope names no event type the catalog knows. */
+export const UNKNOWN_JOB_NAME = 'unknown';
+
+/** One job for the events queue: its name (canonical event type or `unknown`), id and data. */
+export interface EventJob {
+  name: string;
+  eventKey: string;
+  data: EventJobData;
+}
+
+export interface EventJobInput {
+  /** The decoded body (not validated: the worker validates). */
+  envelope: Readonly<Record<string, unknown>>;
+  /** The exact request bytes (hashed, and the raw event key's input). */
+  rawBody: Uint8Array | string;
+  /** `rawBody` decoded as UTF-8. */
+  rawText: string;
+  receivedAtMs: number;
+  requestId: string;
+}
+
+/**
+ * The job for one signed event, as the receiver enqueues it. The event key is read without validation
+ * (`eventKeyOfUnvalidated`); the worker derives the same key from the validated event.
+ */
+export function eventJobOf(input: EventJobInput): EventJob {
+  const wireType = typeof input.envelope.eventType === 'string' ? input.envelope.eventType : null;
+  const eventKey = eventKeyOfUnvalidated(input.envelope, input.rawBody);
+  return {
+    name: (wireType === null ? undefined : catalogEntryOf(wireType)?.eventType) ?? UNKNOWN_JOB_NAME,
+    eventKey,
+    data: {
+      rawBody: input.rawText,
+      bodySha256: sha256Hex(input.rawBody),
+      receivedAt: new Date(input.receivedAtMs).toISOString(),
+      eventKey,
+      requestId: input.requestId,
+      eventType: wireType,
+    },
+  };
 }
