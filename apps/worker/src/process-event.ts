@@ -182,13 +182,14 @@ export function createEventProcessor(deps: ProcessorDeps): EventProcessor {
     }
 
     const result = await entities.commit(prepared.commit);
-    switch (result) {
+    switch (result.outcome) {
       case 'committed':
         return { kind: 'committed', outcome: plan.outcome };
       case 'lock_lost':
       case 'version_mismatch':
       case 'already_seen':
-        throw new CommitRejectedError(eventKey, result);
+      case 'on_hold':
+        throw new CommitRejectedError(eventKey, result.outcome);
       default: {
         const unreachable: never = result;
         throw new Error(`unknown commit result ${String(unreachable)}`);

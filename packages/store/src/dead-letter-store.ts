@@ -9,6 +9,7 @@ import {
   type EventJobData,
   type RetentionOptions,
 } from './queue-definition.js';
+import { compareArrival, issueDatetimeOf, type ArrivalKey } from './arrival-order.js';
 import { openDeadLetterQueue, openEventsQueue } from './queues.js';
 
 /** One dead-lettered event, as the admin API and the CLI list it: the dead-letter data without the job itself. */
@@ -58,7 +59,11 @@ export interface DeadLetterStore {
    * dedupe like any other, so replaying an event that was applied meanwhile is a harmless duplicate.
    */
   replay(id: string): Promise<ReplayResult>;
-  /** Replays up to `max` entries matching `filter`, newest first. */
+  /**
+   * Replays up to `max` entries matching `filter` in arrival order: by the time the receiver read the event, then
+   * its `issueDatetime`, oldest first (the oldest `max` of them), so each entity's events are replayed in the
+   * order they came, never newest first.
+   */
   replayMany(filter: DeadLetterFilter, max: number): Promise<Array<{ id: string } & ReplayResult>>;
   remove(id: string): Promise<boolean>;
   /** Adds an entry (the worker). Idempotent: an entry with the same event key already there is kept. */
@@ -141,6 +146,24 @@ export function createDeadLetterStore(options: DeadLetterStoreOptions): DeadLett
     return { entries, nextCursor: String(offset) };
   }
 
+  /** Every entry matching `filter`, as arrival keys (the whole list, in batches). */
+  async function arrivalKeys(filter: DeadLetterFilter): Promise<ArrivalKey[]> {
+    const keys: ArrivalKey[] = [];
+    for (let offset = 0; ; offset += SCAN_BATCH) {
+      const ids = await deadLetter.getRanges(['wait'], offset, offset + SCAN_BATCH - 1, false);
+      const jobs = await Promise.all(ids.map((id) => deadLetter.getJob(id)));
+      for (const job of jobs) {
+        if (job === undefined || !matches(toDeadLetterEntry(job), filter)) continue;
+        keys.push({
+          id: job.id ?? job.data.job.eventKey,
+          receivedAt: job.data.job.receivedAt,
+          issueDatetime: issueDatetimeOf(job.data.job.rawBody),
+        });
+      }
+      if (ids.length < SCAN_BATCH) return keys;
+    }
+  }
+
   async function replay(id: string): Promise<ReplayResult> {
     const entry = await deadLetter.getJob(id);
     if (entry === undefined) return { result: 'missing' };
@@ -174,19 +197,10 @@ export function createDeadLetterStore(options: DeadLetterStoreOptions): DeadLett
     replay,
 
     async replayMany(filter, max) {
+      const selected = (await arrivalKeys(filter)).sort(compareArrival).slice(0, Math.max(0, max));
       const results: Array<{ id: string } & ReplayResult> = [];
-      let cursor: string | undefined;
-      while (results.length < max) {
-        // Replayed entries leave the list, so each page starts where the unreplayed ones begin.
-        const page = await list({
-          ...filter,
-          limit: max - results.length,
-          ...(cursor === undefined ? {} : { cursor }),
-        });
-        for (const entry of page.entries) results.push({ id: entry.id, ...(await replay(entry.id)) });
-        if (page.nextCursor === undefined || page.entries.length === 0) break;
-        cursor = String(Math.max(0, Number(page.nextCursor) - page.entries.length));
-      }
+      // One at a time, so the events queue receives them in this order.
+      for (const { id } of selected) results.push({ id, ...(await replay(id)) });
       return results;
     },
 

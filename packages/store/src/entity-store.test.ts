@@ -16,7 +16,7 @@ import type { CommittedOutcome } from './outcomes.js';
 
 const KIND = 'off-ramp' as const;
 
-describe('entity store (lockAndLoad-3 / commitEvent-4 / releaseLock-1 on a real Redis)', () => {
+describe('entity store (lockAndLoad-6 / commitEvent-7 / releaseLock-1 on a real Redis)', () => {
   let redis: Redis;
   let prefix: string;
 
@@ -32,10 +32,16 @@ describe('entity store (lockAndLoad-3 / commitEvent-4 / releaseLock-1 on a real 
   const store = () => createEntityStore({ redis, queuePrefix: prefix });
 
   /** prepareCommit + commit, as the worker does; a request that cannot be prepared fails the test. */
-  async function commitThrough(entities: EntityStore, request: CommitRequest): Promise<CommitResult> {
+  async function commitThrough(
+    entities: EntityStore,
+    request: CommitRequest,
+  ): Promise<CommitResult['outcome']> {
     const prepared = prepareCommit(request);
     if (!prepared.ok) throw new Error(`unexpectedly unstorable: ${prepared.error}`);
-    return entities.commit(prepared.commit);
+    const result = await entities.commit(prepared.commit);
+    // Without a hold, a commit never touches one.
+    if (result.outcome === 'committed') expect(result.hold).toEqual({ outcome: 'unchanged' });
+    return result.outcome;
   }
 
   function entity(id: string, status: string, version: number): EntityState {
@@ -259,7 +265,7 @@ describe('entity store (lockAndLoad-3 / commitEvent-4 / releaseLock-1 on a real 
     expect(await commitThrough(entities, commitRequest('depth-ok', 'key-1', 't1', 0, deepest))).toBe(
       'committed',
     );
-    // The next commit makes commitEvent-4.lua cjson.decode the stored entity (its version check).
+    // The next commit makes commitEvent-7.lua cjson.decode the stored entity (its version check).
     await entities.lockAndLoad(KIND, 'depth-ok', 'key-2', 't2', 60_000);
     const next = entity('depth-ok', 'TRADE_COMPLETED', 2);
     expect(await commitThrough(entities, commitRequest('depth-ok', 'key-2', 't2', 1, next))).toBe(

@@ -1,5 +1,13 @@
 import type { EntityKind } from '@ripio-webhooks/schemas';
 import type { RedisClient } from './connection.js';
+import {
+  parseHold,
+  toHoldAdvance,
+  type Hold,
+  type HoldAdvance,
+  type ParkedEntry,
+  type ReleaseRecord,
+} from './hold-types.js';
 import { jsonDepthExceeds, LUA_JSON_MAX_DEPTH } from './json-depth.js';
 import { entityKeys } from './keys.js';
 import type { CommittedOutcome } from './outcomes.js';
@@ -32,13 +40,33 @@ export interface HistoryEntry {
   toStatus: string | null;
 }
 
+/** A history entry recording that an operator released the hold this event held (nothing applied). */
+export interface ReleaseHistoryEntry extends Omit<HistoryEntry, 'outcome'> {
+  outcome: 'released';
+  release: ReleaseRecord;
+}
+
+/** An entry of an entity's history as stored: an event's outcome, or an operator's release. */
+export type EntityHistoryEntry = HistoryEntry | ReleaseHistoryEntry;
+
 /** What the admin API returns for an entity. */
 export interface EntityRecord extends EntityState {
-  history: HistoryEntry[];
+  history: EntityHistoryEntry[];
 }
 
 export type LockAndLoadResult =
-  { acquired: false } | { acquired: true; entity: EntityState | undefined; seenOutcome: string | undefined };
+  | { acquired: false }
+  | {
+      acquired: true;
+      entity: EntityState | undefined;
+      seenOutcome: string | undefined;
+      /** The entity's hold (undefined: not on hold). */
+      hold: Hold | undefined;
+      /** Set when an operator released the hold this event held: it is decided normally, never parked. */
+      released: ReleaseRecord | undefined;
+      /** This event's entry in the parked list (undefined: not parked). */
+      parked: ParkedEntry | undefined;
+    };
 
 export interface CommitRequest {
   kind: EntityKind;
@@ -54,7 +82,7 @@ export interface CommitRequest {
   historyLimit: number;
 }
 
-/** A commit with its JSON already built: what commitEvent-4.lua is sent, nothing left that can fail to encode. */
+/** A commit with its JSON already built: what commitEvent-7.lua is sent, nothing left that can fail to encode. */
 export interface PreparedCommit {
   kind: EntityKind;
   id: string;
@@ -72,16 +100,25 @@ export interface PreparedCommit {
 /** Ready to commit, or why this commit can never be stored (no retry will change it). */
 export type PrepareCommitResult = { ok: true; commit: PreparedCommit } | { ok: false; error: string };
 
-export type CommitResult = 'committed' | 'lock_lost' | 'version_mismatch' | 'already_seen';
+/** Why a commit wrote nothing. `on_hold`: another event blocks the entity (the lock is still held). */
+export type CommitRejection = 'lock_lost' | 'version_mismatch' | 'already_seen' | 'on_hold';
+
+/** A commit's answer; a committed blocker advances its entity's hold (`hold`). */
+export type CommitResult = { outcome: 'committed'; hold: HoldAdvance } | { outcome: CommitRejection };
 
 export interface EntityStoreOptions {
   redis: RedisClient;
   queuePrefix: string;
+  /** Clock for the `since` of a hold's next blocker (default: the system clock). */
+  now?: () => Date;
 }
 
 export interface EntityStore {
   get(kind: EntityKind, id: string): Promise<EntityRecord | undefined>;
-  /** Takes the entity lock (or refreshes it if `token` holds it) and reads the entity and the event's dedupe record. */
+  /**
+   * Takes the entity lock (or refreshes it if `token` holds it) and reads the entity, the event's dedupe record,
+   * the entity's hold, and whether this event was released or is parked.
+   */
   lockAndLoad(
     kind: EntityKind,
     id: string,
@@ -90,8 +127,9 @@ export interface EntityStore {
     ttlMs: number,
   ): Promise<LockAndLoadResult>;
   /**
-   * Dedupe record + entity + history entry + unlock, atomically, only if the lock and the version still hold.
-   * Build `prepared` with `prepareCommit` first.
+   * Dedupe record + entity + history entry + unlock, atomically, only if the lock and the version still hold and
+   * no other event blocks the entity. Committing the blocker advances the hold. Build `prepared` with
+   * `prepareCommit` first.
    */
   commit(prepared: PreparedCommit): Promise<CommitResult>;
   /** Releases the lock if `token` still holds it. */
@@ -104,7 +142,7 @@ function parseEntity(json: string): EntityState {
 
 /**
  * Why an event's object can never be stored as an entity's `fields`, or undefined when it can. `fields` sits one
- * level inside the entity JSON, which commitEvent-4.lua decodes with cjson on the entity's next commit.
+ * level inside the entity JSON, which commitEvent-7.lua decodes with cjson on the entity's next commit.
  */
 export function unstorableFieldsIssue(fields: unknown): string | undefined {
   return jsonDepthExceeds(fields, LUA_JSON_MAX_DEPTH - 1)
@@ -155,32 +193,42 @@ export function prepareCommit(request: CommitRequest): PrepareCommitResult {
   };
 }
 
-/** Maps commitEvent-4.lua's reply to a CommitResult; anything else is a bug in the script or its caller. */
+/** Maps commitEvent-7.lua's reply to a CommitResult; anything else is a bug in the script or its caller. */
 export function toCommitResult(reply: unknown): CommitResult {
-  switch (reply) {
+  const [status, hold, nextBlocker] = Array.isArray(reply) ? (reply as unknown[]) : [reply];
+  switch (status) {
     case 'committed':
+      return { outcome: 'committed', hold: toHoldAdvance(hold, nextBlocker) };
     case 'lock_lost':
     case 'version_mismatch':
     case 'already_seen':
-      return reply;
+    case 'on_hold':
+      return { outcome: status };
     default:
-      throw new Error(`commitEvent-4.lua returned an unexpected reply: ${JSON.stringify(reply)}`);
+      throw new Error(`commitEvent-7.lua returned an unexpected reply: ${JSON.stringify(reply)}`);
   }
 }
 
+const jsonOrUndefined = <T>(raw: unknown): T | undefined =>
+  typeof raw === 'string' ? (JSON.parse(raw) as T) : undefined;
+
 function toLockAndLoadResult(reply: unknown): LockAndLoadResult {
-  if (!Array.isArray(reply)) throw new Error(`lockAndLoad-3.lua returned ${JSON.stringify(reply)}`);
-  const [acquired, entity, seen] = reply as [number, string | null | undefined, string | null | undefined];
+  if (!Array.isArray(reply)) throw new Error(`lockAndLoad-6.lua returned ${JSON.stringify(reply)}`);
+  const [acquired, entity, seen, hold, released, parked] = reply as unknown[];
   if (acquired === 0) return { acquired: false };
   return {
     acquired: true,
     entity: typeof entity === 'string' ? parseEntity(entity) : undefined,
     seenOutcome: typeof seen === 'string' ? seen : undefined,
+    hold: parseHold(hold),
+    released: jsonOrUndefined<ReleaseRecord>(released),
+    parked: jsonOrUndefined<ParkedEntry>(parked),
   };
 }
 
-export function createEntityStore({ redis, queuePrefix }: EntityStoreOptions): EntityStore {
+export function createEntityStore({ redis, queuePrefix, now }: EntityStoreOptions): EntityStore {
   const keysOf = (kind: EntityKind, id: string) => entityKeys(queuePrefix, kind, id);
+  const clock = now ?? (() => new Date());
 
   return {
     async get(kind, id) {
@@ -194,7 +242,7 @@ export function createEntityStore({ redis, queuePrefix }: EntityStoreOptions): E
       if (typeof entityJson !== 'string') return undefined;
       return {
         ...parseEntity(entityJson),
-        history: (history as string[]).map((entry) => JSON.parse(entry) as HistoryEntry),
+        history: (history as string[]).map((entry) => JSON.parse(entry) as EntityHistoryEntry),
       };
     },
 
@@ -202,9 +250,9 @@ export function createEntityStore({ redis, queuePrefix }: EntityStoreOptions): E
       const keys = keysOf(kind, id);
       const reply = await runScript(
         redis,
-        'lockAndLoad-3.lua',
-        [keys.lock, keys.entity, keys.seen(eventKey)],
-        [token, Math.ceil(ttlMs)],
+        'lockAndLoad-6.lua',
+        [keys.lock, keys.entity, keys.seen(eventKey), keys.hold, keys.parked, keys.released(eventKey)],
+        [token, Math.ceil(ttlMs), eventKey],
       );
       return toLockAndLoadResult(reply);
     },
@@ -213,8 +261,16 @@ export function createEntityStore({ redis, queuePrefix }: EntityStoreOptions): E
       const keys = keysOf(prepared.kind, prepared.id);
       const reply = await runScript(
         redis,
-        'commitEvent-4.lua',
-        [keys.entity, keys.history, keys.seen(prepared.eventKey), keys.lock],
+        'commitEvent-7.lua',
+        [
+          keys.entity,
+          keys.history,
+          keys.seen(prepared.eventKey),
+          keys.lock,
+          keys.hold,
+          keys.parked,
+          keys.released(prepared.eventKey),
+        ],
         [
           prepared.token,
           prepared.expectedVersion,
@@ -223,6 +279,8 @@ export function createEntityStore({ redis, queuePrefix }: EntityStoreOptions): E
           prepared.dedupeTtlSeconds,
           prepared.historyLimit,
           prepared.outcome,
+          prepared.eventKey,
+          clock().toISOString(),
         ],
       );
       return toCommitResult(reply);
