@@ -2,22 +2,41 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ENTITY_KINDS } from '@ripio-webhooks/schemas';
+import type { EntityKind } from '@ripio-webhooks/schemas';
 import {
   DEAD_LETTER_REASONS,
   type DeadLetterStore,
   type EntityStore,
+  type HeldEntity,
+  type Hold,
+  type ParkedEntry,
+  type ReleaseRecord,
   type ReplayResult,
   type Stats,
 } from '@ripio-webhooks/store';
+import { holdRoutes } from './hold-routes.js';
 import type { AdminMetrics } from './metrics.js';
+import type { ReleaseAnswer, ReleaseInput } from './release-hold.js';
+
+/** An entity's hold as the API shows it: the parked events with their payloads (null: the job is gone). */
+export interface HoldView {
+  hold: Hold;
+  parked: Array<ParkedEntry & { payload: unknown }>;
+}
 
 /** The store operations the API serves (the real stores in main.ts; the same in tests, over a real Redis). */
 export interface AdminStores {
   entities: Pick<EntityStore, 'get'>;
-  deadLetters: Pick<DeadLetterStore, 'list' | 'get' | 'replay' | 'remove'>;
+  deadLetters: Pick<DeadLetterStore, 'list' | 'get' | 'replay' | 'remove' | 'listForReplay'>;
   readStats(): Promise<Stats>;
   /** The outcome already recorded for an event key (its dedupe record), or undefined when it was never processed. */
   seenOutcome(eventKey: string): Promise<string | undefined>;
+  /** An operator's release of the hold this event held, or undefined. */
+  releasedRecord(eventKey: string): Promise<ReleaseRecord | undefined>;
+  holdOf(kind: EntityKind, id: string): Promise<HoldView | undefined>;
+  /** Every entity on hold (the index, checked). */
+  listHolds(): Promise<HeldEntity[]>;
+  releaseHold(input: ReleaseInput): Promise<ReleaseAnswer>;
 }
 
 export const MAX_LIST_LIMIT = 500;
@@ -54,7 +73,7 @@ const BulkReplay = Filter.extend({
 const Kind = z.enum(ENTITY_KINDS);
 const Id = z.string().min(1).max(1024);
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+export function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const problems = result.error.issues.map(
@@ -70,7 +89,9 @@ function queryOf(req: Request): Record<string, unknown> {
   return query;
 }
 
-type ReplayReport = { id: string } & ReplayResult & { previousOutcome: string | null };
+type ReplayReport = { id: string } & ReplayResult & {
+    previousOutcome: string | null;
+  } & ({ expect?: never } | { expect: 'late'; because: 'released' });
 
 /**
  * The JSON API under /api: entity lookup, the dead-letter queue (list, show, replay one or many, delete) and
@@ -85,18 +106,27 @@ export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Lo
     const eventKey = knownEventKey ?? (await stores.deadLetters.get(id))?.eventKey;
     // Read before the replay: the worker may process the replayed event at once.
     const previousOutcome = eventKey === undefined ? undefined : await stores.seenOutcome(eventKey);
+    // An operator released the hold this event held: the entity moved on without it, so it is decided normally.
+    const released = eventKey === undefined ? undefined : await stores.releasedRecord(eventKey);
     const result = await stores.deadLetters.replay(id);
     metrics.replays.inc({ result: result.result });
-    return { id, ...result, previousOutcome: previousOutcome ?? null };
+    const expectation = released === undefined ? {} : ({ expect: 'late', because: 'released' } as const);
+    return { id, ...result, previousOutcome: previousOutcome ?? null, ...expectation };
   };
 
   router.get('/entities/:kind/:id', async (req, res) => {
     const kind = parse(Kind, req.params.kind, 'kind');
     const id = parse(Id, req.params.id, 'id');
-    const entity = await stores.entities.get(kind, id);
-    if (entity === undefined) throw new HttpError(404, `no ${kind} entity with id ${id}`);
-    res.json(entity);
+    const [entity, held] = await Promise.all([stores.entities.get(kind, id), stores.holdOf(kind, id)]);
+    if (entity === undefined && held === undefined) {
+      throw new HttpError(404, `no ${kind} entity with id ${id}`);
+    }
+    // On hold before its first event applied: no state yet, but the hold and its parked events are shown.
+    const state = entity ?? { kind, id, status: null, fields: {}, version: 0, history: [] };
+    res.json({ ...state, onHold: held !== undefined, hold: held?.hold ?? null, parked: held?.parked ?? [] });
   });
+
+  holdRoutes(router, stores, logger);
 
   router.get('/dead-letter', async (req, res) => {
     const { limit, cursor, reason, eventType } = parse(ListQuery, queryOf(req), 'query');
@@ -106,7 +136,16 @@ export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Lo
       ...(reason === undefined ? {} : { reason }),
       ...(eventType === undefined ? {} : { eventType }),
     });
-    res.json(page);
+    // Which entries hold an entity, and how many events wait behind each.
+    const blockers = new Map((await stores.listHolds()).map((held) => [held.hold.blocker, held]));
+    const entries = page.entries.map((entry) => {
+      const held = blockers.get(entry.eventKey);
+      return {
+        ...entry,
+        holds: held === undefined ? null : { kind: held.kind, id: held.id, parked: held.parked },
+      };
+    });
+    res.json({ ...page, entries });
   });
 
   // Registered before '/dead-letter/:id/replay' and '/dead-letter/:id' so "replay" is never read as an id.
@@ -119,8 +158,9 @@ export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Lo
       ...(reason === undefined ? {} : { reason }),
       ...(eventType === undefined ? {} : { eventType }),
     };
-    // One bounded page: the entries matching now, newest first, at most `max`; `more` says whether to repeat.
-    const page = await stores.deadLetters.list({ ...filter, limit: max });
+    // The oldest `max` entries matching now, in arrival order (each entity's events in the order they came, so
+    // none is overtaken by a newer one); `more` says whether to repeat.
+    const page = await stores.deadLetters.listForReplay(filter, max);
     const reports: ReplayReport[] = [];
     for (const entry of page.entries) reports.push(await replayOne(entry.id, entry.eventKey));
     const replayed = reports.filter((report) => report.result === 'replayed').length;
@@ -128,7 +168,7 @@ export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Lo
     res.json({
       replayed,
       missing: reports.length - replayed,
-      more: page.nextCursor !== undefined,
+      more: page.more,
       results: reports,
     });
   });

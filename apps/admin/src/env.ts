@@ -1,9 +1,15 @@
-import { parseSettings, sharedEnvFields, type SettingsResult } from '@ripio-webhooks/core';
+import {
+  entityRecordEnvFields,
+  parseSettings,
+  sharedEnvFields,
+  type SettingsResult,
+} from '@ripio-webhooks/core';
 import { z } from 'zod';
 
 /** The admin app's settings, read from the environment once at start. */
 export const AdminEnv = z.object({
   ...sharedEnvFields,
+  ...entityRecordEnvFields,
   ADMIN_PORT: z.coerce.number().int().min(0).max(65_535).default(8081),
   /** Loopback by default: the admin API must never share the public webhook port or interface. */
   ADMIN_HOST: z.string().min(1).default('127.0.0.1'),

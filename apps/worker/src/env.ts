@@ -1,5 +1,6 @@
 import {
   booleanSetting,
+  entityRecordEnvFields,
   nonNegativeIntSetting,
   portSetting,
   positiveIntSetting,
@@ -25,10 +26,7 @@ export const WorkerEnv = z
     MAX_ATTEMPTS: positiveIntSetting.default(10),
     BACKOFF_BASE_MS: nonNegativeIntSetting.default(1_000),
     BACKOFF_MAX_MS: nonNegativeIntSetting.default(600_000),
-    /** How long a processed event's dedupe record lives (30 days). */
-    DEDUPE_TTL_SECONDS: positiveIntSetting.default(2_592_000),
-    /** History entries kept per entity. */
-    HISTORY_LIMIT: positiveIntSetting.default(100),
+    ...entityRecordEnvFields,
     /** Absolute path or file: URL of the operator's handlers module. */
     HANDLERS_MODULE: optionalText,
     HANDLER_TIMEOUT_MS: positiveIntSetting.default(30_000),

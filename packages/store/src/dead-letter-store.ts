@@ -60,6 +60,14 @@ export interface DeadLetterStore {
    */
   replay(id: string): Promise<ReplayResult>;
   /**
+   * The oldest `max` entries matching `filter`, in arrival order (receivedAt, then issueDatetime): what a bulk
+   * replay replays, in that order. `more`: further entries match.
+   */
+  listForReplay(
+    filter: DeadLetterFilter,
+    max: number,
+  ): Promise<{ entries: Array<{ id: string; eventKey: string }>; more: boolean }>;
+  /**
    * Replays up to `max` entries matching `filter` in arrival order: by the time the receiver read the event, then
    * its `issueDatetime`, oldest first (the oldest `max` of them), so each entity's events are replayed in the
    * order they came, never newest first.
@@ -147,8 +155,8 @@ export function createDeadLetterStore(options: DeadLetterStoreOptions): DeadLett
   }
 
   /** Every entry matching `filter`, as arrival keys (the whole list, in batches). */
-  async function arrivalKeys(filter: DeadLetterFilter): Promise<ArrivalKey[]> {
-    const keys: ArrivalKey[] = [];
+  async function arrivalKeys(filter: DeadLetterFilter): Promise<Array<ArrivalKey & { eventKey: string }>> {
+    const keys: Array<ArrivalKey & { eventKey: string }> = [];
     for (let offset = 0; ; offset += SCAN_BATCH) {
       const ids = await deadLetter.getRanges(['wait'], offset, offset + SCAN_BATCH - 1, false);
       const jobs = await Promise.all(ids.map((id) => deadLetter.getJob(id)));
@@ -156,12 +164,19 @@ export function createDeadLetterStore(options: DeadLetterStoreOptions): DeadLett
         if (job === undefined || !matches(toDeadLetterEntry(job), filter)) continue;
         keys.push({
           id: job.id ?? job.data.job.eventKey,
+          eventKey: job.data.job.eventKey,
           receivedAt: job.data.job.receivedAt,
           issueDatetime: issueDatetimeOf(job.data.job.rawBody),
         });
       }
       if (ids.length < SCAN_BATCH) return keys;
     }
+  }
+
+  async function listForReplay(filter: DeadLetterFilter, max: number) {
+    const sorted = (await arrivalKeys(filter)).sort(compareArrival);
+    const entries = sorted.slice(0, Math.max(0, max)).map(({ id, eventKey }) => ({ id, eventKey }));
+    return { entries, more: sorted.length > entries.length };
   }
 
   async function replay(id: string): Promise<ReplayResult> {
@@ -196,8 +211,10 @@ export function createDeadLetterStore(options: DeadLetterStoreOptions): DeadLett
 
     replay,
 
+    listForReplay,
+
     async replayMany(filter, max) {
-      const selected = (await arrivalKeys(filter)).sort(compareArrival).slice(0, Math.max(0, max));
+      const selected = (await listForReplay(filter, max)).entries;
       const results: Array<{ id: string } & ReplayResult> = [];
       // One at a time, so the events queue receives them in this order.
       for (const { id } of selected) results.push({ id, ...(await replay(id)) });

@@ -8,6 +8,7 @@ export * from './hold-types.js';
 export * from './json-depth.js';
 export * from './keys.js';
 export * from './outcomes.js';
+export * from './promote-job.js';
 export * from './queue-definition.js';
 export * from './queue-gauges.js';
 export * from './queue-snapshot.js';

@@ -23,3 +23,14 @@ export const sharedEnvFields = {
     .default('ripio'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 };
+
+/**
+ * `DEDUPE_TTL_SECONDS` and `HISTORY_LIMIT`: how an entity's records are kept. The worker writes them; the admin
+ * app writes an operator's release with the same TTL and cap, so both must read the same values.
+ */
+export const entityRecordEnvFields = {
+  /** How long a processed event's dedupe record (and an operator's release record) lives (30 days). */
+  DEDUPE_TTL_SECONDS: positiveIntSetting.default(2_592_000),
+  /** History entries kept per entity. */
+  HISTORY_LIMIT: positiveIntSetting.default(100),
+};
