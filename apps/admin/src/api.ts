@@ -6,6 +6,7 @@ import type { EntityKind } from '@ripio-webhooks/schemas';
 import {
   DEAD_LETTER_REASONS,
   type DeadLetterStore,
+  type EntityHistoryEntry,
   type EntityStore,
   type HeldEntity,
   type Hold,
@@ -34,6 +35,8 @@ export interface AdminStores {
   /** An operator's release of the hold this event held, or undefined. */
   releasedRecord(eventKey: string): Promise<ReleaseRecord | undefined>;
   holdOf(kind: EntityKind, id: string): Promise<HoldView | undefined>;
+  /** The history of an entity that may have no state (only a released event, say); empty when none. */
+  historyOf(kind: EntityKind, id: string): Promise<EntityHistoryEntry[]>;
   /** Every entity on hold (the index, checked). */
   listHolds(): Promise<HeldEntity[]>;
   releaseHold(input: ReleaseInput): Promise<ReleaseAnswer>;
@@ -118,11 +121,12 @@ export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Lo
     const kind = parse(Kind, req.params.kind, 'kind');
     const id = parse(Id, req.params.id, 'id');
     const [entity, held] = await Promise.all([stores.entities.get(kind, id), stores.holdOf(kind, id)]);
-    if (entity === undefined && held === undefined) {
+    // No state yet (on hold before its first event applied, or its only event released): history and hold shown.
+    const history = entity === undefined ? await stores.historyOf(kind, id) : [];
+    if (entity === undefined && held === undefined && history.length === 0) {
       throw new HttpError(404, `no ${kind} entity with id ${id}`);
     }
-    // On hold before its first event applied: no state yet, but the hold and its parked events are shown.
-    const state = entity ?? { kind, id, status: null, fields: {}, version: 0, history: [] };
+    const state = entity ?? { kind, id, status: null, fields: {}, version: 0, history };
     res.json({ ...state, onHold: held !== undefined, hold: held?.hold ?? null, parked: held?.parked ?? [] });
   });
 

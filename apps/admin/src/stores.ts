@@ -8,6 +8,7 @@ import {
   entityKeys,
   openEventsQueue,
   readStats,
+  type EntityHistoryEntry,
   type RedisClient,
   type ReleaseRecord,
 } from '@ripio-webhooks/store';
@@ -88,6 +89,10 @@ export function openAdminStores(
         }),
       );
       return { hold: record.hold, parked };
+    },
+    async historyOf(kind, id) {
+      const entries = await redis.lrange(entityKeys(queuePrefix, kind, id).history, 0, -1);
+      return entries.map((entry) => JSON.parse(entry) as EntityHistoryEntry);
     },
     listHolds: () => index.list(),
     releaseHold: (input) => releaseHold({ holds, index, deadLetters, events, ...records }, input),
