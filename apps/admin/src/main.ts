@@ -38,6 +38,7 @@ const stores = openAdminStores(redis, env.QUEUE_PREFIX, {
 const metrics = createAdminMetrics(
   () => readQueueSnapshot({ redis, queuePrefix: env.QUEUE_PREFIX }),
   (error) => logger.warn({ err: error }, 'queue gauges left out of this scrape: Redis did not answer'),
+  () => stores.listHolds(),
 );
 
 const app = createAdminApp({

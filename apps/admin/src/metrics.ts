@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
-import { registerQueueGauges, type QueueSnapshot } from '@ripio-webhooks/store';
+import { registerQueueGauges, type HeldEntity, type QueueSnapshot } from '@ripio-webhooks/store';
+import { registerHoldGauges } from './hold-gauges.js';
 
 export type ReplayMetricResult = 'replayed' | 'missing';
 
@@ -10,11 +11,13 @@ export interface AdminMetrics {
 
 /**
  * The admin app's registry: default process metrics, replays, and the queue gauges (store's
- * `registerQueueGauges`, the same series a worker exports with EXPORT_QUEUE_GAUGES=true).
+ * `registerQueueGauges`, the same series a worker exports with EXPORT_QUEUE_GAUGES=true), and the hold gauges.
  */
 export function createAdminMetrics(
   readSnapshot: () => Promise<QueueSnapshot>,
   onSnapshotError: (error: unknown) => void = () => undefined,
+  /** The entities on hold, for the hold gauges (absent: no hold gauges). */
+  listHolds?: () => Promise<HeldEntity[]>,
 ): AdminMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'ripio_' });
@@ -30,6 +33,7 @@ export function createAdminMetrics(
   }
 
   registerQueueGauges(registry, readSnapshot, onSnapshotError);
+  if (listHolds !== undefined) registerHoldGauges(registry, listHolds, onSnapshotError);
 
   return { registry, replays };
 }
