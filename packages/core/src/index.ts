@@ -7,3 +7,5 @@ export * from './flows/flows.js';
 export * from './random/seeded-random.js';
 export * from './settings/parse-settings.js';
 export * from './settings/env-fields.js';
+export * from './machines/entity-progress.js';
+export * from './machines/decide-event.js';

@@ -1,6 +1,8 @@
 import { catalogEntryOf, type EventType } from '@ripio-webhooks/schemas';
 import { describe, expect, it } from 'vitest';
+import { decideEvent, progressAfter } from '../machines/decide-event.js';
 import { decideTransition } from '../machines/decide-transition.js';
+import type { EntityProgress } from '../machines/entity-progress.js';
 import { machineOf } from '../machines/machines.js';
 import { expectedFinalStatus, FLOWS, statusOfEvent, type Flow } from './flows.js';
 
@@ -109,6 +111,38 @@ describe.each(FLOWS)('$name delivered in any order, each event once or twice', (
     }
   });
 });
+
+/**
+ * The same walk with no dedupe record at all (say every record expired): the entity's recorded progress alone
+ * must make every second delivery a `duplicate` and decide everything else as the key-based walk does.
+ */
+describe.each(FLOWS)(
+  '$name delivered in any order, each event once or twice, with no dedupe record',
+  (flow) => {
+    it('decides like the dedupe-record walk, every copy a duplicate by progress', () => {
+      for (const sequence of deliverySequences(flow.events.length)) {
+        const context = `${flow.name}: ${sequence.map((index) => flow.events[index]).join(' -> ')}`;
+        expect(deliverByProgress(flow, sequence), context).toEqual(deliver(flow, sequence));
+      }
+    });
+  },
+);
+
+/** Every event of a flow is about the same deposit or submission, as in one real entity. */
+function deliverByProgress(flow: Flow, sequence: readonly number[]): Run {
+  const outcomes: string[] = [];
+  let progress: EntityProgress | undefined;
+  let duplicates = 0;
+  for (const index of sequence) {
+    const eventType = flow.events[index] as EventType;
+    const event = { eventType, status: statusOfEvent(eventType), discriminator: 'same-deposit' };
+    const decision = decideEvent(flow.kind, progress, event);
+    progress = progressAfter(flow.kind, progress, event, decision);
+    if (decision.kind === 'duplicate') duplicates += 1;
+    else outcomes[index] = decision.kind;
+  }
+  return { status: progress?.status ?? null, outcomes, duplicates };
+}
 
 describe('delivery examples', () => {
   const offRampSuccess = FLOWS.find((flow) => flow.name === 'off-ramp-success') as Flow;
