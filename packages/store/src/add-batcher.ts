@@ -1,6 +1,6 @@
 import { Job, type Queue } from 'bullmq';
 import type { EventJob } from '@ripio-webhooks/schemas';
-import { eventJobOptions, type EventJobData, type RetentionOptions } from './queue-definition.js';
+import { eventJobOptions, type EventJobData } from './queue-definition.js';
 
 /** Flush a batch at once when this many adds are waiting for the next turn of the event loop. */
 export const MAX_BATCH = 64;
@@ -47,10 +47,7 @@ export class AddBatcher {
   private pending: PendingAdd[] = [];
   private scheduled = false;
 
-  constructor(
-    private readonly queue: Queue<EventJobData>,
-    private readonly retention: RetentionOptions | undefined,
-  ) {}
+  constructor(private readonly queue: Queue<EventJobData>) {}
 
   add(job: EventJob): Promise<AddResult> {
     return new Promise((settle) => {
@@ -91,7 +88,7 @@ export class AddBatcher {
       pipeline.runCommand('exists', [this.queue.toKey(job.eventKey)]);
       commands += 1;
       try {
-        const options = eventJobOptions(job.eventKey, this.retention);
+        const options = eventJobOptions(job.eventKey);
         // Queues the add script on the pipeline synchronously (BullMQ's addBulk relies on the same); the
         // promise says nothing useful on a pipeline, the reply comes from exec below.
         new Job(this.queue, job.name, job.data, options, job.eventKey)

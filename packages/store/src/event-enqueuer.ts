@@ -2,7 +2,6 @@ import type { EventJob } from '@ripio-webhooks/schemas';
 import { AddBatcher } from './add-batcher.js';
 import { BacklogGauge } from './backlog-gauge.js';
 import { createRedis, type RedisClient } from './connection.js';
-import type { RetentionOptions } from './queue-definition.js';
 import { openEventsQueue } from './queues.js';
 import { settleWithin, TIMED_OUT, withDeadline } from './settle-within.js';
 
@@ -32,7 +31,6 @@ export interface EnqueuePolicy {
   timeoutMs: number;
   /** `unavailable` while more jobs than this are waiting; 0 turns back-pressure off. */
   backlogLimit: number;
-  retention?: RetentionOptions;
   nowMs?: () => number;
   /** Called when a refresh of the cached waiting count fails (Redis down): for logs. */
   onBacklogError?: (error: unknown) => void;
@@ -86,7 +84,7 @@ export function createEventEnqueuer(options: SharedEnqueuerOptions): EventEnqueu
   const nowMs = options.nowMs ?? Date.now;
   const onBacklogError = options.onBacklogError ?? (() => undefined);
   const backlog = new BacklogGauge(queue, options.backlogLimit, nowMs, onBacklogError);
-  const batcher = new AddBatcher(queue, options.retention);
+  const batcher = new AddBatcher(queue);
 
   return {
     enqueue: (job) => enqueueWithin(job, backlog, batcher, timeoutMs),
