@@ -1,6 +1,7 @@
 export * from './connection.js';
 export * from './dead-letter-store.js';
 export * from './entity-store.js';
+export * from './event-enqueuer.js';
 export * from './json-depth.js';
 export * from './keys.js';
 export * from './outcomes.js';
