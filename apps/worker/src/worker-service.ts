@@ -1,6 +1,7 @@
 import {
   createDeadLetterStore,
   createEntityStore,
+  createOutcomeCounter,
   createRedis,
   openEventsQueue,
   settleWithin,
@@ -16,7 +17,8 @@ import { loadHandlers } from './handlers/load-handlers.js';
 import { createHandlerRunner } from './handlers/run-handlers.js';
 import { startMetricsServer, type MetricsServer } from './metrics-server.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
-import { createEventProcessor, type JobResult } from './process-event.js';
+import type { JobResult } from './outcome.js';
+import { createEventProcessor } from './process-event.js';
 import { checkEvictionPolicy } from './redis-checks.js';
 
 /** How often a worker looks for jobs BullMQ failed on its own (stalled too often) to dead-letter them. */
@@ -88,9 +90,14 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
   const retry = { maxAttempts: env.MAX_ATTEMPTS, baseMs: env.BACKOFF_BASE_MS, maxMs: env.BACKOFF_MAX_MS };
   const random = options.random ?? Math.random;
 
+  // Counted in memory and written once a second and whenever no job is in flight: no Redis request per event.
+  const outcomes = createOutcomeCounter({
+    redis,
+    queuePrefix,
+    onError: (error) => logger.warn({ err: error }, 'could not record the outcome counters'),
+  });
   const processor = createEventProcessor({
     settings: {
-      queuePrefix,
       handlerTimeoutMs: env.HANDLER_TIMEOUT_MS,
       // A dead worker's entity locks expire this long after its handler deadline, like its job locks.
       lockTtlMarginMs: env.JOB_LOCK_MS,
@@ -99,7 +106,6 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
       historyLimit: env.HISTORY_LIMIT,
       retry,
     },
-    redis,
     entities: createEntityStore({ redis, queuePrefix }),
     deadLetters,
     handlers: createHandlerRunner({
@@ -112,6 +118,7 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
       },
     }),
     metrics,
+    outcomes,
     logger,
     random,
   });
