@@ -17,7 +17,7 @@ export type { ProcessorDeps, ProcessorSettings } from './pipeline/deps.js';
 type StepsOutcome = Exclude<ProcessingOutcome, { outcome: 'retry' | 'handler_failed' | 'exhausted' }>;
 
 /** Steps 1-6 of one attempt: each a function in ./pipeline, each ending the attempt or feeding the next. */
-export async function processEvent(deps: PipelineDeps, job: Job<EventJobData>): Promise<StepsOutcome> {
+async function processEvent(deps: PipelineDeps, job: Job<EventJobData>): Promise<StepsOutcome> {
   // 1. Parse the body; an invalid, unknown or unstorable event ends here.
   const parsed = parseStep(deps, job.data);
   if (parsed.kind === 'end') return parsed.outcome;
