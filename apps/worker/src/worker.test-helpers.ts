@@ -6,6 +6,7 @@ import { eventKeyOf, parseEventBody, sha256Hex, toRipioJson, catalogEntryOf } fr
 import {
   createDeadLetterStore,
   createEntityStore,
+  createOutcomeCounter,
   eventJobOptions,
   openEventsQueue,
   type DeadLetterStore,
@@ -20,7 +21,8 @@ import { createEventWorker } from './event-worker.js';
 import type { HandlerMap } from './handlers/define-handlers.js';
 import { createHandlerRunner } from './handlers/run-handlers.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
-import { createEventProcessor, type JobResult } from './process-event.js';
+import type { JobResult } from './outcome.js';
+import { createEventProcessor } from './process-event.js';
 
 export const silentLogger = pino({ level: 'silent' });
 
@@ -73,14 +75,12 @@ export class WorkerTestWorld {
       const entities = createEntityStore({ redis: connection, queuePrefix: this.prefix });
       const processor = createEventProcessor({
         settings: {
-          queuePrefix: this.prefix,
           handlerTimeoutMs: setup.handlerTimeoutMs ?? 5_000,
           handleConflicts: setup.handleConflicts ?? false,
           dedupeTtlSeconds: 3_600,
           historyLimit: 100,
           retry,
         },
-        redis: connection,
         entities: setup.wrapEntities?.(entities, index) ?? entities,
         deadLetters: this.deadLetters,
         handlers: createHandlerRunner({
@@ -89,6 +89,7 @@ export class WorkerTestWorld {
           onFailure: (handler) => metrics.handlerFailures.inc({ handler }),
         }),
         metrics,
+        outcomes: createOutcomeCounter({ redis: connection, queuePrefix: this.prefix }),
         logger: silentLogger,
         ...(setup.random === undefined ? {} : { random: setup.random }),
       });

@@ -1,6 +1,5 @@
 import type { EntityKind } from '@ripio-webhooks/schemas';
 import type { RedisClient } from './connection.js';
-import { jsonDepthExceeds, LUA_JSON_MAX_DEPTH } from './json-depth.js';
 import { entityKeys } from './keys.js';
 import type { CommittedOutcome } from './outcomes.js';
 import { runScript } from './scripts.js';
@@ -37,29 +36,21 @@ export interface EntityRecord extends EntityState {
   history: HistoryEntry[];
 }
 
+/** What lockAndLoad-3.lua ends in: the entity is ours (with what it read), or another token holds its lock. */
 export type LockAndLoadResult =
-  { acquired: false } | { acquired: true; entity: EntityState | undefined; seenOutcome: string | undefined };
+  | { outcome: 'busy' }
+  | { outcome: 'locked'; entity: EntityState | undefined; seenOutcome: string | undefined };
 
-export interface CommitRequest {
-  kind: EntityKind;
-  id: string;
-  eventKey: string;
-  token: string;
-  /** The version read by lockAndLoad (0 when there was no entity). */
-  expectedVersion: number;
-  /** The new state (version = expectedVersion + 1), or undefined when the entity does not change. */
-  entity: EntityState | undefined;
-  history: HistoryEntry;
-  dedupeTtlSeconds: number;
-  historyLimit: number;
-}
-
-/** A commit with its JSON already built: what commitEvent-4.lua is sent, nothing left that can fail to encode. */
+/**
+ * One event's commit with its JSON already built (the worker's `buildCommit`): what commitEvent-4.lua is sent,
+ * nothing left that can fail to encode. `entityJson` is the new entity (version = expectedVersion + 1).
+ */
 export interface PreparedCommit {
   kind: EntityKind;
   id: string;
   eventKey: string;
   token: string;
+  /** The version read by lockAndLoad (0 when there was no entity). */
   expectedVersion: number;
   /** The new entity's JSON, or '' when the entity does not change. */
   entityJson: string;
@@ -68,9 +59,6 @@ export interface PreparedCommit {
   dedupeTtlSeconds: number;
   historyLimit: number;
 }
-
-/** Ready to commit, or why this commit can never be stored (no retry will change it). */
-export type PrepareCommitResult = { ok: true; commit: PreparedCommit } | { ok: false; error: string };
 
 export type CommitResult = 'committed' | 'lock_lost' | 'version_mismatch' | 'already_seen';
 
@@ -89,10 +77,7 @@ export interface EntityStore {
     token: string,
     ttlMs: number,
   ): Promise<LockAndLoadResult>;
-  /**
-   * Dedupe record + entity + history entry + unlock, atomically, only if the lock and the version still hold.
-   * Build `prepared` with `prepareCommit` first.
-   */
+  /** Dedupe record + entity + history entry + unlock, atomically, only if the lock and the version still hold. */
   commit(prepared: PreparedCommit): Promise<CommitResult>;
   /** Releases the lock if `token` still holds it. */
   releaseLock(kind: EntityKind, id: string, token: string): Promise<boolean>;
@@ -102,61 +87,8 @@ function parseEntity(json: string): EntityState {
   return JSON.parse(json) as EntityState;
 }
 
-/**
- * Why an event's object can never be stored as an entity's `fields`, or undefined when it can. `fields` sits one
- * level inside the entity JSON, which commitEvent-4.lua decodes with cjson on the entity's next commit.
- */
-export function unstorableFieldsIssue(fields: unknown): string | undefined {
-  return jsonDepthExceeds(fields, LUA_JSON_MAX_DEPTH - 1)
-    ? `the event's object nests deeper than ${LUA_JSON_MAX_DEPTH - 1} levels: stored as an entity it could ` +
-        `not be decoded by Redis's Lua cjson (at most ${LUA_JSON_MAX_DEPTH} levels)`
-    : undefined;
-}
-
-/**
- * Builds everything a commit sends, so whatever makes it unstorable is found before any side effect (the worker
- * calls it before running handlers): an entity nested deeper than the scripts can decode, or JSON that cannot be
- * encoded. A new entity whose version is not `expectedVersion + 1` is a caller bug and throws.
- */
-export function prepareCommit(request: CommitRequest): PrepareCommitResult {
-  const { entity, history } = request;
-  if (entity !== undefined && entity.version !== request.expectedVersion + 1) {
-    throw new Error(
-      `a committed entity must have version ${request.expectedVersion + 1}, got ${entity.version}`,
-    );
-  }
-  if (entity !== undefined) {
-    const issue = unstorableFieldsIssue(entity.fields);
-    if (issue !== undefined) return { ok: false, error: issue };
-  }
-  let entityJson: string;
-  let historyJson: string;
-  try {
-    entityJson = entity === undefined ? '' : JSON.stringify(entity);
-    historyJson = JSON.stringify(history);
-  } catch (error) {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return { ok: false, error: `the commit cannot be encoded as JSON (${reason})` };
-  }
-  return {
-    ok: true,
-    commit: {
-      kind: request.kind,
-      id: request.id,
-      eventKey: request.eventKey,
-      token: request.token,
-      expectedVersion: request.expectedVersion,
-      entityJson,
-      historyJson,
-      outcome: history.outcome,
-      dedupeTtlSeconds: request.dedupeTtlSeconds,
-      historyLimit: request.historyLimit,
-    },
-  };
-}
-
 /** Maps commitEvent-4.lua's reply to a CommitResult; anything else is a bug in the script or its caller. */
-export function toCommitResult(reply: unknown): CommitResult {
+function toCommitResult(reply: unknown): CommitResult {
   switch (reply) {
     case 'committed':
     case 'lock_lost':
@@ -171,9 +103,9 @@ export function toCommitResult(reply: unknown): CommitResult {
 function toLockAndLoadResult(reply: unknown): LockAndLoadResult {
   if (!Array.isArray(reply)) throw new Error(`lockAndLoad-3.lua returned ${JSON.stringify(reply)}`);
   const [acquired, entity, seen] = reply as [number, string | null | undefined, string | null | undefined];
-  if (acquired === 0) return { acquired: false };
+  if (acquired === 0) return { outcome: 'busy' };
   return {
-    acquired: true,
+    outcome: 'locked',
     entity: typeof entity === 'string' ? parseEntity(entity) : undefined,
     seenOutcome: typeof seen === 'string' ? seen : undefined,
   };
