@@ -18,7 +18,7 @@ export interface PrefilledJob {
 }
 
 /** The job the receiver would enqueue for this body (same event key, name and data: schemas' `eventJobOf`). */
-export function jobLikeTheReceiver(rawBody: string): PrefilledJob {
+function jobLikeTheReceiver(rawBody: string): PrefilledJob {
   return eventJobOf({
     envelope: JSON.parse(rawBody) as Record<string, unknown>,
     rawBody,
