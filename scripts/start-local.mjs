@@ -89,8 +89,9 @@ function redisAnswers(url, timeoutMs = 1500) {
     socket.once('connect', () => {
       const password = decodeURIComponent(target.password);
       const username = decodeURIComponent(target.username);
-      if (password !== '')
+      if (password !== '') {
         socket.write(username === '' ? resp('AUTH', password) : resp('AUTH', username, password));
+      }
       socket.write(resp('PING'));
     });
     socket.on('data', (chunk) => {
@@ -205,8 +206,9 @@ function shutdown(code) {
   shutdownPromise ??= (async () => {
     stopping = true;
     const apps = children.filter((entry) => entry.role === 'app' && !entry.done);
-    if (apps.length > 0)
+    if (apps.length > 0) {
       say(`stopping ${apps.map((entry) => entry.label).join(', ')} (SIGTERM, waiting for them)`);
+    }
     await Promise.all(apps.map(stopEntry));
     for (const entry of children.filter((candidate) => candidate.role === 'redis')) {
       say('stopping the redis-server this script started (its AOF keeps the data for the next run)');

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** bench/ (this file is bench/dist/config.js once built). */
-export const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_DIR = join(BENCH_DIR, '..');
 export const RESULTS_DIR = join(BENCH_DIR, 'results');
 /** Logs and CPU profiles of one run (git-ignored). */
@@ -39,7 +39,7 @@ export interface BenchConfig {
   only: ReadonlySet<ScenarioGroup>;
 }
 
-export type ScenarioGroup = 'intake' | 'fixed-rate' | 'processing' | 'e2e' | 'cost' | 'node20';
+type ScenarioGroup = 'intake' | 'fixed-rate' | 'processing' | 'e2e' | 'cost' | 'node20';
 const GROUPS: readonly ScenarioGroup[] = ['intake', 'fixed-rate', 'processing', 'e2e', 'cost', 'node20'];
 
 export interface NodeBinary {

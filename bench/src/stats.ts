@@ -66,16 +66,6 @@ export function spreadOf(values: readonly number[]): Spread {
   };
 }
 
-/** Spread of every numeric field of a list of run results with the same shape. */
-export function spreadOfFields<K extends string>(
-  runs: readonly Record<K, number>[],
-  keys: readonly K[],
-): Record<K, Spread> {
-  const result = {} as Record<K, Spread>;
-  for (const key of keys) result[key] = spreadOf(runs.map((run) => run[key]));
-  return result;
-}
-
 export function round(value: number, digits = 2): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;

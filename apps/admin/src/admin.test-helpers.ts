@@ -4,12 +4,11 @@ import { freePort, startChildApp, type ChildApp } from '@ripio-webhooks/test-sup
 import { QueueEvents, type Job, type Queue } from 'bullmq';
 import type { Express } from 'express';
 import { pino } from 'pino';
-import { sampleEvent, toRipioJson, type EventType } from '@ripio-webhooks/schemas';
+import { eventJobOf, sampleEvent, toRipioJson, type EventType } from '@ripio-webhooks/schemas';
 import {
   bullPrefix,
   createRedis,
   EVENTS_QUEUE,
-  eventJobOf,
   eventJobOptions,
   openDeadLetterQueue,
   openEventsQueue,
@@ -70,7 +69,7 @@ export function eventBody(eventType: EventType, entityId: string, issueDatetime:
   return toRipioJson(sampleEvent(eventType, { entityId, issueDatetime }));
 }
 
-/** The job the receiver would enqueue for this body (same key, name and data: store's `eventJobOf`). */
+/** The job the receiver would enqueue for this body (same key, name and data: schemas' `eventJobOf`). */
 export function jobFor(rawBody: string): { name: string; data: EventJobData } {
   return eventJobOf({
     envelope: JSON.parse(rawBody) as Record<string, unknown>,

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { rawEventKey, sha256Hex } from '@ripio-webhooks/schemas';
-import { WEBHOOK_PATH } from './app.js';
+import { WEBHOOK_PATH } from './webhook-route.js';
 import type { WiredReceiver } from './receiver.js';
 import {
   counterValue,
@@ -56,7 +56,7 @@ describe('202 accepted / duplicate', () => {
     expect(response.body).toEqual({ status: 'accepted', eventKey: 'kyc|cust-7|KYC.COMPLETED|sub-7' });
     expect(response.headers['x-request-id']).toBe('ripio-req-7');
 
-    const job = await receiver.queue.getJob('kyc|cust-7|KYC.COMPLETED|sub-7');
+    const job = await space.queue.getJob('kyc|cust-7|KYC.COMPLETED|sub-7');
     expect(job?.name).toBe('KYC.COMPLETED');
     expect(job?.data).toMatchObject({
       rawBody: body,
@@ -116,7 +116,7 @@ describe('202 accepted / duplicate', () => {
     const body = '{"eventType":"FUTURE.THING","issueDatetime":"2026-05-19T14:30:00.000Z"}';
     const response = await post(body, { 'x-wh-signature-256': sign(body) });
     expect(response.body).toEqual({ status: 'accepted', eventKey: rawEventKey(body) });
-    const job = await receiver.queue.getJob(rawEventKey(body));
+    const job = await space.queue.getJob(rawEventKey(body));
     expect(job?.name).toBe('unknown');
     expect(await counterValue(receiver.metrics, 'ripio_intake_events_total', { event_type: 'unknown' })).toBe(
       1,

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { seededRandom } from '@ripio-webhooks/core';
 import { sha256Hex } from '@ripio-webhooks/schemas';
-import { WEBHOOK_PATH } from './app.js';
+import { WEBHOOK_PATH } from './webhook-route.js';
 import { startReceiver, type RunningReceiver } from './receiver.js';
 import {
   kycBody,

@@ -1,11 +1,13 @@
-export { createReceiverApp, WEBHOOK_PATH, type ReceiverConfig, type ReceiverDeps } from './app.js';
-export { createQueueIntake, type EnqueueResult, type EventIntake, type ReadyJob } from './enqueue.js';
+export { createReceiverApp, type ReceiverConfig, type ReceiverDeps } from './app.js';
 export { loadEnv, ReceiverEnv, type EnvResult } from './env.js';
-export { ingest, type IngestConfig, type IngestDecision, type IngestRequest } from './ingest.js';
+export { ingest, screenRequest, type IngestConfig, type IngestRequest, type Screening } from './ingest.js';
 export {
-  createReceiverMetrics,
-  INTAKE_OUTCOMES,
+  answerOf,
+  INTAKE_OUTCOME_LABELS,
+  type IntakeAnswer,
   type IntakeOutcome,
-  type ReceiverMetrics,
-} from './metrics.js';
+  type IntakeOutcomeLabel,
+} from './intake-outcome.js';
+export { createReceiverMetrics, type ReceiverMetrics } from './metrics.js';
 export { startReceiver, type RunningReceiver, type StartOptions } from './receiver.js';
+export { WEBHOOK_PATH } from './webhook-route.js';

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { rawEventKey, sha256Hex } from '@ripio-webhooks/schemas';
-import { ingest, type IngestConfig, type IngestDecision } from './ingest.js';
+import { screenRequest, type IngestConfig, type Screening } from './ingest.js';
 import { kycBody, OLD_SECRET, SECRET, sign } from './receiver.test-helpers.js';
 
 const config: IngestConfig = { secrets: [SECRET, OLD_SECRET], maxEventAgeSeconds: 0 };
@@ -11,91 +11,96 @@ function decide(
   body: string | Buffer,
   headers: Record<string, string>,
   overrides: Partial<IngestConfig> = {},
-): IngestDecision {
+): Screening {
   const rawBody = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  return ingest({ rawBody, headers, requestId: 'req-1', nowMs: NOW }, { ...config, ...overrides });
+  return screenRequest({ rawBody, headers, requestId: 'req-1', nowMs: NOW }, { ...config, ...overrides });
 }
 
 function signed(body: string | Buffer, secret = SECRET): Record<string, string> {
   return { 'x-wh-signature-256': sign(body, secret) };
 }
 
-describe('ingest: signature variants', () => {
+describe('screenRequest: signature variants', () => {
   const body = kycBody();
   const hex = createHmac('sha256', SECRET).update(body).digest('hex');
 
   it('accepts X-Wh-Signature-256 with the sha256= prefix', () => {
-    expect(decide(body, { 'x-wh-signature-256': `sha256=${hex}` }).kind).toBe('enqueue');
+    expect(decide(body, { 'x-wh-signature-256': `sha256=${hex}` }).outcome).toBe('ready');
   });
 
   it('accepts the Http-X-Wh-Signature-256 header name', () => {
-    expect(decide(body, { 'http-x-wh-signature-256': `sha256=${hex}` }).kind).toBe('enqueue');
+    expect(decide(body, { 'http-x-wh-signature-256': `sha256=${hex}` }).outcome).toBe('ready');
   });
 
   it('accepts the bare hex digest without the prefix', () => {
-    expect(decide(body, { 'x-wh-signature-256': hex }).kind).toBe('enqueue');
+    expect(decide(body, { 'x-wh-signature-256': hex }).outcome).toBe('ready');
   });
 
   it('accepts a body signed with a previous secret still listed (rotation)', () => {
-    expect(decide(body, signed(body, OLD_SECRET)).kind).toBe('enqueue');
+    expect(decide(body, signed(body, OLD_SECRET)).outcome).toBe('ready');
   });
 
   it('refuses a missing signature', () => {
-    expect(decide(body, {})).toEqual({ kind: 'bad_signature', reason: 'missing' });
+    expect(decide(body, {})).toEqual({ outcome: 'bad_signature', reason: 'missing' });
   });
 
   it('refuses a signature made with a secret that is not listed', () => {
-    expect(decide(body, signed(body, 'someone-else'))).toEqual({ kind: 'bad_signature', reason: 'mismatch' });
+    expect(decide(body, signed(body, 'someone-else'))).toEqual({
+      outcome: 'bad_signature',
+      reason: 'mismatch',
+    });
   });
 
   it('refuses a truncated signature', () => {
     expect(decide(body, { 'x-wh-signature-256': `sha256=${hex.slice(0, 40)}` })).toEqual({
-      kind: 'bad_signature',
+      outcome: 'bad_signature',
       reason: 'malformed',
     });
   });
 
   it('refuses a signature of other bytes than the body (one byte changed)', () => {
     expect(decide(body.replace('cust-1', 'cust-2'), { 'x-wh-signature-256': `sha256=${hex}` })).toEqual({
-      kind: 'bad_signature',
+      outcome: 'bad_signature',
       reason: 'mismatch',
     });
   });
 
   it('refuses an empty body without a signature, and answers bad_request to a signed empty body', () => {
-    expect(decide('', {})).toEqual({ kind: 'bad_signature', reason: 'missing' });
-    expect(decide('', signed(''))).toEqual({ kind: 'bad_request', reason: 'not_json' });
+    expect(decide('', {})).toEqual({ outcome: 'bad_signature', reason: 'missing' });
+    expect(decide('', signed(''))).toEqual({ outcome: 'bad_request', reason: 'not_json' });
   });
 
   it('verifies the exact escaped bytes of a non-ASCII body, not a re-serialization of it', () => {
     const escaped = kycBody('cust-\\u00e9\\u4e2d', 'sub-\\u00f1').replaceAll('\\\\u', '\\u');
     expect(escaped).toContain('\\u00e9');
     const decision = decide(escaped, signed(escaped));
-    expect(decision.kind).toBe('enqueue');
-    if (decision.kind === 'enqueue') {
-      expect(decision.data.rawBody).toBe(escaped);
-      expect(decision.eventKey).toBe('kyc|cust-%C3%A9%E4%B8%AD|KYC.COMPLETED|sub-%C3%B1');
+    expect(decision.outcome).toBe('ready');
+    if (decision.outcome === 'ready') {
+      expect(decision.job.data.rawBody).toBe(escaped);
+      expect(decision.job.eventKey).toBe('kyc|cust-%C3%A9%E4%B8%AD|KYC.COMPLETED|sub-%C3%B1');
     }
     const reserialized = JSON.stringify(JSON.parse(escaped));
     expect(reserialized).not.toBe(escaped);
-    expect(decide(reserialized, signed(escaped))).toEqual({ kind: 'bad_signature', reason: 'mismatch' });
+    expect(decide(reserialized, signed(escaped))).toEqual({ outcome: 'bad_signature', reason: 'mismatch' });
   });
 });
 
-describe('ingest: the envelope', () => {
+describe('screenRequest: the envelope', () => {
   it('builds the job of a valid event: key, canonical name and the data the worker needs', () => {
     const body = kycBody('cust-9', 'sub-9');
     expect(decide(body, signed(body))).toEqual({
-      kind: 'enqueue',
-      eventKey: 'kyc|cust-9|KYC.COMPLETED|sub-9',
-      jobName: 'KYC.COMPLETED',
-      data: {
-        rawBody: body,
-        bodySha256: sha256Hex(body),
-        receivedAt: '2026-03-12T14:30:00.000Z',
+      outcome: 'ready',
+      job: {
         eventKey: 'kyc|cust-9|KYC.COMPLETED|sub-9',
-        requestId: 'req-1',
-        eventType: 'KYC.COMPLETED',
+        name: 'KYC.COMPLETED',
+        data: {
+          rawBody: body,
+          bodySha256: sha256Hex(body),
+          receivedAt: '2026-03-12T14:30:00.000Z',
+          eventKey: 'kyc|cust-9|KYC.COMPLETED|sub-9',
+          requestId: 'req-1',
+          eventType: 'KYC.COMPLETED',
+        },
       },
     });
   });
@@ -106,8 +111,11 @@ describe('ingest: the envelope', () => {
       issueDatetime: '2026-03-12T14:22:22.508Z',
     });
     const decision = decide(body, signed(body));
-    expect(decision).toMatchObject({ kind: 'enqueue', eventKey: rawEventKey(body), jobName: 'unknown' });
-    if (decision.kind === 'enqueue') expect(decision.data.eventType).toBe('RAMP.SOMETHING.NEW');
+    expect(decision).toMatchObject({
+      outcome: 'ready',
+      job: { eventKey: rawEventKey(body), name: 'unknown' },
+    });
+    if (decision.outcome === 'ready') expect(decision.job.data.eventType).toBe('RAMP.SOMETHING.NEW');
   });
 
   it('still enqueues a signed event of a known type with invalid fields, under its canonical name', () => {
@@ -116,7 +124,10 @@ describe('ingest: the envelope', () => {
       issueDatetime: 'yesterday',
       account: { isActive: 3 },
     });
-    expect(decide(body, signed(body))).toMatchObject({ kind: 'enqueue', jobName: 'ACCOUNT.CLOSED' });
+    expect(decide(body, signed(body))).toMatchObject({
+      outcome: 'ready',
+      job: { name: 'ACCOUNT.CLOSED' },
+    });
   });
 
   it('names the job by the canonical type when an alias arrives', () => {
@@ -125,8 +136,8 @@ describe('ingest: the envelope', () => {
       issueDatetime: '2026-03-12T14:22:22Z',
     });
     expect(decide(body, signed(body))).toMatchObject({
-      kind: 'enqueue',
-      jobName: 'SELL_AND_PAY.DEPOSIT.RECEIVED',
+      outcome: 'ready',
+      job: { name: 'SELL_AND_PAY.DEPOSIT.RECEIVED' },
     });
   });
 
@@ -140,33 +151,33 @@ describe('ingest: the envelope', () => {
     ['an empty eventType', '{"eventType":""}', 'no_event_type'],
     ['eventType only under __proto__', '{"__proto__":{"eventType":"KYC.COMPLETED"}}', 'no_event_type'],
   ])('refuses a signed body that is %s', (_label, body, reason) => {
-    expect(decide(body, signed(body))).toEqual({ kind: 'bad_request', reason });
+    expect(decide(body, signed(body))).toEqual({ outcome: 'bad_request', reason });
   });
 
   it('does not let a __proto__ key reach any prototype', () => {
     const body = '{"eventType":"KYC.COMPLETED","__proto__":{"polluted":true},"payload":{"customerId":"c"}}';
-    expect(decide(body, signed(body)).kind).toBe('enqueue');
+    expect(decide(body, signed(body)).outcome).toBe('ready');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
 
-describe('ingest: optional age check', () => {
+describe('screenRequest: optional age check', () => {
   const body = kycBody(); // issued 2026-03-12T14:22:22.508Z, about 457 s before NOW
 
   it('is off by default: an old event is enqueued', () => {
-    expect(decide(body, signed(body)).kind).toBe('enqueue');
+    expect(decide(body, signed(body)).outcome).toBe('ready');
   });
 
   it('refuses an event older than MAX_EVENT_AGE_SECONDS and keeps its key for the log', () => {
     expect(decide(body, signed(body), { maxEventAgeSeconds: 60 })).toMatchObject({
-      kind: 'too_old',
+      outcome: 'too_old',
       eventKey: 'kyc|cust-1|KYC.COMPLETED|sub-1',
     });
   });
 
   it('lets a younger event through, and an event whose issueDatetime cannot be read', () => {
-    expect(decide(body, signed(body), { maxEventAgeSeconds: 600 }).kind).toBe('enqueue');
+    expect(decide(body, signed(body), { maxEventAgeSeconds: 600 }).outcome).toBe('ready');
     const undated = JSON.stringify({ eventType: 'KYC.COMPLETED', issueDatetime: 'not a date' });
-    expect(decide(undated, signed(undated), { maxEventAgeSeconds: 1 }).kind).toBe('enqueue');
+    expect(decide(undated, signed(undated), { maxEventAgeSeconds: 1 }).outcome).toBe('ready');
   });
 });

@@ -1,5 +1,7 @@
 import { verifyRipioSignature } from '@ripio-webhooks/core';
-import { eventJobOf, type EventJobData } from '@ripio-webhooks/store';
+import { eventJobOf, type EventJob } from '@ripio-webhooks/schemas';
+import type { EventEnqueuer } from '@ripio-webhooks/store';
+import type { BadRequestReason, IntakeOutcome } from './intake-outcome.js';
 
 export interface IngestConfig {
   /** Every active secret; a signature matching any of them is valid (rotation without downtime). */
@@ -17,20 +19,10 @@ export interface IngestRequest {
   nowMs: number;
 }
 
-export type BadRequestReason = 'not_json' | 'not_an_object' | 'no_event_type';
-
-/** What the receiver does with one request; the HTTP layer maps each kind to a status code. */
-export type IngestDecision =
-  | { kind: 'bad_signature'; reason: 'missing' | 'malformed' | 'mismatch' }
-  | { kind: 'bad_request'; reason: BadRequestReason }
-  | { kind: 'too_old'; eventKey: string; ageSeconds: number }
-  | {
-      kind: 'enqueue';
-      eventKey: string;
-      /** Canonical event type, or `unknown`: the BullMQ job name and the metric label (a bounded set). */
-      jobName: string;
-      data: EventJobData;
-    };
+/** What a request is before Redis is asked: a refusal, or the job to enqueue. */
+export type Screening =
+  | Extract<IntakeOutcome, { outcome: 'bad_signature' | 'bad_request' | 'too_old' }>
+  | { outcome: 'ready'; job: EventJob };
 
 type JsonObject = Record<string, unknown>;
 
@@ -54,25 +46,26 @@ function ageSecondsOf(envelope: JsonObject, nowMs: number): number | undefined {
 }
 
 /**
- * Decides what to do with one webhook request, without I/O: verify the signature over the exact bytes, read the
- * envelope, derive the event key and build the job. A signed event whose type is unknown or whose fields are
- * invalid is still enqueued (the worker decides what becomes of it); only a body that is not a JSON object or
- * has no `eventType` string is refused.
+ * Screens one webhook request, without I/O. A signed event whose type is unknown or whose fields are invalid
+ * is still enqueued (the worker decides what becomes of it); only a body that is not a JSON object or has no
+ * `eventType` string is refused.
  */
-export function ingest(request: IngestRequest, config: IngestConfig): IngestDecision {
+export function screenRequest(request: IngestRequest, config: IngestConfig): Screening {
+  // 1. The signature, over the exact bytes, against every active secret.
   const signature = verifyRipioSignature(request.rawBody, request.headers, config.secrets);
-  if (signature.outcome !== 'valid') return { kind: 'bad_signature', reason: signature.outcome };
+  if (signature.outcome !== 'valid') return { outcome: 'bad_signature', reason: signature.outcome };
 
+  // 2. The envelope: a JSON object with an `eventType` string (decoded once, never validated here).
   const { rawBody } = request;
   const text = rawBody.toString('utf8');
   const envelope = decodeObject(text);
-  if (typeof envelope === 'string') return { kind: 'bad_request', reason: envelope };
+  if (typeof envelope === 'string') return { outcome: 'bad_request', reason: envelope };
   const wireType = envelope.eventType;
   if (typeof wireType !== 'string' || wireType === '') {
-    return { kind: 'bad_request', reason: 'no_event_type' };
+    return { outcome: 'bad_request', reason: 'no_event_type' };
   }
 
-  // Without validation: the worker validates, and a valid event gets the same key there (identifyEvent).
+  // 3. The job: event key, name and data. The worker validates, and a valid event gets the same key there.
   const job = eventJobOf({
     envelope,
     rawBody,
@@ -80,11 +73,30 @@ export function ingest(request: IngestRequest, config: IngestConfig): IngestDeci
     receivedAtMs: request.nowMs,
     requestId: request.requestId,
   });
+
+  // 4. The optional age check.
   if (config.maxEventAgeSeconds > 0) {
     const ageSeconds = ageSecondsOf(envelope, request.nowMs);
     if (ageSeconds !== undefined && ageSeconds > config.maxEventAgeSeconds) {
-      return { kind: 'too_old', eventKey: job.eventKey, ageSeconds };
+      return { outcome: 'too_old', eventKey: job.eventKey, ageSeconds };
     }
   }
-  return { kind: 'enqueue', eventKey: job.eventKey, jobName: job.name, data: job.data };
+  return { outcome: 'ready', job };
+}
+
+/**
+ * The intake of one webhook request: screen it (pure), then enqueue its job through the store's enqueuer, which
+ * answers only once Redis has replied for it. Never rejects: every request ends as one `IntakeOutcome`.
+ */
+export async function ingest(
+  request: IngestRequest,
+  config: IngestConfig,
+  enqueuer: Pick<EventEnqueuer, 'enqueue'>,
+): Promise<IntakeOutcome> {
+  const screening = screenRequest(request, config);
+  if (screening.outcome !== 'ready') return screening;
+  // 5. The add: EXISTS + add of this job, batched with the other requests of this event-loop turn.
+  const { job } = screening;
+  const result = await enqueuer.enqueue(job);
+  return { ...result, eventKey: job.eventKey, jobName: job.name };
 }

@@ -1,21 +1,9 @@
-import { EVENT_TYPES } from '@ripio-webhooks/schemas';
+import { EVENT_TYPES, UNKNOWN_JOB_NAME } from '@ripio-webhooks/schemas';
+import { ENQUEUE_ERROR_REASONS } from '@ripio-webhooks/store';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import { UNKNOWN_JOB_NAME } from '@ripio-webhooks/store';
+import { INTAKE_OUTCOME_LABELS, type IntakeAnswer, type IntakeOutcome } from './intake-outcome.js';
 
-/** How an intake request ended: the `outcome` label of the receiver's metrics. */
-export const INTAKE_OUTCOMES = [
-  'accepted',
-  'duplicate',
-  'bad_signature',
-  'bad_request',
-  'too_large',
-  'unavailable',
-] as const;
-export type IntakeOutcome = (typeof INTAKE_OUTCOMES)[number];
-
-export const SIGNATURE_FAILURE_REASONS = ['missing', 'malformed', 'mismatch'] as const;
-export const ENQUEUE_ERROR_REASONS = ['unavailable', 'timeout', 'backpressure'] as const;
-export type EnqueueErrorReason = (typeof ENQUEUE_ERROR_REASONS)[number];
+const SIGNATURE_FAILURE_REASONS = ['missing', 'malformed', 'mismatch'] as const;
 
 export interface ReceiverMetrics {
   registry: Registry;
@@ -71,7 +59,7 @@ export function createReceiverMetrics(options: MetricsOptions): ReceiverMetrics 
     }),
   };
   // Publish every series at 0 so rates and alerts work before the first occurrence.
-  for (const outcome of INTAKE_OUTCOMES) {
+  for (const outcome of INTAKE_OUTCOME_LABELS) {
     metrics.requests.inc({ outcome }, 0);
   }
   for (const reason of SIGNATURE_FAILURE_REASONS) metrics.signatureFailures.inc({ reason }, 0);
@@ -80,4 +68,35 @@ export function createReceiverMetrics(options: MetricsOptions): ReceiverMetrics 
     metrics.intakeEvents.inc({ event_type: eventType }, 0);
   }
   return metrics;
+}
+
+/** Counts one answered webhook request: every request by its label and time, and the counters its outcome feeds. */
+export function countIntake(
+  metrics: ReceiverMetrics,
+  intake: IntakeOutcome,
+  answer: IntakeAnswer,
+  seconds: number,
+): void {
+  metrics.requests.inc({ outcome: answer.body.status });
+  metrics.ackDuration.observe({ outcome: answer.body.status }, seconds);
+  switch (intake.outcome) {
+    case 'accepted':
+      metrics.intakeEvents.inc({ event_type: intake.jobName });
+      return;
+    case 'bad_signature':
+      metrics.signatureFailures.inc({ reason: intake.reason });
+      return;
+    case 'unavailable':
+      metrics.enqueueErrors.inc({ reason: intake.reason });
+      return;
+    case 'duplicate':
+    case 'bad_request':
+    case 'too_large':
+    case 'too_old':
+      return;
+    default: {
+      const unexpected: never = intake;
+      throw new Error(`unhandled intake outcome ${JSON.stringify(unexpected)}`);
+    }
+  }
 }

@@ -1,8 +1,7 @@
 import { request as httpRequest } from 'node:http';
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LocalRedisServer } from '@ripio-webhooks/test-support';
-import { WEBHOOK_PATH } from './app.js';
+import { WEBHOOK_PATH } from './webhook-route.js';
 import { startReceiver, type RunningReceiver } from './receiver.js';
 import { kycBody, sign, silentLogger, testEnv, TestQueueSpace } from './receiver.test-helpers.js';
 
@@ -86,7 +85,7 @@ describe('Redis outage (own redis-server, real HTTP server)', () => {
       retryAfter: null,
       body: { status: 'accepted', eventKey: 'kyc|cust-during|KYC.COMPLETED|sub-1' },
     });
-    const job = await receiver.queue.getJob('kyc|cust-during|KYC.COMPLETED|sub-1');
+    const job = await space.queue.getJob('kyc|cust-during|KYC.COMPLETED|sub-1');
     expect(job?.data.rawBody).toBe(kycBody('cust-during'));
   });
 
@@ -169,8 +168,8 @@ describe('graceful shutdown', () => {
     await stopped;
     expect(receiver.server.listening).toBe(false);
     await expect(fetch(`${receiver.url}/healthz`)).rejects.toThrow();
-    const inspector = new Redis(redisUrl);
-    expect(await inspector.exists(`{${space.prefix}}:events:kyc|cust-inflight|KYC.COMPLETED|sub-1`)).toBe(1);
-    inspector.disconnect();
+    expect(
+      await space.inspector.exists(`{${space.prefix}}:events:kyc|cust-inflight|KYC.COMPLETED|sub-1`),
+    ).toBe(1);
   });
 });

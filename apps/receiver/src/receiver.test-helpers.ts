@@ -1,4 +1,3 @@
-import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { signRipioBody } from '@ripio-webhooks/core';
@@ -48,7 +47,7 @@ export function testEnv(overrides: Record<string, string>): ReceiverEnv {
 export class TestQueueSpace {
   readonly prefix = uniquePrefix('receiver');
   readonly inspector: Redis;
-  readonly queue: Queue<EventJobData>;
+  readonly queue: ReturnType<typeof openEventsQueue>;
 
   constructor(readonly redisUrl: string) {
     this.inspector = new Redis(redisUrl);

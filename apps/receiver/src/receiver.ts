@@ -1,17 +1,9 @@
 import { Server as NetServer, type AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Express } from 'express';
-import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import {
-  createRedis,
-  openEventsQueue,
-  settleWithin,
-  type EventJobData,
-  type RedisClient,
-} from '@ripio-webhooks/store';
+import { connectEventEnqueuer } from '@ripio-webhooks/store';
 import { createReceiverApp } from './app.js';
-import { createQueueIntake } from './enqueue.js';
 import type { ReceiverEnv } from './env.js';
 import { createReceiverMetrics, type ReceiverMetrics } from './metrics.js';
 
@@ -19,7 +11,6 @@ export interface RunningReceiver {
   server: Server;
   /** `http://host:port` the server listens on. */
   url: string;
-  queue: Queue<EventJobData>;
   /** Stops accepting, lets in-flight requests finish (up to SHUTDOWN_TIMEOUT_MS), closes the queue and Redis. */
   shutdown(): Promise<void>;
 }
@@ -43,8 +34,6 @@ const DRAIN_GRACE_MS = 1_000;
 
 export interface WiredReceiver {
   app: Express;
-  queue: Queue<EventJobData>;
-  redis: RedisClient;
   metrics: ReceiverMetrics;
   /**
    * Resolves true once Redis is connected and the queue initialised, false if that takes over `timeoutMs`.
@@ -57,38 +46,24 @@ export interface WiredReceiver {
   close(): Promise<void>;
 }
 
-/** Builds Redis, the queue, the intake and the app from parsed settings, without listening. */
+/** Builds the enqueuer (Redis and the queue) and the app from parsed settings, without listening. */
 export function wireReceiver(env: ReceiverEnv, options: StartOptions): WiredReceiver {
   const { logger } = options;
-  // Fail-fast role: no offline queue, so while Redis is down a request gets its 503 at once; ioredis keeps
-  // reconnecting by itself. No ioredis auto-pipelining: the intake batches the EXISTS and add of every request of
-  // one event-loop turn into one pipeline itself (enqueue.ts; docs/benchmarks.md, "Profile-driven changes").
-  const redis = createRedis({ url: env.REDIS_URL, role: 'fail-fast', connectionName: 'ripio-receiver' });
-  let redisDown = false;
-  redis.on('error', (error: Error) => {
-    if (redisDown) return;
-    redisDown = true;
-    logger.warn({ err: error }, 'redis unreachable; webhooks are answered 503 until it is back');
-  });
-  redis.on('ready', () => {
-    if (!redisDown) return;
-    redisDown = false;
-    logger.info('redis reachable again');
-  });
-
-  // The receiver owns the queue: it writes its meta (the events-stream cap). Connection errors already reach the
-  // `redis` listener above, so the queue's own error events are not logged twice.
-  const queue = openEventsQueue({ redis, queuePrefix: env.QUEUE_PREFIX }, { writeMeta: true });
-
-  let draining = false;
-  const metrics = createReceiverMetrics({ defaultMetrics: options.defaultMetrics ?? true });
-  const intake = createQueueIntake({
-    queue,
-    redis,
+  // Fail-fast connection (store's enqueuer): while Redis is down a request gets its 503 at once.
+  const enqueuer = connectEventEnqueuer({
+    redisUrl: env.REDIS_URL,
+    queuePrefix: env.QUEUE_PREFIX,
+    connectionName: 'ripio-receiver',
     timeoutMs: env.ENQUEUE_TIMEOUT_MS,
     backlogLimit: env.BACKLOG_LIMIT,
     onBacklogError: (error) => logger.debug({ err: error }, 'could not refresh the backlog count'),
+    onConnectionLost: (error) =>
+      logger.warn({ err: error }, 'redis unreachable; webhooks are answered 503 until it is back'),
+    onConnectionBack: () => logger.info('redis reachable again'),
   });
+
+  let draining = false;
+  const metrics = createReceiverMetrics({ defaultMetrics: options.defaultMetrics ?? true });
   const app = createReceiverApp({
     config: {
       secrets: env.RIPIO_WEBHOOK_SECRETS,
@@ -97,7 +72,7 @@ export function wireReceiver(env: ReceiverEnv, options: StartOptions): WiredRece
       retryAfterSeconds: env.RETRY_AFTER_SECONDS,
       readyTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
     },
-    intake,
+    enqueuer,
     metrics,
     logger,
     isDraining: () => draining,
@@ -105,27 +80,12 @@ export function wireReceiver(env: ReceiverEnv, options: StartOptions): WiredRece
 
   return {
     app,
-    queue,
-    redis,
     metrics,
-    async waitUntilReady(timeoutMs) {
-      let ready = false;
-      await settleWithin(
-        queue.waitUntilReady().then(() => {
-          ready = true;
-        }),
-        timeoutMs,
-      );
-      return ready;
-    },
+    waitUntilReady: (timeoutMs) => enqueuer.waitUntilReady(timeoutMs),
     beginDrain() {
       draining = true;
     },
-    async close() {
-      await settleWithin(queue.close(), 2_000);
-      // disconnect, not quit: QUIT waits for a reply that never comes while Redis is down.
-      redis.disconnect();
-    },
+    close: () => enqueuer.close(),
   };
 }
 
@@ -133,7 +93,7 @@ export function wireReceiver(env: ReceiverEnv, options: StartOptions): WiredRece
 export async function startReceiver(env: ReceiverEnv, options: StartOptions): Promise<RunningReceiver> {
   const { logger } = options;
   const wired = wireReceiver(env, options);
-  const { app, queue } = wired;
+  const { app } = wired;
   // Listen either way: while Redis is unreachable webhooks get 503 + Retry-After and Ripio retries.
   if (!(await wired.waitUntilReady(STARTUP_REDIS_WAIT_MS))) {
     logger.warn(
@@ -180,7 +140,6 @@ export async function startReceiver(env: ReceiverEnv, options: StartOptions): Pr
   return {
     server,
     url: `http://${host}:${address.port}`,
-    queue,
     shutdown() {
       stopping ??= stop();
       return stopping;

@@ -42,8 +42,8 @@ describe('events of one entity never race (forced, on a real Redis)', () => {
             await bothAtTheLock();
           }
           const result: LockAndLoadResult = await store.lockAndLoad(...args);
-          lockResults.push(result.acquired);
-          if (!result.acquired) loserRefused.resolve();
+          lockResults.push(result.outcome === 'locked');
+          if (result.outcome === 'busy') loserRefused.resolve();
           return result;
         },
         async commit(request) {
@@ -137,7 +137,7 @@ describe('events of one entity never race (forced, on a real Redis)', () => {
         ...store,
         async lockAndLoad(...args) {
           const result = await store.lockAndLoad(...args);
-          if (!result.acquired) {
+          if (result.outcome === 'busy') {
             refusals.push(refusals.length + 1);
             if (refusals.length === 3) refusedThrice.resolve();
           }

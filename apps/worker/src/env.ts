@@ -46,6 +46,13 @@ export const WorkerEnv = z
     JOB_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
     /** How often BullMQ's stalled-job check runs (stalledInterval): it hands expired-lock jobs to a live worker. */
     STALLED_INTERVAL_MS: z.coerce.number().int().min(1_000).default(30_000),
+    /**
+     * A parked event's job (its entity on hold behind another event) rechecks after a delay that grows with the
+     * time it has been parked, from this ceiling (half of it jittered) ...
+     */
+    PARK_RECHECK_MIN_MS: positiveIntSetting.default(5_000),
+    /** ... up to this one. The blocker's commit wakes the next parked event at once; the recheck is a backstop. */
+    PARK_RECHECK_MAX_MS: positiveIntSetting.default(300_000),
     /** How long shutdown waits for active jobs before it stops anyway. */
     SHUTDOWN_TIMEOUT_MS: positiveIntSetting.default(30_000),
   })
@@ -55,6 +62,13 @@ export const WorkerEnv = z
         code: 'custom',
         path: ['BACKOFF_MAX_MS'],
         message: 'BACKOFF_MAX_MS must be >= BACKOFF_BASE_MS',
+      });
+    }
+    if (env.PARK_RECHECK_MAX_MS < env.PARK_RECHECK_MIN_MS) {
+      context.addIssue({
+        code: 'custom',
+        path: ['PARK_RECHECK_MAX_MS'],
+        message: 'PARK_RECHECK_MAX_MS must be >= PARK_RECHECK_MIN_MS',
       });
     }
     if (env.FORWARD_URL !== undefined) {

@@ -11,7 +11,8 @@ import type { Redis, Cluster } from 'ioredis';
 import type { Logger } from 'pino';
 import { RetryScheduledError } from './errors/retry-scheduled-error.js';
 import type { WorkerMetrics } from './metrics.js';
-import type { EventProcessor, JobResult } from './process-event.js';
+import type { JobResult } from './outcome.js';
+import type { EventProcessor } from './process-event.js';
 
 export interface EventWorkerOptions {
   /** A connection with `maxRetriesPerRequest: null` (role `blocking`); BullMQ duplicates it for blocking reads. */

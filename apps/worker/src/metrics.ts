@@ -41,10 +41,33 @@ const LAG_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600
 /** One registry per worker process; label values come from fixed lists, so series stay bounded. */
 export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetrics {
   const registry = new Registry();
-  const registers = [registry];
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'ripio_' });
   const metrics: WorkerMetrics = {
     registry,
+    ...eventMetrics([registry]),
+    ...failureMetrics([registry]),
+    workerUp: new Gauge({ name: 'ripio_worker_up', help: '1 while the worker runs.', registers: [registry] }),
+  };
+  metrics.workerUp.set(1);
+  for (const outcome of PROCESSING_OUTCOMES) metrics.processingDuration.zero({ outcome });
+  for (const reason of DEAD_LETTER_REASONS) metrics.deadLettered.inc({ reason }, 0);
+  for (const kind of ENTITY_KINDS) metrics.conflicts.inc({ kind }, 0);
+  for (const family of FAMILIES) metrics.retries.inc({ family }, 0);
+  const gauges = options.queueGauges;
+  if (gauges !== undefined) {
+    registerQueueGauges(registry, () => readQueueSnapshot(gauges), gauges.onSnapshotError);
+  }
+  return metrics;
+}
+
+/** What processing events ends in, how long it takes, and what it does to entities. */
+function eventMetrics(
+  registers: Registry[],
+): Pick<
+  WorkerMetrics,
+  'processed' | 'processingDuration' | 'eventLag' | 'receiptToCommit' | 'transitions' | 'conflicts'
+> {
+  return {
     processed: new Counter({
       name: 'ripio_events_processed_total',
       help: 'Events processed, by family, canonical event type and outcome.',
@@ -84,6 +107,14 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
       labelNames: ['kind'],
       registers,
     }),
+  };
+}
+
+/** Retries, dead letters and handler failures. */
+function failureMetrics(
+  registers: Registry[],
+): Pick<WorkerMetrics, 'retries' | 'deadLettered' | 'handlerFailures'> {
+  return {
     retries: new Counter({
       name: 'ripio_retries_total',
       help: 'Failed attempts scheduled for a retry, by family.',
@@ -102,16 +133,5 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
       labelNames: ['handler'],
       registers,
     }),
-    workerUp: new Gauge({ name: 'ripio_worker_up', help: '1 while the worker runs.', registers }),
   };
-  metrics.workerUp.set(1);
-  for (const outcome of PROCESSING_OUTCOMES) metrics.processingDuration.zero({ outcome });
-  for (const reason of DEAD_LETTER_REASONS) metrics.deadLettered.inc({ reason }, 0);
-  for (const kind of ENTITY_KINDS) metrics.conflicts.inc({ kind }, 0);
-  for (const family of FAMILIES) metrics.retries.inc({ family }, 0);
-  const gauges = options.queueGauges;
-  if (gauges !== undefined) {
-    registerQueueGauges(registry, () => readQueueSnapshot(gauges), gauges.onSnapshotError);
-  }
-  return metrics;
 }

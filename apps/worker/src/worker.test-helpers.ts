@@ -6,6 +6,7 @@ import { eventKeyOf, parseEventBody, sha256Hex, toRipioJson, catalogEntryOf } fr
 import {
   createDeadLetterStore,
   createEntityStore,
+  createOutcomeCounter,
   eventJobOptions,
   openEventsQueue,
   type DeadLetterStore,
@@ -20,7 +21,9 @@ import { createEventWorker } from './event-worker.js';
 import type { HandlerMap } from './handlers/define-handlers.js';
 import { createHandlerRunner } from './handlers/run-handlers.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
-import { createEventProcessor, type JobResult } from './process-event.js';
+import type { JobResult } from './outcome.js';
+import { createWorkerHolds } from './holds/hold-actions.js';
+import { createEventProcessor } from './process-event.js';
 
 export const silentLogger = pino({ level: 'silent' });
 
@@ -35,6 +38,8 @@ export interface WorkerSetup {
   handlerTimeoutMs?: number;
   /** Jitter source for the retry schedule and lock waits. */
   random?: () => number;
+  /** When a parked job rechecks its entity (default: the processor's, 5 s .. 5 min). */
+  parkRecheck?: { minMs: number; maxMs: number };
   /** Wraps the entity store one worker uses (to hold it at a barrier in race tests). */
   wrapEntities?: (store: EntityStore, workerIndex: number) => EntityStore;
 }
@@ -73,22 +78,23 @@ export class WorkerTestWorld {
       const entities = createEntityStore({ redis: connection, queuePrefix: this.prefix });
       const processor = createEventProcessor({
         settings: {
-          queuePrefix: this.prefix,
           handlerTimeoutMs: setup.handlerTimeoutMs ?? 5_000,
           handleConflicts: setup.handleConflicts ?? false,
           dedupeTtlSeconds: 3_600,
           historyLimit: 100,
           retry,
+          ...(setup.parkRecheck === undefined ? {} : { parkRecheck: setup.parkRecheck }),
         },
-        redis: connection,
         entities: setup.wrapEntities?.(entities, index) ?? entities,
         deadLetters: this.deadLetters,
+        holds: createWorkerHolds(connection, this.prefix, this.events),
         handlers: createHandlerRunner({
           handlers: setup.handlers ?? {},
           timeoutMs: setup.handlerTimeoutMs ?? 5_000,
           onFailure: (handler) => metrics.handlerFailures.inc({ handler }),
         }),
         metrics,
+        outcomes: createOutcomeCounter({ redis: connection, queuePrefix: this.prefix }),
         logger: silentLogger,
         ...(setup.random === undefined ? {} : { random: setup.random }),
       });

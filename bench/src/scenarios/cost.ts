@@ -27,7 +27,7 @@ export interface CommandCount {
   inScripts: Record<string, number>;
 }
 
-export interface PipelineCost {
+interface PipelineCost {
   events: number;
   intake: CommandCount;
   processing: CommandCount;

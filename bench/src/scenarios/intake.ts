@@ -7,7 +7,7 @@ import { cpuSeconds, stopAll } from '../processes.js';
 import { INTAKE_SERVERS, startIntakeServer, type IntakeServerId, type RunningServer } from '../servers.js';
 import { spreadOf, type Spread } from '../stats.js';
 
-export type BodyMix = 'unique' | 'dup30';
+type BodyMix = 'unique' | 'dup30';
 
 export interface IntakeScenario {
   id: string;
@@ -50,7 +50,7 @@ interface MeasuredRun extends LoadResult {
   redisCpuUs: number;
 }
 
-export function summarizeRuns(
+function summarizeRuns(
   runs: readonly LoadResult[],
 ): Omit<IntakeResult, 'label' | 'bodies' | 'serverCpuUs' | 'redisCpuUs'> {
   const statusCodes: Record<string, number> = {};

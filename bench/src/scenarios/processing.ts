@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  bullPrefix,
-  EVENTS_QUEUE,
-  eventJobOf,
-  eventJobOptions,
-  type EventJobData,
-} from '@ripio-webhooks/store';
+import { eventJobOf } from '@ripio-webhooks/schemas';
+import { bullPrefix, EVENTS_QUEUE, eventJobOptions, type EventJobData } from '@ripio-webhooks/store';
 import { Queue } from 'bullmq';
 import { entityIdOf, eventBodyTemplate, newRunTag } from '../bodies.js';
 import type { BenchConfig, NodeBinary } from '../config.js';
@@ -22,8 +17,8 @@ export interface PrefilledJob {
   eventKey: string;
 }
 
-/** The job the receiver would enqueue for this body (same event key, name and data: store's `eventJobOf`). */
-export function jobLikeTheReceiver(rawBody: string): PrefilledJob {
+/** The job the receiver would enqueue for this body (same event key, name and data: schemas' `eventJobOf`). */
+function jobLikeTheReceiver(rawBody: string): PrefilledJob {
   return eventJobOf({
     envelope: JSON.parse(rawBody) as Record<string, unknown>,
     rawBody,

@@ -21,7 +21,7 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-export interface ProfileEntry {
+interface ProfileEntry {
   function: string;
   /** file:line, relative to the repository (node_modules paths shortened to the package). */
   location: string;
@@ -78,7 +78,7 @@ function splitKey(key: string): [string, string] {
 }
 
 /** Self time per function of a V8 CPU profile, with the main caller of native frames. */
-export function summarizeProfile(
+function summarizeProfile(
   profile: CpuProfile,
   limit = 15,
 ): { totalMs: number; top: ProfileEntry[]; byArea: Record<string, number> } {

@@ -6,7 +6,7 @@ import { simulateCommand } from './commands/simulate.js';
 import { statsCommand } from './commands/stats.js';
 import { verifyCommand } from './commands/verify.js';
 
-export const USAGE = `ripio-webhooks <command> [options]   (each command has --help)
+const USAGE = `ripio-webhooks <command> [options]   (each command has --help)
 
   simulate        send signed Ripio events through documented flows to a webhook URL
   verify          check a Ripio signature against a body file, and explain a mismatch

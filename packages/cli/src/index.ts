@@ -1,31 +1,10 @@
-export { runCli, USAGE } from './cli.js';
-export { createAdminClient, AdminApiError, adminPaths, type AdminClient } from './admin-client.js';
-export { CliEnv, loadEnv } from './env.js';
-export { createPrng, type Prng } from './simulate/prng.js';
+// The CLI's library surface: the simulator the end-to-end suite drives, and the command runner.
+export { runCli } from './cli.js';
 export {
   planSimulation,
-  flowsByFamily,
-  familyOfFlow,
   type SimulationOptions,
   type SimulationPlan,
-  type PlannedEntity,
   type PlannedDelivery,
-  type DeliveryKind,
-  type BadRequestKind,
 } from './simulate/plan.js';
-export {
-  runSimulation,
-  retryAfterMs,
-  type SendOptions,
-  type DeliveryResult,
-  type SimulationSummary,
-  type SimulationRun,
-} from './simulate/send.js';
-export { expectationsOf, type SimulationExpectations } from './simulate/expectations.js';
-export { summarizeLatencies, percentile, type LatencySummary } from './simulate/summary.js';
-export {
-  diagnoseSignature,
-  describeDiagnosis,
-  type SignatureDiagnosis,
-} from './verify/diagnose-signature.js';
-export type { Io, CommandContext } from './commands/common.js';
+export { runSimulation, type DeliveryResult } from './simulate/send.js';
+export { type SimulationExpectations } from './simulate/expectations.js';

@@ -1,76 +1,27 @@
-import type { z } from 'zod';
-import { Account } from './families/account.js';
-import { KycPayload } from './families/kyc.js';
-import { OffRampTransaction } from './families/off-ramp.js';
-import { OnRampTransaction } from './families/on-ramp.js';
-import { OrphanDepositRefund, SellAndPayTransaction } from './families/sell-and-pay.js';
-import { SupportTicket } from './families/support-ticket.js';
+import type { EntityKind, Family, ObjectByKind } from './kinds.js';
 
-export const FAMILIES = ['on-ramp', 'off-ramp', 'sell-and-pay', 'support-ticket', 'kyc', 'account'] as const;
-export type Family = (typeof FAMILIES)[number];
-
-/** Entity kinds as they appear in URLs, Redis keys and the CLI. */
-export const ENTITY_KINDS = [
-  'on-ramp',
-  'off-ramp',
-  'sell-and-pay',
-  'sell-and-pay-orphan-deposit',
-  'support-ticket',
-  'kyc',
-  'account',
-] as const;
-export type EntityKind = (typeof ENTITY_KINDS)[number];
-
-/** The object each entity kind's events carry. */
-export interface ObjectByKind {
-  'on-ramp': OnRampTransaction;
-  'off-ramp': OffRampTransaction;
-  'sell-and-pay': SellAndPayTransaction;
-  'sell-and-pay-orphan-deposit': OrphanDepositRefund;
-  'support-ticket': SupportTicket;
-  kyc: KycPayload;
-  account: Account;
-}
-
-/** How to find and read the object of one entity kind inside the envelope. */
-interface KindShape<K extends EntityKind> {
-  /** Envelope keys that may hold the object, in order of preference. */
-  objectKeys: readonly string[];
-  schema: z.ZodType<ObjectByKind[K]>;
-  entityIdOf(object: ObjectByKind[K]): string;
-}
-
-export const KIND_SHAPES: { [K in EntityKind]: KindShape<K> } = {
-  // Ripio's On-Ramp page uses `transactionObject`; the widget page shows `transaction`: both are accepted.
-  'on-ramp': {
-    objectKeys: ['transactionObject', 'transaction'],
-    schema: OnRampTransaction,
-    entityIdOf: (o) => o.transactionId,
-  },
-  'off-ramp': {
-    objectKeys: ['transactionObject'],
-    schema: OffRampTransaction,
-    entityIdOf: (o) => o.transactionId,
-  },
-  'sell-and-pay': { objectKeys: ['transaction'], schema: SellAndPayTransaction, entityIdOf: (o) => o.id },
-  'sell-and-pay-orphan-deposit': {
-    objectKeys: ['transaction'],
-    schema: OrphanDepositRefund,
-    entityIdOf: (o) => o.cryptoDeposit.id,
-  },
-  'support-ticket': { objectKeys: ['supportTicket'], schema: SupportTicket, entityIdOf: (o) => o.ticketId },
-  kyc: { objectKeys: ['payload'], schema: KycPayload, entityIdOf: (o) => o.customerId },
-  account: { objectKeys: ['account'], schema: Account, entityIdOf: (o) => o.customerId },
-};
+export * from './kinds.js';
 
 type Provenance = 'documented' | 'inferred';
+
+/**
+ * What the event key adds after `<kind>|<entityId>|<type>` to tell two events of one type for one entity apart:
+ * - `type`: nothing; the type happens once per entity (a ticket's outcome, a payment, a closing);
+ * - `discriminator`: the discriminator when the event has one (a deposit, a KYC submission);
+ * - `discriminator-or-issue-time`: the discriminator, or `at-<issueDatetime>` when it is missing. For types that
+ *   recur across deposit cycles of one entity: a redelivery (same body) keeps the key, a new event does not, and
+ *   the entity's recorded progress catches a resend whose `issueDatetime` was regenerated.
+ */
+export type KeyedBy = 'type' | 'discriminator' | 'discriminator-or-issue-time';
+
 interface Definition<K extends EntityKind = EntityKind> {
   family: Family;
   kind: K;
   provenance: Provenance;
+  keyedBy: KeyedBy;
   /**
-   * Tells apart two events of the same type for the same entity (a second deposit, a new KYC submission).
-   * Returns undefined when the event has nothing that tells it apart.
+   * What the event is about inside its entity: the deposit (off-ramp `txnHash`, Sell and Pay `cryptoDeposit.id`)
+   * or the KYC submission. Undefined when the event does not say.
    */
   discriminatorOf?: (object: ObjectByKind[K]) => string | null | undefined;
 }
@@ -80,100 +31,92 @@ interface ErasedDefinition {
   family: Family;
   kind: EntityKind;
   provenance: Provenance;
+  keyedBy: KeyedBy;
   discriminatorOf?: ((object: never) => string | null | undefined) | undefined;
 }
 
 const define = <K extends EntityKind>(definition: Definition<K>): Definition<K> => definition;
 
+const onRamp = (provenance: Provenance) =>
+  define({ family: 'on-ramp', kind: 'on-ramp', provenance, keyedBy: 'type' });
+/** Every off-ramp event belongs to one deposit cycle, named by the deposit's `txnHash` when the event carries it. */
+const offRamp = (provenance: Provenance) =>
+  define({
+    family: 'off-ramp',
+    kind: 'off-ramp',
+    provenance,
+    keyedBy: 'discriminator-or-issue-time',
+    discriminatorOf: (o) => o.txnHash,
+  });
+const sellAndPay = (keyedBy: KeyedBy) =>
+  define({
+    family: 'sell-and-pay',
+    kind: 'sell-and-pay',
+    provenance: 'documented',
+    keyedBy,
+    discriminatorOf: (o) => o.cryptoDeposit?.id,
+  });
+const kyc = (provenance: Provenance) =>
+  define({
+    family: 'kyc',
+    kind: 'kyc',
+    provenance,
+    keyedBy: 'discriminator',
+    discriminatorOf: (o) => o.submissionId,
+  });
+
 /**
  * Every event type Ripio sends, by its canonical name. `documented` comes from ripio-docs/ or a FOUND item of
  * ripio-notes.md; `inferred` from an INFERRED item (accepted so such events are applied, not dead-lettered).
+ * docs/events.md gives the reasoning behind each type's key.
  */
 const DEFINITIONS = {
-  'ON-RAMP.DEPOSIT.RECEIVED': define({ family: 'on-ramp', kind: 'on-ramp', provenance: 'documented' }),
-  'ON-RAMP.TRADE.COMPLETED': define({ family: 'on-ramp', kind: 'on-ramp', provenance: 'documented' }),
-  'ON-RAMP.WITHDRAWAL.PROCESSING': define({ family: 'on-ramp', kind: 'on-ramp', provenance: 'documented' }),
-  'ON-RAMP.WITHDRAWAL.COMPLETED': define({ family: 'on-ramp', kind: 'on-ramp', provenance: 'inferred' }),
-  'ON-RAMP.ORDER.CANCELLED': define({ family: 'on-ramp', kind: 'on-ramp', provenance: 'inferred' }),
-  'ON-RAMP.ORDER.REFUNDED': define({ family: 'on-ramp', kind: 'on-ramp', provenance: 'inferred' }),
+  'ON-RAMP.DEPOSIT.RECEIVED': onRamp('documented'),
+  'ON-RAMP.TRADE.COMPLETED': onRamp('documented'),
+  'ON-RAMP.WITHDRAWAL.PROCESSING': onRamp('documented'),
+  'ON-RAMP.WITHDRAWAL.COMPLETED': onRamp('inferred'),
+  'ON-RAMP.ORDER.CANCELLED': onRamp('inferred'),
+  'ON-RAMP.ORDER.REFUNDED': onRamp('inferred'),
 
-  'OFF-RAMP.DEPOSIT.RECEIVED': define({
-    family: 'off-ramp',
-    kind: 'off-ramp',
-    provenance: 'documented',
-    discriminatorOf: (o) => o.txnHash,
-  }),
-  'OFF-RAMP.TRADE.COMPLETED': define({ family: 'off-ramp', kind: 'off-ramp', provenance: 'documented' }),
-  'OFF-RAMP.WITHDRAWAL.PROCESSING': define({
-    family: 'off-ramp',
-    kind: 'off-ramp',
-    provenance: 'documented',
-  }),
-  'OFF-RAMP.WITHDRAWAL.COMPLETED': define({ family: 'off-ramp', kind: 'off-ramp', provenance: 'documented' }),
-  'OFF-RAMP.ORDER.CANCELLED': define({ family: 'off-ramp', kind: 'off-ramp', provenance: 'documented' }),
-  'OFF-RAMP.ORDER.REFUNDED': define({ family: 'off-ramp', kind: 'off-ramp', provenance: 'inferred' }),
+  'OFF-RAMP.DEPOSIT.RECEIVED': offRamp('documented'),
+  'OFF-RAMP.TRADE.COMPLETED': offRamp('documented'),
+  'OFF-RAMP.WITHDRAWAL.PROCESSING': offRamp('documented'),
+  'OFF-RAMP.WITHDRAWAL.COMPLETED': offRamp('documented'),
+  'OFF-RAMP.ORDER.CANCELLED': offRamp('documented'),
+  'OFF-RAMP.ORDER.REFUNDED': offRamp('inferred'),
 
-  'SELL_AND_PAY.DEPOSIT.RECEIVED': define({
-    family: 'sell-and-pay',
-    kind: 'sell-and-pay',
-    provenance: 'documented',
-    discriminatorOf: (o) => o.cryptoDeposit?.id,
-  }),
-  'SELL_AND_PAY.DEPOSIT.BLOCKED': define({
-    family: 'sell-and-pay',
-    kind: 'sell-and-pay',
-    provenance: 'documented',
-    discriminatorOf: (o) => o.cryptoDeposit?.id,
-  }),
-  'SELL_AND_PAY.PAYMENT_ORDER.COMPLETED': define({
-    family: 'sell-and-pay',
-    kind: 'sell-and-pay',
-    provenance: 'documented',
-  }),
-  'SELL_AND_PAY.DEPOSIT.REFUND_PROCESSING': define({
-    family: 'sell-and-pay',
-    kind: 'sell-and-pay',
-    provenance: 'documented',
-  }),
+  'SELL_AND_PAY.DEPOSIT.RECEIVED': sellAndPay('discriminator'),
+  'SELL_AND_PAY.DEPOSIT.BLOCKED': sellAndPay('discriminator'),
+  // One payment per order; the deposit it paid is still read, to tell a later deposit's refund from its own.
+  'SELL_AND_PAY.PAYMENT_ORDER.COMPLETED': sellAndPay('type'),
+  // One refund per deposit: a resend that only adds `refundTxnHash` is the same event.
+  'SELL_AND_PAY.DEPOSIT.REFUND_PROCESSING': sellAndPay('discriminator'),
+  // The deposit is the entity and has one refund: a resend that adds `refundTxnHash` is the same event.
   'SELL_AND_PAY.DEPOSIT_WITHOUT_SELL_AND_PAY.REFUND_PROCESSING': define({
     family: 'sell-and-pay',
     kind: 'sell-and-pay-orphan-deposit',
     provenance: 'documented',
-    // Sent again once the refund hash is known: a new fact about the same deposit, not a copy.
-    discriminatorOf: (o) => o.refundTxnHash,
+    keyedBy: 'type',
   }),
 
   'SUPPORT_TICKET.CREATED': define({
     family: 'support-ticket',
     kind: 'support-ticket',
     provenance: 'documented',
+    keyedBy: 'type',
   }),
   'SUPPORT_TICKET.FAILED': define({
     family: 'support-ticket',
     kind: 'support-ticket',
     provenance: 'documented',
+    keyedBy: 'type',
   }),
 
-  'KYC.IN_REVIEW': define({
-    family: 'kyc',
-    kind: 'kyc',
-    provenance: 'inferred',
-    discriminatorOf: (o) => o.submissionId,
-  }),
-  'KYC.COMPLETED': define({
-    family: 'kyc',
-    kind: 'kyc',
-    provenance: 'documented',
-    discriminatorOf: (o) => o.submissionId,
-  }),
-  'KYC.FAILED': define({
-    family: 'kyc',
-    kind: 'kyc',
-    provenance: 'inferred',
-    discriminatorOf: (o) => o.submissionId,
-  }),
+  'KYC.IN_REVIEW': kyc('inferred'),
+  'KYC.COMPLETED': kyc('documented'),
+  'KYC.FAILED': kyc('inferred'),
 
-  'ACCOUNT.CLOSED': define({ family: 'account', kind: 'account', provenance: 'documented' }),
+  'ACCOUNT.CLOSED': define({ family: 'account', kind: 'account', provenance: 'documented', keyedBy: 'type' }),
 } as const;
 
 export type EventType = keyof typeof DEFINITIONS;
@@ -201,6 +144,8 @@ export interface CatalogEntry {
   /** The entity status this event moves to: the type without its family prefix, dots as underscores. */
   status: string;
   provenance: Provenance;
+  /** What the event key adds to tell two events of this type for one entity apart. */
+  keyedBy: KeyedBy;
   aliases: readonly string[];
 }
 
@@ -220,6 +165,7 @@ export const CATALOG: readonly CatalogEntry[] = EVENT_TYPES.map((eventType) => {
     kind: definition.kind,
     status: statusOfEventType(eventType),
     provenance: definition.provenance,
+    keyedBy: definition.keyedBy,
     aliases: ALIAS_NAMES.filter((alias) => ALIASES[alias] === eventType),
   };
 });
@@ -242,13 +188,13 @@ export function isEventType(value: string): value is EventType {
   return Object.hasOwn(DEFINITIONS, value);
 }
 
-/** Reads the discriminator of an already-validated object of this event type. */
+/** Reads the discriminator (what the event is about inside its entity) of an object of this event type. */
 export function discriminatorOf(eventType: EventType, object: ObjectByKind[EntityKind]): string | undefined {
   const definition: ErasedDefinition = DEFINITIONS[eventType];
   const read = definition.discriminatorOf as
     ((o: ObjectByKind[EntityKind]) => string | null | undefined) | undefined;
   const value = read?.(object);
-  return value ?? undefined;
+  return value === null || value === '' ? undefined : value;
 }
 
 /** The statuses of one entity kind, from the catalog. */

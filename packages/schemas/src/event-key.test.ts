@@ -19,12 +19,18 @@ function keyOf(eventType: WireEventName, options: Partial<SampleEventOptions> = 
 }
 
 describe('eventKeyOf', () => {
-  it('is <kind>|<entityId>|<canonical type>[|<discriminator>]', () => {
-    expect(keyOf('OFF-RAMP.TRADE.COMPLETED')).toBe('off-ramp|entity-1|OFF-RAMP.TRADE.COMPLETED');
+  it('is <kind>|<entityId>|<canonical type>[|<part>]', () => {
+    expect(keyOf('ON-RAMP.TRADE.COMPLETED')).toBe('on-ramp|entity-1|ON-RAMP.TRADE.COMPLETED');
     expect(keyOf('OFF-RAMP.DEPOSIT.RECEIVED', { discriminator: '0xfeed' })).toBe(
       'off-ramp|entity-1|OFF-RAMP.DEPOSIT.RECEIVED|0xfeed',
     );
+    expect(keyOf('OFF-RAMP.TRADE.COMPLETED', { discriminator: '0xfeed' })).toBe(
+      'off-ramp|entity-1|OFF-RAMP.TRADE.COMPLETED|0xfeed',
+    );
     expect(keyOf('KYC.COMPLETED', { discriminator: 'sub-2' })).toBe('kyc|entity-1|KYC.COMPLETED|sub-2');
+    expect(keyOf('SELL_AND_PAY.DEPOSIT.REFUND_PROCESSING', { discriminator: 'dep-1' })).toBe(
+      'sell-and-pay|entity-1|SELL_AND_PAY.DEPOSIT.REFUND_PROCESSING|dep-1',
+    );
   });
 
   it('keys the doc examples as docs/events.md shows', () => {
@@ -34,7 +40,10 @@ describe('eventKeyOf', () => {
     expect(
       keyOfText(readFixture('docs', 'SELL_AND_PAY.DEPOSIT_WITHOUT_SELL_AND_PAY.REFUND_PROCESSING.json')),
     ).toBe(
-      'sell-and-pay-orphan-deposit|orphan-deposit-uuid|SELL_AND_PAY.DEPOSIT_WITHOUT_SELL_AND_PAY.REFUND_PROCESSING|0xrefund456def789...',
+      'sell-and-pay-orphan-deposit|orphan-deposit-uuid|SELL_AND_PAY.DEPOSIT_WITHOUT_SELL_AND_PAY.REFUND_PROCESSING',
+    );
+    expect(keyOfText(readFixture('docs', 'SELL_AND_PAY.PAYMENT_ORDER.COMPLETED.json'))).toBe(
+      'sell-and-pay|a3b2c1d0-1234-5678-90ab-cdef12345678|SELL_AND_PAY.PAYMENT_ORDER.COMPLETED',
     );
     expect(keyOfText(readFixture('docs', 'KYC.COMPLETED.json'))).toBe(
       'kyc|75c7...|KYC.COMPLETED|9faf3a52-...',
@@ -66,7 +75,12 @@ describe('eventKeyOf', () => {
       ['OFF-RAMP.DEPOSIT.RECEIVED', '0xaaa', '0xbbb'],
       ['SELL_AND_PAY.DEPOSIT.RECEIVED', 'deposit-1', 'deposit-2'],
       ['SELL_AND_PAY.DEPOSIT.BLOCKED', 'deposit-1', 'deposit-2'],
-      ['SELL_AND_PAY.DEPOSIT_WITHOUT_SELL_AND_PAY.REFUND_PROCESSING', '0xrefund-1', '0xrefund-2'],
+      ['SELL_AND_PAY.DEPOSIT.REFUND_PROCESSING', 'deposit-1', 'deposit-2'],
+      ['OFF-RAMP.TRADE.COMPLETED', '0xaaa', '0xbbb'],
+      ['OFF-RAMP.WITHDRAWAL.PROCESSING', '0xaaa', '0xbbb'],
+      ['OFF-RAMP.WITHDRAWAL.COMPLETED', '0xaaa', '0xbbb'],
+      ['OFF-RAMP.ORDER.CANCELLED', '0xaaa', '0xbbb'],
+      ['OFF-RAMP.ORDER.REFUNDED', '0xaaa', '0xbbb'],
       ['KYC.IN_REVIEW', 'submission-1', 'submission-2'],
       ['KYC.COMPLETED', 'submission-1', 'submission-2'],
       ['KYC.FAILED', 'submission-1', 'submission-2'],
@@ -78,30 +92,54 @@ describe('eventKeyOf', () => {
     }
   });
 
-  it('an orphan deposit before and after its refund hash is known: two keys', () => {
-    const type = 'SELL_AND_PAY.DEPOSIT_WITHOUT_SELL_AND_PAY.REFUND_PROCESSING';
-    expect(keyOf(type)).toBe(
+  it('a refund resent once its refund hash is known keeps its key (orphan and Sell and Pay)', () => {
+    const orphan = 'SELL_AND_PAY.DEPOSIT_WITHOUT_SELL_AND_PAY.REFUND_PROCESSING';
+    expect(keyOf(orphan)).toBe(
       'sell-and-pay-orphan-deposit|entity-1|SELL_AND_PAY.DEPOSIT_WITHOUT_SELL_AND_PAY.REFUND_PROCESSING',
     );
-    expect(keyOf(type, { discriminator: '0xr' })).toBe(`${keyOf(type)}|0xr`);
+    expect(keyOf(orphan, { overrides: { refundTxnHash: '0xr' } })).toBe(keyOf(orphan));
+    const refund = 'SELL_AND_PAY.DEPOSIT.REFUND_PROCESSING';
+    const before = { discriminator: 'dep-1', overrides: { refundTxnHash: null } };
+    const after = { discriminator: 'dep-1', overrides: { refundTxnHash: '0xr' } };
+    expect(keyOf(refund, after)).toBe(keyOf(refund, before));
+    // ...while the refund of another deposit of the same order is another event.
+    expect(keyOf(refund, { discriminator: 'dep-2' })).not.toBe(keyOf(refund, before));
   });
 
-  it('a type without a discriminator ignores the fields other types are told apart by', () => {
-    expect(keyOf('OFF-RAMP.TRADE.COMPLETED', { discriminator: '0xaaa' })).toBe(
-      keyOf('OFF-RAMP.TRADE.COMPLETED', { discriminator: '0xbbb' }),
+  it('types that happen once per entity ignore the fields other types are told apart by', () => {
+    expect(keyOf('ON-RAMP.TRADE.COMPLETED', { overrides: { txnHash: '0xaaa' } })).toBe(
+      keyOf('ON-RAMP.TRADE.COMPLETED', { overrides: { txnHash: '0xbbb' } }),
     );
     expect(keyOf('SELL_AND_PAY.PAYMENT_ORDER.COMPLETED', { discriminator: 'd-1' })).toBe(
       keyOf('SELL_AND_PAY.PAYMENT_ORDER.COMPLETED', { discriminator: 'd-2' }),
     );
   });
 
-  it('does not depend on issueDatetime or non-identifying fields', () => {
+  it('does not depend on issueDatetime or non-identifying fields where the event names what it is about', () => {
     expect(
       keyOf('OFF-RAMP.WITHDRAWAL.COMPLETED', {
         issueDatetime: '2026-03-12T14:30:00Z',
         overrides: { status: 'X' },
       }),
     ).toBe(keyOf('OFF-RAMP.WITHDRAWAL.COMPLETED'));
+    expect(keyOf('ON-RAMP.WITHDRAWAL.COMPLETED', { issueDatetime: '2026-03-12T14:30:00Z' })).toBe(
+      keyOf('ON-RAMP.WITHDRAWAL.COMPLETED'),
+    );
+  });
+
+  it('an off-ramp event without txnHash is told apart by its issue time: a redelivery keeps the key', () => {
+    const noHash = { overrides: { txnHash: undefined } };
+    for (const type of ['OFF-RAMP.DEPOSIT.RECEIVED', 'OFF-RAMP.TRADE.COMPLETED'] as const) {
+      expect(keyOf(type, noHash)).toBe(`off-ramp|entity-1|${type}|at-2026-03-12T14%3A22%3A22.508Z`);
+      expect(keyOf(type, noHash)).toBe(keyOf(type, noHash));
+      expect(keyOf(type, { ...noHash, issueDatetime: '2026-04-01T09:00:00Z' })).not.toBe(keyOf(type, noHash));
+    }
+    // A null or empty txnHash is no hash either.
+    for (const txnHash of [null, '']) {
+      expect(keyOf('OFF-RAMP.TRADE.COMPLETED', { overrides: { txnHash } })).toBe(
+        keyOf('OFF-RAMP.TRADE.COMPLETED', noHash),
+      );
+    }
   });
 
   it('an alias and its canonical name share the key', () => {

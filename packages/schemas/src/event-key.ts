@@ -1,19 +1,19 @@
 import { createHash } from 'node:crypto';
-import type { EntityKind, EventType } from './catalog.js';
+import { catalogEntryOf, type EntityKind, type EventType } from './catalog.js';
 import { identifyEvent, type EventIdentity, type ParsedEvent, type ParseResult } from './parse-event.js';
 
 /**
  * The idempotency key of one event: the BullMQ job id in the receiver and the durable dedupe record in the
  * worker, so both must come from this one function.
  *
- *   <kind>|<entityId>|<canonicalEventType>[|<discriminator>]   when the entity id can be read
- *   raw|<sha256 hex of the raw body>                            otherwise
+ *   <kind>|<entityId>|<canonicalEventType>[|<part>]   when the entity id can be read
+ *   raw|<sha256 hex of the raw body>                   otherwise
  *
  * Ripio sends no event id. A redelivery repeats the same entity and event type, so that triple names the event;
- * a discriminator is added only where one entity can legitimately see the same type twice (a second deposit,
- * a new KYC submission, an orphan refund once its hash is known). Aliases are resolved first, so an old-name
- * and a new-name delivery of one event share a key. Each part is URI-encoded: a key never contains `:`
- * (BullMQ job ids must not) and `|` can only be a separator.
+ * `<part>` is added only where one entity can legitimately see the same type twice (`keyPartOf`: a second
+ * deposit or deposit cycle, a new KYC submission). Aliases are resolved first, so an old-name and a new-name
+ * delivery of one event share a key. Each part is URI-encoded: a key never contains `:` (BullMQ job ids must
+ * not) and `|` can only be a separator.
  */
 export function eventKeyOf(result: ParseResult, rawBody: string | Uint8Array): string {
   if (result.ok) return eventKeyOfEvent(result.event);
@@ -24,12 +24,45 @@ export function eventKeyOf(result: ParseResult, rawBody: string | Uint8Array): s
 }
 
 export function eventKeyOfEvent(event: ParsedEvent): string {
-  return joinKey(event.kind, event.entityId, event.eventType, event.discriminator);
+  const part = keyPartOf(event.eventType, event.discriminator, event.issueDatetime);
+  return joinKey(event.kind, event.entityId, event.eventType, part);
 }
 
 /** The key of an identity read by `identifyEvent`. */
 export function eventKeyOfIdentity(identity: EventIdentity): string {
-  return joinKey(identity.kind, identity.entityId, identity.eventType, identity.discriminator);
+  const part = keyPartOf(identity.eventType, identity.discriminator, identity.issueDatetime);
+  return joinKey(identity.kind, identity.entityId, identity.eventType, part);
+}
+
+/** Prefix of the key part that stands in for a missing discriminator (see `keyPartOf`). */
+export const ISSUE_TIME_KEY_PREFIX = 'at-';
+
+/**
+ * The part after `<kind>|<entityId>|<type>` for an event of this type, by the catalog's `keyedBy`: nothing,
+ * the discriminator, or (for types that recur across an off-ramp session's deposit cycles) the discriminator or
+ * else `at-<issueDatetime>`, which an exact redelivery shares and a new event does not.
+ */
+export function keyPartOf(
+  eventType: EventType,
+  discriminator: string | undefined,
+  issueDatetime: string | undefined,
+): string | undefined {
+  const keyedBy = catalogEntryOf(eventType)?.keyedBy;
+  switch (keyedBy) {
+    case undefined:
+      throw new Error(`Event type ${eventType} is not in the catalog`);
+    case 'type':
+      return undefined;
+    case 'discriminator':
+      return discriminator;
+    case 'discriminator-or-issue-time':
+      if (discriminator !== undefined) return discriminator;
+      return issueDatetime === undefined ? undefined : `${ISSUE_TIME_KEY_PREFIX}${issueDatetime}`;
+    default: {
+      const unknownPolicy: never = keyedBy;
+      throw new Error(`unknown key policy ${String(unknownPolicy)}`);
+    }
+  }
 }
 
 /**
@@ -50,13 +83,8 @@ export function sha256Hex(body: string | Uint8Array): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
-function joinKey(
-  kind: EntityKind,
-  entityId: string,
-  eventType: EventType,
-  discriminator: string | undefined,
-): string {
+function joinKey(kind: EntityKind, entityId: string, eventType: EventType, part: string | undefined): string {
   const parts = [kind, entityId, eventType];
-  if (discriminator !== undefined && discriminator !== '') parts.push(discriminator);
+  if (part !== undefined && part !== '') parts.push(part);
   return parts.map(encodeURIComponent).join('|');
 }

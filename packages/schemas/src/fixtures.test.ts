@@ -34,6 +34,7 @@ const DOC_EXAMPLES: Record<string, Expected & { source: string }> = {
     kind: 'sell-and-pay',
     entityId: 'a3b2c1d0-1234-5678-90ab-cdef12345678',
     status: 'PAYMENT_ORDER_COMPLETED',
+    discriminator: 'deposit-uuid',
   },
   'SELL_AND_PAY.DEPOSIT_WITHOUT_SELL_AND_PAY.REFUND_PROCESSING.json': {
     source: 'ripio-docs/sell-and-pay-webhooks.txt',
@@ -42,7 +43,6 @@ const DOC_EXAMPLES: Record<string, Expected & { source: string }> = {
     kind: 'sell-and-pay-orphan-deposit',
     entityId: 'orphan-deposit-uuid',
     status: 'DEPOSIT_WITHOUT_SELL_AND_PAY_REFUND_PROCESSING',
-    discriminator: '0xrefund456def789...',
   },
   'SUPPORT_TICKET.CREATED.json': {
     source: 'ripio-docs/support-ticket-webhooks.txt',

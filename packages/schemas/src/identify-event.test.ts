@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ALIAS_NAMES, EVENT_TYPES, KIND_SHAPES, catalogEntryOf, type WireEventName } from './catalog.js';
-import { eventKeyOf, eventKeyOfEvent, eventKeyOfUnvalidated, rawEventKey } from './event-key.js';
+import { eventKeyOf, eventKeyOfEvent, eventKeyOfUnvalidated, keyPartOf, rawEventKey } from './event-key.js';
 import { fixtureNames, readFixture } from './fixture-files.test-helpers.js';
 import { identifyEvent, parseEvent, type ParsedEvent } from './parse-event.js';
 import { toRipioJson } from './ripio-json.js';
@@ -21,6 +21,10 @@ function validEventOf(text: string): ParsedEvent {
   return parsed.event;
 }
 
+function keyPartOfEvent(event: ParsedEvent): string | undefined {
+  return keyPartOf(event.eventType, event.discriminator, event.issueDatetime);
+}
+
 function sampleText(eventType: WireEventName, options: Partial<SampleEventOptions> = {}): string {
   return toRipioJson(sampleEvent(eventType, { entityId: 'entity-1', issueDatetime: ISSUED, ...options }));
 }
@@ -39,9 +43,14 @@ const ENTITY_ID_FIELD = {
 /** Overrides that make the discriminator a number (the event is then invalid), by canonical type. */
 const NUMERIC_DISCRIMINATOR: Record<string, Record<string, unknown>> = {
   'OFF-RAMP.DEPOSIT.RECEIVED': { txnHash: 42 },
+  'OFF-RAMP.TRADE.COMPLETED': { txnHash: 42 },
+  'OFF-RAMP.WITHDRAWAL.PROCESSING': { txnHash: 42 },
+  'OFF-RAMP.WITHDRAWAL.COMPLETED': { txnHash: 42 },
+  'OFF-RAMP.ORDER.CANCELLED': { txnHash: 42 },
+  'OFF-RAMP.ORDER.REFUNDED': { txnHash: 42 },
   'SELL_AND_PAY.DEPOSIT.RECEIVED': { cryptoDeposit: { id: 42 } },
   'SELL_AND_PAY.DEPOSIT.BLOCKED': { cryptoDeposit: { id: 42 } },
-  'SELL_AND_PAY.DEPOSIT_WITHOUT_SELL_AND_PAY.REFUND_PROCESSING': { refundTxnHash: 42 },
+  'SELL_AND_PAY.DEPOSIT.REFUND_PROCESSING': { cryptoDeposit: { id: 42 } },
   'KYC.IN_REVIEW': { submissionId: 42 },
   'KYC.COMPLETED': { submissionId: 42 },
   'KYC.FAILED': { submissionId: 42 },
@@ -62,6 +71,7 @@ describe('identifyEvent / eventKeyOfUnvalidated: valid events', () => {
           entityId: event.entityId,
           eventType: event.eventType,
           discriminator: event.discriminator,
+          issueDatetime: event.issueDatetime,
         });
         checked += 1;
       }
@@ -77,6 +87,16 @@ describe('identifyEvent / eventKeyOfUnvalidated: valid events', () => {
         expect(keysOf(text).unvalidated, `${name} ${String(discriminator)}`).toBe(
           eventKeyOfEvent(validEventOf(text)),
         );
+      }
+    }
+  });
+
+  it('an off-ramp event without txnHash (keyed by its issue time) gets the same key both ways', () => {
+    for (const name of WIRE_NAMES.filter((n) => n.startsWith('OFF-RAMP.'))) {
+      for (const txnHash of [undefined, null, '']) {
+        const text = sampleText(name, { overrides: { txnHash } });
+        expect(keysOf(text).unvalidated, name).toBe(eventKeyOfEvent(validEventOf(text)));
+        expect(keysOf(text).unvalidated, name).toMatch(/\|at-2026-03-12T14%3A22%3A22\.508Z$/);
       }
     }
   });
@@ -125,40 +145,46 @@ describe('identifyEvent / eventKeyOfUnvalidated: invalid events', () => {
     }
   });
 
-  it('a discriminator that is not a string: the identity without it, as eventKeyOf', () => {
+  it('a discriminator that is not a string: the identity without it, as eventKeyOf (or the issue time)', () => {
     for (const [eventType, overrides] of Object.entries(NUMERIC_DISCRIMINATOR)) {
       const text = sampleText(eventType as WireEventName, { overrides });
       expect(parseEvent(JSON.parse(text)).ok, eventType).toBe(false);
       const { validated, unvalidated } = keysOf(text);
-      expect(unvalidated, eventType).toBe(validated);
-      expect(unvalidated.split('|'), eventType).toHaveLength(3);
+      expect(validated.split('|'), eventType).toHaveLength(3);
+      // Off-ramp types fall back to the issue time, which the receiver can still read.
+      const fallback = eventType.startsWith('OFF-RAMP.') ? `|at-${encodeURIComponent(ISSUED)}` : '';
+      expect(unvalidated, eventType).toBe(`${validated}${fallback}`);
     }
   });
 
-  it('invalid elsewhere, type without a discriminator: the same identity key as eventKeyOf', () => {
+  it('invalid elsewhere, type keyed without a part: the same identity key as eventKeyOf', () => {
+    let checked = 0;
     for (const name of WIRE_NAMES) {
       const text = sampleText(name).replace(ISSUED, 'not a date');
       expect(parseEvent(JSON.parse(text)).ok, name).toBe(false);
       const { validated, unvalidated } = keysOf(text);
-      const discriminator = validEventOf(sampleText(name)).discriminator;
-      if (discriminator === undefined) expect(unvalidated, name).toBe(validated);
+      if (keyPartOfEvent(validEventOf(sampleText(name))) !== undefined) continue;
+      expect(unvalidated, name).toBe(validated);
+      checked += 1;
     }
+    expect(checked).toBeGreaterThan(0);
   });
 
-  it('invalid elsewhere with a readable discriminator: keeps it (the key the event has once it validates)', () => {
+  it('invalid elsewhere with a readable key part: keeps it (the key the event has once it validates)', () => {
     let checked = 0;
     for (const name of WIRE_NAMES) {
       const valid = sampleText(name, { discriminator: '0xdisc' });
-      const { discriminator } = validEventOf(valid);
-      if (discriminator === undefined) continue;
+      const part = keyPartOfEvent(validEventOf(valid));
+      if (part === undefined) continue;
+      expect(part, name).toBe('0xdisc');
       const text = valid.replace(ISSUED, 'not a date');
       const { validated, unvalidated } = keysOf(text);
       expect(validated, name).not.toContain('0xdisc');
-      expect(unvalidated, name).toBe(`${validated}|${discriminator}`);
+      expect(unvalidated, name).toBe(`${validated}|${part}`);
       expect(unvalidated, name).toBe(eventKeyOfEvent(validEventOf(valid)));
       checked += 1;
     }
-    // Every type with a discriminator, and its aliases.
+    // Every type with a key part, and its aliases.
     expect(checked).toBeGreaterThanOrEqual(Object.keys(NUMERIC_DISCRIMINATOR).length);
   });
 

@@ -1,5 +1,6 @@
 export * from './catalog.js';
 export * from './common.js';
+export * from './event-job.js';
 export * from './event-key.js';
 export * from './parse-event.js';
 export * from './realistic-fixtures.js';

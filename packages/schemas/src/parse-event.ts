@@ -22,7 +22,10 @@ interface ParsedEventBase {
   /** The status this event moves its entity to. */
   status: string;
   issueDatetime: string;
-  /** Set where one entity can see this event type more than once (see the catalog). */
+  /**
+   * What the event is about inside its entity, where the catalog reads one: the deposit (off-ramp `txnHash`, Sell
+   * and Pay `cryptoDeposit.id`) or the KYC submission. The event key and the entity's cycles use it.
+   */
   discriminator: string | undefined;
 }
 
@@ -148,8 +151,10 @@ export function parseEventBody(rawBody: string): ParseResult {
 
 /** What the event key needs, read from decoded JSON without validating it (see `identifyEvent`). */
 export interface EventIdentity extends PartialIdentity {
-  /** The catalog's discriminator when the object has it as a string; undefined otherwise. */
+  /** The catalog's discriminator when the object has it as a non-empty string; undefined otherwise. */
   discriminator: string | undefined;
+  /** The envelope's `issueDatetime` when it is a string (some keys fall back to it); undefined otherwise. */
+  issueDatetime: string | undefined;
 }
 
 function readDiscriminatorLeniently(eventType: EventType, object: unknown): string | undefined {
@@ -159,11 +164,11 @@ function readDiscriminatorLeniently(eventType: EventType, object: unknown): stri
   } catch {
     return undefined;
   }
-  return typeof value === 'string' ? value : undefined;
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /**
- * Reads kind, entity id, canonical event type and discriminator from decoded JSON without zod: the receiver's
+ * Reads kind, entity id, canonical event type, discriminator and issue time from decoded JSON without zod: the receiver's
  * path, where only the event key is needed and the worker validates anyway. Undefined when the type is not in
  * the catalog or the entity id is not a non-empty string (the key is then the raw one).
  *
@@ -182,5 +187,6 @@ export function identifyEvent(json: unknown): EventIdentity | undefined {
   const object = objectKey === undefined ? undefined : json[objectKey];
   const identity = readIdentityLeniently(entry.kind, entry.eventType, object);
   if (identity === undefined) return undefined;
-  return { ...identity, discriminator: readDiscriminatorLeniently(entry.eventType, object) };
+  const issueDatetime = typeof json.issueDatetime === 'string' ? json.issueDatetime : undefined;
+  return { ...identity, discriminator: readDiscriminatorLeniently(entry.eventType, object), issueDatetime };
 }

@@ -211,10 +211,16 @@ describe('sampleEvent: options', () => {
         (e) => (objectOf(e, 'transaction').cryptoDeposit as Record<string, unknown>).id,
       ],
       [
-        'SELL_AND_PAY.DEPOSIT_WITHOUT_SELL_AND_PAY.REFUND_PROCESSING',
-        '0xr',
-        (e) => objectOf(e, 'transaction').refundTxnHash,
+        'SELL_AND_PAY.DEPOSIT.REFUND_PROCESSING',
+        'dep-4',
+        (e) => (objectOf(e, 'transaction').cryptoDeposit as Record<string, unknown>).id,
       ],
+      [
+        'SELL_AND_PAY.PAYMENT_ORDER.COMPLETED',
+        'dep-5',
+        (e) => (objectOf(e, 'transaction').cryptoDeposit as Record<string, unknown>).id,
+      ],
+      ['OFF-RAMP.WITHDRAWAL.COMPLETED', '0xd2', (e) => objectOf(e, 'transactionObject').txnHash],
       ['KYC.IN_REVIEW', 'sub-1', (e) => objectOf(e, 'payload').submissionId],
       ['KYC.COMPLETED', 'sub-2', (e) => objectOf(e, 'payload').submissionId],
       ['KYC.FAILED', 'sub-3', (e) => objectOf(e, 'payload').submissionId],
@@ -235,7 +241,13 @@ describe('sampleEvent: options', () => {
   });
 
   it('ignores the discriminator where the family has no such field', () => {
-    for (const name of ['ON-RAMP.DEPOSIT.RECEIVED', 'SUPPORT_TICKET.CREATED', 'ACCOUNT.CLOSED'] as const) {
+    const names = [
+      'ON-RAMP.DEPOSIT.RECEIVED',
+      'SELL_AND_PAY.DEPOSIT_WITHOUT_SELL_AND_PAY.REFUND_PROCESSING',
+      'SUPPORT_TICKET.CREATED',
+      'ACCOUNT.CLOSED',
+    ] as const;
+    for (const name of names) {
       expect(toRipioJson(build(name, { discriminator: 'zzz-unique' })), name).not.toContain('zzz-unique');
     }
   });

@@ -17,10 +17,10 @@ export interface SampleEventOptions {
    * whose entity id is the customer id. */
   customerId?: string;
   /**
-   * Placed in the field the catalog reads the discriminator from: off-ramp `txnHash`, sell-and-pay
-   * `cryptoDeposit.id`, orphan deposit `refundTxnHash`, KYC `submissionId`. Events of those kinds whose type has no
-   * discriminator carry it in the same field (it is the same deposit or submission). Ignored for on-ramp, support
-   * ticket and account events, which have no such field.
+   * Placed in the field the catalog reads the discriminator from: off-ramp `txnHash` (every off-ramp event
+   * carries the hash of its cycle's deposit), sell-and-pay `cryptoDeposit.id`, KYC `submissionId`. Ignored for
+   * on-ramp, orphan deposit, support ticket and account events, which have none (set an orphan's
+   * `refundTxnHash` with `overrides`).
    */
   discriminator?: string;
   /** Shallow-merged into the event's object (not the envelope). A key set to `undefined` is removed. */
@@ -330,7 +330,7 @@ function sellAndPayTransaction(stage: SellAndPayStage, context: Context): JsonOb
 }
 
 /** SELL_AND_PAY.DEPOSIT_WITHOUT_SELL_AND_PAY.REFUND_PROCESSING: only the orphan deposit and the refund hash, which
- * is null until the refund is processed (the discriminator, when given, is that hash). */
+ * is null until the refund is processed. */
 function orphanDepositRefund(context: Context): JsonObject {
   const { entityId } = context;
   return {
@@ -347,7 +347,7 @@ function orphanDepositRefund(context: Context): JsonObject {
       status: 'CONFIRMED',
       network: 'POLYGON',
     },
-    refundTxnHash: context.discriminator ?? null,
+    refundTxnHash: null,
   };
 }
 

@@ -1,3 +1,4 @@
+import { exponentialBackoffMs } from '@ripio-webhooks/core';
 import { Cluster, Redis } from 'ioredis';
 
 export type RedisClient = Redis | Cluster;
@@ -27,8 +28,11 @@ interface RoleOptions {
   retryStrategy: (times: number) => number;
 }
 
+/** ioredis's wait before reconnect attempt `times` (1, 2, ...): 100 ms doubling up to 2 s, no jitter. */
+const reconnect = (times: number): number =>
+  exponentialBackoffMs({ attempt: times, baseMs: 50, maxMs: 2_000, jitter: 'none' });
+
 function roleOptions(role: ConnectionRole): RoleOptions {
-  const reconnect = (times: number): number => Math.min(50 * 2 ** Math.min(times, 6), 2_000);
   if (role === 'blocking') {
     return {
       maxRetriesPerRequest: null,

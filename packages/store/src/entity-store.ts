@@ -8,7 +8,6 @@ import {
   type ParkedEntry,
   type ReleaseRecord,
 } from './hold-types.js';
-import { jsonDepthExceeds, LUA_JSON_MAX_DEPTH } from './json-depth.js';
 import { entityKeys } from './keys.js';
 import type { CommittedOutcome } from './outcomes.js';
 import { runScript } from './scripts.js';
@@ -54,10 +53,14 @@ export interface EntityRecord extends EntityState {
   history: EntityHistoryEntry[];
 }
 
+/**
+ * What lockAndLoad-6.lua ends in: the entity is ours (with what it read, its hold included), or another token
+ * holds its lock.
+ */
 export type LockAndLoadResult =
-  | { acquired: false }
+  | { outcome: 'busy' }
   | {
-      acquired: true;
+      outcome: 'locked';
       entity: EntityState | undefined;
       seenOutcome: string | undefined;
       /** The entity's hold (undefined: not on hold). */
@@ -68,26 +71,16 @@ export type LockAndLoadResult =
       parked: ParkedEntry | undefined;
     };
 
-export interface CommitRequest {
-  kind: EntityKind;
-  id: string;
-  eventKey: string;
-  token: string;
-  /** The version read by lockAndLoad (0 when there was no entity). */
-  expectedVersion: number;
-  /** The new state (version = expectedVersion + 1), or undefined when the entity does not change. */
-  entity: EntityState | undefined;
-  history: HistoryEntry;
-  dedupeTtlSeconds: number;
-  historyLimit: number;
-}
-
-/** A commit with its JSON already built: what commitEvent-7.lua is sent, nothing left that can fail to encode. */
+/**
+ * One event's commit with its JSON already built (the worker's `buildCommit`): what commitEvent-7.lua is sent,
+ * nothing left that can fail to encode. `entityJson` is the new entity (version = expectedVersion + 1).
+ */
 export interface PreparedCommit {
   kind: EntityKind;
   id: string;
   eventKey: string;
   token: string;
+  /** The version read by lockAndLoad (0 when there was no entity). */
   expectedVersion: number;
   /** The new entity's JSON, or '' when the entity does not change. */
   entityJson: string;
@@ -96,9 +89,6 @@ export interface PreparedCommit {
   dedupeTtlSeconds: number;
   historyLimit: number;
 }
-
-/** Ready to commit, or why this commit can never be stored (no retry will change it). */
-export type PrepareCommitResult = { ok: true; commit: PreparedCommit } | { ok: false; error: string };
 
 /** Why a commit wrote nothing. `on_hold`: another event blocks the entity (the lock is still held). */
 export type CommitRejection = 'lock_lost' | 'version_mismatch' | 'already_seen' | 'on_hold';
@@ -128,8 +118,7 @@ export interface EntityStore {
   ): Promise<LockAndLoadResult>;
   /**
    * Dedupe record + entity + history entry + unlock, atomically, only if the lock and the version still hold and
-   * no other event blocks the entity. Committing the blocker advances the hold. Build `prepared` with
-   * `prepareCommit` first.
+   * no other event blocks the entity (else `on_hold`). Committing the blocker advances the hold.
    */
   commit(prepared: PreparedCommit): Promise<CommitResult>;
   /** Releases the lock if `token` still holds it. */
@@ -140,61 +129,8 @@ function parseEntity(json: string): EntityState {
   return JSON.parse(json) as EntityState;
 }
 
-/**
- * Why an event's object can never be stored as an entity's `fields`, or undefined when it can. `fields` sits one
- * level inside the entity JSON, which commitEvent-7.lua decodes with cjson on the entity's next commit.
- */
-export function unstorableFieldsIssue(fields: unknown): string | undefined {
-  return jsonDepthExceeds(fields, LUA_JSON_MAX_DEPTH - 1)
-    ? `the event's object nests deeper than ${LUA_JSON_MAX_DEPTH - 1} levels: stored as an entity it could ` +
-        `not be decoded by Redis's Lua cjson (at most ${LUA_JSON_MAX_DEPTH} levels)`
-    : undefined;
-}
-
-/**
- * Builds everything a commit sends, so whatever makes it unstorable is found before any side effect (the worker
- * calls it before running handlers): an entity nested deeper than the scripts can decode, or JSON that cannot be
- * encoded. A new entity whose version is not `expectedVersion + 1` is a caller bug and throws.
- */
-export function prepareCommit(request: CommitRequest): PrepareCommitResult {
-  const { entity, history } = request;
-  if (entity !== undefined && entity.version !== request.expectedVersion + 1) {
-    throw new Error(
-      `a committed entity must have version ${request.expectedVersion + 1}, got ${entity.version}`,
-    );
-  }
-  if (entity !== undefined) {
-    const issue = unstorableFieldsIssue(entity.fields);
-    if (issue !== undefined) return { ok: false, error: issue };
-  }
-  let entityJson: string;
-  let historyJson: string;
-  try {
-    entityJson = entity === undefined ? '' : JSON.stringify(entity);
-    historyJson = JSON.stringify(history);
-  } catch (error) {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return { ok: false, error: `the commit cannot be encoded as JSON (${reason})` };
-  }
-  return {
-    ok: true,
-    commit: {
-      kind: request.kind,
-      id: request.id,
-      eventKey: request.eventKey,
-      token: request.token,
-      expectedVersion: request.expectedVersion,
-      entityJson,
-      historyJson,
-      outcome: history.outcome,
-      dedupeTtlSeconds: request.dedupeTtlSeconds,
-      historyLimit: request.historyLimit,
-    },
-  };
-}
-
 /** Maps commitEvent-7.lua's reply to a CommitResult; anything else is a bug in the script or its caller. */
-export function toCommitResult(reply: unknown): CommitResult {
+function toCommitResult(reply: unknown): CommitResult {
   const [status, hold, nextBlocker] = Array.isArray(reply) ? (reply as unknown[]) : [reply];
   switch (status) {
     case 'committed':
@@ -215,9 +151,9 @@ const jsonOrUndefined = <T>(raw: unknown): T | undefined =>
 function toLockAndLoadResult(reply: unknown): LockAndLoadResult {
   if (!Array.isArray(reply)) throw new Error(`lockAndLoad-6.lua returned ${JSON.stringify(reply)}`);
   const [acquired, entity, seen, hold, released, parked] = reply as unknown[];
-  if (acquired === 0) return { acquired: false };
+  if (acquired === 0) return { outcome: 'busy' };
   return {
-    acquired: true,
+    outcome: 'locked',
     entity: typeof entity === 'string' ? parseEntity(entity) : undefined,
     seenOutcome: typeof seen === 'string' ? seen : undefined,
     hold: parseHold(hold),

@@ -3,7 +3,6 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   createEntityStore,
-  prepareCommit,
   type CommitResult,
   type EntityState,
   type EntityStore,
@@ -84,22 +83,23 @@ describe('entity holds (parkEvent-3 / holdOnFailure-3 / markDeadLettered-2 / rel
   ): Promise<CommitResult> {
     const token = `t-${eventKey}-${Math.random()}`;
     const loaded = await entities.lockAndLoad(KIND, id, eventKey, token, LOCK_MS);
-    if (!loaded.acquired) throw new Error('lock unexpectedly held');
+    if (loaded.outcome !== 'locked') throw new Error('lock unexpectedly held');
     const version = loaded.entity?.version ?? 0;
     const applied = outcome === 'applied';
-    const prepared = prepareCommit({
+    const result = await entities.commit({
       kind: KIND,
       id,
       eventKey,
       token,
       expectedVersion: version,
-      entity: applied ? state(id, status, version + 1) : undefined,
-      history: historyOf(eventKey, outcome, loaded.entity?.status ?? null, applied ? status : null),
+      entityJson: applied ? JSON.stringify(state(id, status, version + 1)) : '',
+      historyJson: JSON.stringify(
+        historyOf(eventKey, outcome, loaded.entity?.status ?? null, applied ? status : null),
+      ),
+      outcome,
       dedupeTtlSeconds: 600,
       historyLimit: 100,
     });
-    if (!prepared.ok) throw new Error(prepared.error);
-    const result = await entities.commit(prepared.commit);
     if (result.outcome !== 'committed') await entities.releaseLock(KIND, id, token);
     return result;
   }
@@ -107,13 +107,13 @@ describe('entity holds (parkEvent-3 / holdOnFailure-3 / markDeadLettered-2 / rel
   /** The event takes the lock and fails: the failure path. */
   async function fail(id: string, event: BlockerIdentity, attempts = 1, error = 'boom') {
     const token = `t-${event.eventKey}-${attempts}`;
-    expect((await entities.lockAndLoad(KIND, id, event.eventKey, token, LOCK_MS)).acquired).toBe(true);
+    expect((await entities.lockAndLoad(KIND, id, event.eventKey, token, LOCK_MS)).outcome).toBe('locked');
     return holds.holdOnFailure(KIND, id, token, event, attempts, error);
   }
 
   async function park(id: string, entry: ParkedEntry) {
     const token = `t-park-${entry.eventKey}`;
-    expect((await entities.lockAndLoad(KIND, id, entry.eventKey, token, LOCK_MS)).acquired).toBe(true);
+    expect((await entities.lockAndLoad(KIND, id, entry.eventKey, token, LOCK_MS)).outcome).toBe('locked');
     return holds.park(KIND, id, token, entry);
   }
 
@@ -148,7 +148,7 @@ describe('entity holds (parkEvent-3 / holdOnFailure-3 / markDeadLettered-2 / rel
   });
 
   it('holdOnFailure leaves a lock it no longer holds alone, but still holds the entity', async () => {
-    expect((await entities.lockAndLoad(KIND, 'h-2', 'e1', 'mine', LOCK_MS)).acquired).toBe(true);
+    expect((await entities.lockAndLoad(KIND, 'h-2', 'e1', 'mine', LOCK_MS)).outcome).toBe('locked');
     await redis.set(keysOf('h-2').lock, 'theirs');
     expect((await holds.holdOnFailure(KIND, 'h-2', 'mine', blocker(1), 1, '')).outcome).toBe('held');
     expect(await redis.get(keysOf('h-2').lock)).toBe('theirs');
@@ -186,8 +186,8 @@ describe('entity holds (parkEvent-3 / holdOnFailure-3 / markDeadLettered-2 / rel
     expect(record?.parked.map((entry) => entry.eventKey)).toEqual(['e3-early', 'e3', 'e4', 'e5']);
 
     const loaded = await entities.lockAndLoad(KIND, id, 'e4', 'look', LOCK_MS);
-    expect(loaded).toMatchObject({ acquired: true, hold: { blocker: 'e1' }, parked: parkedEntry(4) });
-    expect(loaded.acquired && loaded.released).toBeUndefined();
+    expect(loaded).toMatchObject({ outcome: 'locked', hold: { blocker: 'e1' }, parked: parkedEntry(4) });
+    expect(loaded.outcome === 'locked' && loaded.released).toBeUndefined();
     await entities.releaseLock(KIND, id, 'look');
   });
 
@@ -321,7 +321,7 @@ describe('entity holds (parkEvent-3 / holdOnFailure-3 / markDeadLettered-2 / rel
     // e2 is the blocker now. The released e1, if replayed, is decided normally: it may commit while e2 blocks,
     // and failing it holds nothing.
     const loaded = await entities.lockAndLoad(KIND, id, 'e1', 'replay', LOCK_MS);
-    expect(loaded).toMatchObject({ acquired: true, released: release, hold: { blocker: 'e2' } });
+    expect(loaded).toMatchObject({ outcome: 'locked', released: release, hold: { blocker: 'e2' } });
     expect(await holds.holdOnFailure(KIND, id, 'replay', blocker(1), 1, 'x')).toMatchObject({
       outcome: 'released',
       hold: { blocker: 'e2' },

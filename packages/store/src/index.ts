@@ -2,6 +2,7 @@ export * from './arrival-order.js';
 export * from './connection.js';
 export * from './dead-letter-store.js';
 export * from './entity-store.js';
+export * from './event-enqueuer.js';
 export * from './hold-index.js';
 export * from './hold-store.js';
 export * from './hold-types.js';

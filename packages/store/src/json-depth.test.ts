@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonDepthExceeds } from './json-depth.js';
+import { jsonDepthExceeds, LUA_JSON_MAX_DEPTH, unstorableFieldsIssue } from './json-depth.js';
 
 describe('jsonDepthExceeds', () => {
   it('counts objects and arrays as JSON nests them; scalars add nothing', () => {
@@ -16,5 +16,19 @@ describe('jsonDepthExceeds', () => {
     const deep: unknown = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`);
     expect(jsonDepthExceeds({ shallow: [1, 2], deep }, 1_000)).toBe(true);
     expect(jsonDepthExceeds({ shallow: [1, 2], deep }, 100_001)).toBe(false);
+  });
+});
+
+describe('unstorableFieldsIssue', () => {
+  const nestedArrays = (depth: number): unknown => JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`);
+
+  it('accepts fields as deep as an entity can hold (999 levels, 1000 inside the entity)', () => {
+    expect(unstorableFieldsIssue({ nested: nestedArrays(LUA_JSON_MAX_DEPTH - 2) })).toBeUndefined();
+  });
+
+  it('refuses fields one level deeper than cjson decodes, or 100,000 deep', () => {
+    for (const nested of [nestedArrays(LUA_JSON_MAX_DEPTH - 1), nestedArrays(100_000)]) {
+      expect(unstorableFieldsIssue({ nested })).toContain('deeper than 999 levels');
+    }
   });
 });

@@ -24,3 +24,15 @@ export function jsonDepthExceeds(value: unknown, maxDepth: number): boolean {
   }
   return false;
 }
+
+/**
+ * Why an event's object can never be stored as an entity's `fields`, or undefined when it can: the one depth check
+ * of the service, made before the entity is locked. `fields` sits one level inside the entity JSON, which
+ * commitEvent-7.lua decodes with cjson on the entity's next commit.
+ */
+export function unstorableFieldsIssue(fields: unknown): string | undefined {
+  return jsonDepthExceeds(fields, LUA_JSON_MAX_DEPTH - 1)
+    ? `the event's object nests deeper than ${LUA_JSON_MAX_DEPTH - 1} levels: stored as an entity it could ` +
+        `not be decoded by Redis's Lua cjson (at most ${LUA_JSON_MAX_DEPTH} levels)`
+    : undefined;
+}

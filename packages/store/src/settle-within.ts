@@ -17,3 +17,19 @@ export async function settleWithin(promise: Promise<unknown>, ms: number): Promi
 function settled(): true {
   return true;
 }
+
+/** What `withDeadline` resolves to when the deadline passed first. */
+export const TIMED_OUT = Symbol('timed out');
+
+/** Resolves to the promise's value, or to TIMED_OUT once `ms` passes first. Never leaves a timer behind. */
+export async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -6,7 +6,7 @@ import { minuteOf, outcomesKey } from './keys.js';
 import { eventJobOptions } from './queue-definition.js';
 import { openEventsQueue } from './queues.js';
 import { readQueueSnapshot } from './queue-snapshot.js';
-import { createOutcomeCounter, readOutcomesLastHour, readStats, recordOutcome } from './stats.js';
+import { createOutcomeCounter, readOutcomesLastHour, readStats } from './stats.js';
 
 describe('stats and queue snapshot on a real Redis', () => {
   const redis = new Redis(inject('redisUrl'));
@@ -18,11 +18,16 @@ describe('stats and queue snapshot on a real Redis', () => {
 
   it('counts outcomes per minute with a 2 h TTL and sums the last hour', async () => {
     const now = Date.UTC(2026, 0, 1, 12, 30, 15);
-    await recordOutcome(redis, prefix, 'applied', now);
-    await recordOutcome(redis, prefix, 'applied', now);
-    await recordOutcome(redis, prefix, 'duplicate', now - 30 * 60_000);
+    let clock = now;
+    const counter = createOutcomeCounter({ redis, queuePrefix: prefix, now: () => clock });
+    counter.record('applied');
+    counter.record('applied');
+    clock = now - 30 * 60_000;
+    counter.record('duplicate');
     // Older than an hour: not counted.
-    await recordOutcome(redis, prefix, 'late', now - 62 * 60_000);
+    clock = now - 62 * 60_000;
+    counter.record('late');
+    await counter.close();
     const key = outcomesKey(prefix, minuteOf(now));
     expect(await redis.hgetall(key)).toEqual({ applied: '2' });
     const ttl = await redis.ttl(key);
@@ -37,6 +42,7 @@ describe('stats and queue snapshot on a real Redis', () => {
       duplicate: 1,
       invalid: 0,
       unknown_type: 0,
+      parked: 0,
     });
   });
 

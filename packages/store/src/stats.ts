@@ -1,6 +1,6 @@
 import type { RedisClient } from './connection.js';
 import { minuteOf, OUTCOME_STATS_TTL_SECONDS, outcomesKey } from './keys.js';
-import { PROCESSING_OUTCOMES, type ProcessingOutcome } from './outcomes.js';
+import { PROCESSING_OUTCOMES, type OutcomeLabel } from './outcomes.js';
 import { readQueueSnapshot, type QueueCounts } from './queue-snapshot.js';
 import type { DeadLetterReason } from './queue-definition.js';
 
@@ -16,21 +16,7 @@ export interface Stats {
   oldestWaitingAgeSeconds: number;
   deadLetterByReason: Record<DeadLetterReason, number>;
   /** Events processed in the last 60 whole minutes plus the current one, by outcome. */
-  outcomesLastHour: Record<ProcessingOutcome, number>;
-}
-
-/**
- * Counts one processed event in this minute's bucket (HINCRBY + EXPIRE in one round trip). Kept out of the
- * entity's commit script: the bucket lives in another cluster slot.
- */
-export async function recordOutcome(
-  redis: RedisClient,
-  queuePrefix: string,
-  outcome: ProcessingOutcome,
-  nowMs: number = Date.now(),
-): Promise<void> {
-  const key = outcomesKey(queuePrefix, minuteOf(nowMs));
-  await redis.pipeline().hincrby(key, outcome, 1).expire(key, OUTCOME_STATS_TTL_SECONDS).exec();
+  outcomesLastHour: Record<OutcomeLabel, number>;
 }
 
 export interface OutcomeCounterOptions {
@@ -46,7 +32,7 @@ export interface OutcomeCounterOptions {
 /** Outcome counts gathered in memory and written to the per-minute hashes in batches. */
 export interface OutcomeCounter {
   /** Counts one processed event in the current minute; no I/O. */
-  record(outcome: ProcessingOutcome): void;
+  record(outcome: OutcomeLabel): void;
   /** Writes the counts on the next turn of the event loop (coalesced), e.g. when the worker goes idle. */
   flushSoon(): void;
   /** Writes every count gathered so far: one pipeline, HINCRBY per minute and outcome + EXPIRE per minute. */
@@ -65,14 +51,14 @@ export function createOutcomeCounter(options: OutcomeCounterOptions): OutcomeCou
   const now = options.now ?? Date.now;
   const onError = options.onError ?? (() => undefined);
   /** minute -> outcome -> count, not yet written. */
-  let pending = new Map<number, Map<ProcessingOutcome, number>>();
+  let pending = new Map<number, Map<OutcomeLabel, number>>();
   let timer: NodeJS.Timeout | undefined;
   let soon = false;
 
   function merge(
-    into: Map<number, Map<ProcessingOutcome, number>>,
+    into: Map<number, Map<OutcomeLabel, number>>,
     minute: number,
-    outcome: ProcessingOutcome,
+    outcome: OutcomeLabel,
     n: number,
   ) {
     let bucket = into.get(minute);
@@ -89,7 +75,7 @@ export function createOutcomeCounter(options: OutcomeCounterOptions): OutcomeCou
     pending = new Map();
     const pipeline = redis.pipeline();
     // What each command adds, by its index in the pipeline (undefined for the EXPIREs).
-    const increments: ([number, ProcessingOutcome, number] | undefined)[] = [];
+    const increments: ([number, OutcomeLabel, number] | undefined)[] = [];
     for (const [minute, bucket] of batch) {
       const key = outcomesKey(queuePrefix, minute);
       for (const [outcome, count] of bucket) {
@@ -149,13 +135,13 @@ export async function readOutcomesLastHour(
   redis: RedisClient,
   queuePrefix: string,
   nowMs: number = Date.now(),
-): Promise<Record<ProcessingOutcome, number>> {
+): Promise<Record<OutcomeLabel, number>> {
   const current = minuteOf(nowMs);
   const minutes = Array.from({ length: 61 }, (_, back) => current - back);
   // One bucket per minute, each in its own slot: separate commands, not a MULTI.
   const buckets = await Promise.all(minutes.map((minute) => redis.hgetall(outcomesKey(queuePrefix, minute))));
   const totals = Object.fromEntries(PROCESSING_OUTCOMES.map((outcome) => [outcome, 0])) as Record<
-    ProcessingOutcome,
+    OutcomeLabel,
     number
   >;
   for (const bucket of buckets) {

@@ -1,10 +1,5 @@
 export { freePort } from './free-port.js';
-export { LocalRedisServer, type LocalRedisOptions } from './local-redis-server.js';
-export { obtainRedis, type ObtainedRedis } from './obtain-redis.js';
+export { LocalRedisServer } from './local-redis-server.js';
 export { uniquePrefix, deleteKeysContaining } from './unique-prefix.js';
-export { signalAndAwaitExit, startChildApp, type ChildApp, type ChildExit } from './child-app.js';
-export {
-  shutdownWithoutRedis,
-  type ShutdownWithoutRedisOptions,
-  type ShutdownWithoutRedisResult,
-} from './shutdown-without-redis.js';
+export { startChildApp, type ChildApp } from './child-app.js';
+export { shutdownWithoutRedis } from './shutdown-without-redis.js';

@@ -1,9 +1,9 @@
 import { isAppName, type AppName } from './repo.js';
 
-export const METRIC_TYPES = ['counter', 'gauge', 'histogram', 'summary'] as const;
-export type MetricType = (typeof METRIC_TYPES)[number];
+const METRIC_TYPES = ['counter', 'gauge', 'histogram', 'summary'] as const;
+type MetricType = (typeof METRIC_TYPES)[number];
 
-export interface Exporter {
+interface Exporter {
   app: AppName;
   /** An env variable that must be "true" for the app to export the metric (an opt-in), else undefined. */
   onlyWith: string | undefined;

@@ -21,8 +21,6 @@ export interface HandlerRunnerOptions {
 }
 
 export interface HandlerRunner {
-  /** Names of the handlers an event type runs (empty: nothing to do). */
-  handlersFor(eventType: EventType): string[];
   /** Runs every handler of the event concurrently; throws HandlerFailedError if any threw or timed out. */
   run(context: Omit<HandlerContext, 'signal'>): Promise<void>;
 }
@@ -66,8 +64,6 @@ export function createHandlerRunner(options: HandlerRunnerOptions): HandlerRunne
   }
 
   return {
-    handlersFor: (eventType) => resolve(eventType).map((named) => named.name),
-
     async run(context) {
       const handlers = resolve(context.event.eventType);
       const settled = await Promise.allSettled(

@@ -1,13 +1,41 @@
 import type { ParsedEvent } from '@ripio-webhooks/schemas';
-import type { HoldAdvance, HoldIndex, HoldStore, ParkResult } from '@ripio-webhooks/store';
+import {
+  createHoldIndex,
+  createHoldStore,
+  promoteEventJob,
+  type EventJobData,
+  type HoldAdvance,
+  type HoldIndex,
+  type HoldStore,
+  type ParkResult,
+  type RedisClient,
+} from '@ripio-webhooks/store';
+import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 
-/** What the worker's hold steps use: the store, the advisory index, and a way to wake a parked job. */
-export interface HoldDeps {
-  holds: Pick<HoldStore, 'park' | 'holdOnFailure' | 'markDeadLettered'>;
-  holdIndex: Pick<HoldIndex, 'add' | 'apply'>;
+/** The hold side of the store as the worker uses it: the scripts, the advisory index, waking a parked job. */
+export interface WorkerHolds {
+  store: Pick<HoldStore, 'park' | 'holdOnFailure' | 'markDeadLettered'>;
+  index: Pick<HoldIndex, 'add' | 'apply'>;
   /** Wakes the delayed job of a parked event that became the blocker (`promoteEventJob` on the events queue). */
   promote(eventKey: string): Promise<unknown>;
+}
+
+export function createWorkerHolds(
+  redis: RedisClient,
+  queuePrefix: string,
+  events: Queue<EventJobData>,
+): WorkerHolds {
+  return {
+    store: createHoldStore({ redis, queuePrefix }),
+    index: createHoldIndex(redis, queuePrefix),
+    promote: (eventKey) => promoteEventJob(events, eventKey),
+  };
+}
+
+/** What the hold actions use. */
+export interface HoldDeps {
+  holds: WorkerHolds;
   logger: Logger;
   now: () => number;
 }
@@ -25,7 +53,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 /** Parks the event behind its entity's blocker and releases the lock (parkEvent-3.lua). */
 export function parkBehindBlocker(deps: HoldDeps, held: HeldEvent, token: string): Promise<ParkResult> {
   const { event, eventKey, receivedAt } = held;
-  return deps.holds.park(event.kind, event.entityId, token, {
+  return deps.holds.store.park(event.kind, event.entityId, token, {
     eventKey,
     eventType: event.eventType,
     issueDatetime: event.issueDatetime,
@@ -48,7 +76,7 @@ export async function holdOnFailure(
 ): Promise<void> {
   const { event, eventKey, receivedAt } = held;
   try {
-    const result = await deps.holds.holdOnFailure(
+    const result = await deps.holds.store.holdOnFailure(
       event.kind,
       event.entityId,
       token,
@@ -61,7 +89,7 @@ export async function holdOnFailure(
         { eventKey, kind: event.kind, id: event.entityId },
         'entity on hold behind a failing event',
       );
-      await deps.holdIndex.add(event.kind, event.entityId, result.hold.since);
+      await deps.holds.index.add(event.kind, event.entityId, result.hold.since);
     }
   } catch (holdError) {
     deps.logger.error({ err: holdError, eventKey }, 'could not record the hold of a failed attempt');
@@ -80,8 +108,8 @@ export async function followHoldAdvance(
 ): Promise<void> {
   if (advance.outcome === 'unchanged') return;
   try {
-    await deps.holdIndex.apply(event.kind, event.entityId, advance, new Date(deps.now()));
-    if (advance.outcome === 'advanced') await deps.promote(advance.nextBlocker);
+    await deps.holds.index.apply(event.kind, event.entityId, advance, new Date(deps.now()));
+    if (advance.outcome === 'advanced') await deps.holds.promote(advance.nextBlocker);
   } catch (error) {
     deps.logger.warn({ err: error, kind: event.kind, id: event.entityId }, 'could not follow a hold advance');
   }
@@ -94,7 +122,7 @@ export async function markBlockerDeadLettered(
   eventKey: string,
 ): Promise<void> {
   try {
-    const result = await deps.holds.markDeadLettered(event.kind, event.entityId, eventKey);
+    const result = await deps.holds.store.markDeadLettered(event.kind, event.entityId, eventKey);
     if (result.outcome === 'marked') {
       deps.logger.error(
         { eventKey, kind: event.kind, id: event.entityId, parked: result.parkedCount },

@@ -17,7 +17,7 @@ import {
   formatTree,
 } from './formatting.js';
 
-export const DLQ_USAGE = `ripio-webhooks dlq <action> [options] [--admin-url <url>] [--token <t>] [--json]
+const DLQ_USAGE = `ripio-webhooks dlq <action> [options] [--admin-url <url>] [--token <t>] [--json]
 
   list [--reason <r>] [--event-type <t>] [--limit <n>] [--cursor <c>]
                                  entries, newest first (reasons: invalid, unknown_type, handler_failed, exhausted)

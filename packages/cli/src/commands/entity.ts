@@ -4,7 +4,7 @@ import { adminPaths } from '../admin-client.js';
 import { adminClientFrom, adminFlags, printJson, UsageError, type CommandContext } from './common.js';
 import { EntityView, formatEntity } from './formatting.js';
 
-export const ENTITY_USAGE = `ripio-webhooks entity get <kind> <id> [--admin-url <url>] [--token <t>] [--json]
+const ENTITY_USAGE = `ripio-webhooks entity get <kind> <id> [--admin-url <url>] [--token <t>] [--json]
 
 Shows an entity's status and its event timeline (applied / late / conflict / duplicate).
 Kinds: ${ENTITY_KINDS.join(', ')}.`;

@@ -69,7 +69,7 @@ export function formatEntity(entity: z.infer<typeof EntityView>): string {
 }
 
 /** `NEW -> A` / `A -> B` for an applied event; `stays A` for one that changed nothing. */
-export function describeMove(
+function describeMove(
   outcome: string | null | undefined,
   from: string | null | undefined,
   to: string | null | undefined,

@@ -7,9 +7,9 @@ import { planSimulation, type SimulationOptions } from '../simulate/plan.js';
 import { runSimulation, type SimulationSummary } from '../simulate/send.js';
 import { numberOption, printJson, table, UsageError, type CommandContext, type Io } from './common.js';
 
-export const DEFAULT_WEBHOOK_URL = 'http://127.0.0.1:8080/webhooks/ripio';
+const DEFAULT_WEBHOOK_URL = 'http://127.0.0.1:8080/webhooks/ripio';
 
-export const SIMULATE_USAGE = `ripio-webhooks simulate [options]
+const SIMULATE_USAGE = `ripio-webhooks simulate [options]
 
 Sends correctly signed Ripio events (compact, ASCII-escaped JSON, X-Wh-Signature-256) to a webhook URL, each
 entity going through one of Ripio's documented flows for its family.

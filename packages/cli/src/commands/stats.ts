@@ -3,7 +3,7 @@ import { adminPaths } from '../admin-client.js';
 import { adminClientFrom, adminFlags, printJson, type CommandContext } from './common.js';
 import { formatTree } from './formatting.js';
 
-export const STATS_USAGE = `ripio-webhooks stats [--admin-url <url>] [--token <t>] [--json]
+const STATS_USAGE = `ripio-webhooks stats [--admin-url <url>] [--token <t>] [--json]
 
 Queue counts, the oldest waiting event's age, dead-letter size by reason and events by outcome in the last hour.`;
 

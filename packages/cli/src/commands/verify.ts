@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { describeDiagnosis, diagnoseSignature } from '../verify/diagnose-signature.js';
 import { printJson, UsageError, type CommandContext } from './common.js';
 
-export const VERIFY_USAGE = `ripio-webhooks verify --body <file> --signature <sha256=...> --secret <secret> [--json]
+const VERIFY_USAGE = `ripio-webhooks verify --body <file> --signature <sha256=...> --secret <secret> [--json]
 
 Checks whether Ripio's X-Wh-Signature-256 matches the exact bytes of <file> with <secret>. On a mismatch it
 tries the usual re-serializations of the body (pretty-printed, compact without ASCII escaping, Python's default

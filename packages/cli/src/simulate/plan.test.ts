@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { expectedFinalStatus, FLOWS, verifyRipioSignature } from '@ripio-webhooks/core';
 import { eventKeyOf, parseEvent, toRipioJson } from '@ripio-webhooks/schemas';
-import { flowsByFamily, planSimulation, type SimulationOptions } from './plan.js';
+import { flowsByFamily } from './flows-by-family.js';
+import { planSimulation, type SimulationOptions } from './plan.js';
 
 const base: SimulationOptions = {
   seed: 'plan-test',

@@ -1,6 +1,5 @@
-import { signRipioBody, expectedFinalStatus, FLOWS, type Flow } from '@ripio-webhooks/core';
+import { signRipioBody, expectedFinalStatus, FLOWS } from '@ripio-webhooks/core';
 import {
-  catalogEntryOf,
   FAMILIES,
   sampleEvent,
   toRipioJson,
@@ -8,6 +7,7 @@ import {
   type EventType,
   type Family,
 } from '@ripio-webhooks/schemas';
+import { flowsByFamily } from './flows-by-family.js';
 import { createPrng, type Prng } from './prng.js';
 
 export interface SimulationOptions {
@@ -33,7 +33,7 @@ export interface SimulationOptions {
   secret: string;
 }
 
-export interface PlannedEntity {
+interface PlannedEntity {
   kind: EntityKind;
   id: string;
   flow: string;
@@ -42,7 +42,7 @@ export interface PlannedEntity {
   events: readonly EventType[];
 }
 
-export type BadRequestKind = 'wrong_secret' | 'missing_signature' | 'malformed_json';
+type BadRequestKind = 'wrong_secret' | 'missing_signature' | 'malformed_json';
 
 export type DeliveryKind = 'event' | 'duplicate' | BadRequestKind;
 
@@ -67,29 +67,6 @@ export interface SimulationPlan {
 }
 
 const DEFAULT_DUPLICATES = 0;
-
-/** The flows a simulation may choose from, grouped by family, in FLOWS order. */
-export function flowsByFamily(
-  families: readonly Family[],
-  includeInferred: boolean,
-  flows: readonly Flow[] = FLOWS,
-): Map<Family, Flow[]> {
-  const grouped = new Map<Family, Flow[]>();
-  for (const flow of flows) {
-    if (!flow.documented && !includeInferred) continue;
-    const family = familyOfFlow(flow);
-    if (!families.includes(family)) continue;
-    grouped.set(family, [...(grouped.get(family) ?? []), flow]);
-  }
-  return grouped;
-}
-
-export function familyOfFlow(flow: Flow): Family {
-  const first = flow.events[0];
-  const entry = first === undefined ? undefined : catalogEntryOf(first);
-  if (entry === undefined) throw new Error(`flow ${flow.name} has no catalog event`);
-  return entry.family;
-}
 
 function validateOptions(options: SimulationOptions): void {
   const shares = { duplicates: options.duplicates, bad: options.bad } as const;

@@ -7,7 +7,7 @@ export interface LatencySummary {
   max: number;
 }
 
-export function percentile(sorted: readonly number[], fraction: number): number {
+function percentile(sorted: readonly number[], fraction: number): number {
   if (sorted.length === 0) return 0;
   const rank = Math.max(1, Math.ceil(fraction * sorted.length));
   return sorted[Math.min(rank, sorted.length) - 1] ?? 0;

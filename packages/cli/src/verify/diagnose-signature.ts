@@ -2,7 +2,7 @@ import { toRipioJson } from '@ripio-webhooks/schemas';
 import { verifyRipioSignature } from '@ripio-webhooks/core';
 
 /** Ways a body is commonly changed between Ripio and the code that verifies it. */
-export const REWRITES = {
+const REWRITES = {
   'ripio-compact': {
     label: 'compact JSON with non-ASCII escaped (how Ripio serializes)',
     apply: (value: unknown): string => toRipioJson(value),
@@ -24,7 +24,7 @@ export const REWRITES = {
     apply: (value: unknown): string => pythonDefaultDumps(value),
   },
 } as const;
-export type RewriteName = keyof typeof REWRITES;
+type RewriteName = keyof typeof REWRITES;
 
 export type SignatureDiagnosis =
   | { verdict: 'match' }

@@ -110,7 +110,7 @@ export function expectedFinalStatus(flow: Flow): string {
   let status: string | null = null;
   for (const eventType of flow.events) {
     const decision = decideTransition(flow.kind, status, statusOfEvent(eventType));
-    switch (decision.outcome) {
+    switch (decision.kind) {
       case 'applied':
         status = decision.to;
         break;

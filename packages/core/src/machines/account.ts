@@ -5,5 +5,4 @@ export const accountMachine: StateMachine = {
   kind: 'account',
   statuses: ['CLOSED'],
   next: { CLOSED: [] },
-  initial: ['CLOSED'],
 };

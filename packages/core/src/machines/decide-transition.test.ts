@@ -6,13 +6,13 @@ import { machineOf } from './machines.js';
 describe('decideTransition: the examples of the issue', () => {
   it('WITHDRAWAL.COMPLETED before TRADE.COMPLETED moves straight to WITHDRAWAL_COMPLETED', () => {
     expect(decideTransition('off-ramp', 'DEPOSIT_RECEIVED', 'WITHDRAWAL_COMPLETED')).toEqual({
-      outcome: 'applied',
+      kind: 'applied',
       from: 'DEPOSIT_RECEIVED',
       to: 'WITHDRAWAL_COMPLETED',
     });
     // ...and the TRADE.COMPLETED that arrives afterwards is late.
     expect(decideTransition('off-ramp', 'WITHDRAWAL_COMPLETED', 'TRADE_COMPLETED')).toEqual({
-      outcome: 'late',
+      kind: 'late',
       status: 'WITHDRAWAL_COMPLETED',
       eventStatus: 'TRADE_COMPLETED',
     });
@@ -20,7 +20,7 @@ describe('decideTransition: the examples of the issue', () => {
 
   it('ORDER.CANCELLED after WITHDRAWAL.COMPLETED is a conflict', () => {
     expect(decideTransition('off-ramp', 'WITHDRAWAL_COMPLETED', 'ORDER_CANCELLED')).toEqual({
-      outcome: 'conflict',
+      kind: 'conflict',
       status: 'WITHDRAWAL_COMPLETED',
       eventStatus: 'ORDER_CANCELLED',
     });
@@ -28,11 +28,11 @@ describe('decideTransition: the examples of the issue', () => {
 
   it('a support ticket FAILED after CREATED is a conflict (and the other way round)', () => {
     expect(decideTransition('support-ticket', 'CREATED', 'FAILED')).toEqual({
-      outcome: 'conflict',
+      kind: 'conflict',
       status: 'CREATED',
       eventStatus: 'FAILED',
     });
-    expect(decideTransition('support-ticket', 'FAILED', 'CREATED').outcome).toBe('conflict');
+    expect(decideTransition('support-ticket', 'FAILED', 'CREATED').kind).toBe('conflict');
   });
 });
 
@@ -41,14 +41,14 @@ describe('decideTransition: rules', () => {
     '%s: the first event seen creates the entity in its status, whichever it is',
     (kind) => {
       for (const status of machineOf(kind).statuses) {
-        expect(decideTransition(kind, null, status)).toEqual({ outcome: 'applied', from: null, to: status });
+        expect(decideTransition(kind, null, status)).toEqual({ kind: 'applied', from: null, to: status });
       }
     },
   );
 
   it('the same status again is applied: new information such as a second deposit refreshes the fields', () => {
     expect(decideTransition('off-ramp', 'DEPOSIT_RECEIVED', 'DEPOSIT_RECEIVED')).toEqual({
-      outcome: 'applied',
+      kind: 'applied',
       from: 'DEPOSIT_RECEIVED',
       to: 'DEPOSIT_RECEIVED',
     });
@@ -57,7 +57,7 @@ describe('decideTransition: rules', () => {
         'sell-and-pay-orphan-deposit',
         'DEPOSIT_WITHOUT_SELL_AND_PAY_REFUND_PROCESSING',
         'DEPOSIT_WITHOUT_SELL_AND_PAY_REFUND_PROCESSING',
-      ).outcome,
+      ).kind,
     ).toBe('applied');
   });
 
@@ -123,7 +123,7 @@ describe.each(TABLES)('decideTransition: the full $kind table', ({ kind, columns
 
   it.each(Object.entries(rows))('from %s', (current, expected) => {
     const actual = columns
-      .map((eventStatus) => LETTER[decideTransition(kind, current, eventStatus).outcome])
+      .map((eventStatus) => LETTER[decideTransition(kind, current, eventStatus).kind])
       .join('');
     expect(actual).toBe(expected);
   });
@@ -133,8 +133,8 @@ it('on-ramp decides exactly like off-ramp (same lifecycle)', () => {
   const statuses = machineOf('off-ramp').statuses;
   for (const current of statuses) {
     for (const eventStatus of statuses) {
-      expect(decideTransition('on-ramp', current, eventStatus).outcome).toBe(
-        decideTransition('off-ramp', current, eventStatus).outcome,
+      expect(decideTransition('on-ramp', current, eventStatus).kind).toBe(
+        decideTransition('off-ramp', current, eventStatus).kind,
       );
     }
   }

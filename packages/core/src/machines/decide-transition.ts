@@ -1,14 +1,17 @@
 import type { EntityKind } from '@ripio-webhooks/schemas';
 import { reachableFrom } from './machines.js';
 
-/** What an event does to its entity, before any I/O. `duplicate` is decided earlier, from the event key. */
+/**
+ * What an event does to its entity, before any I/O (a decision: discriminant `kind`; its values become the
+ * outcome of the event). `duplicate` is decided earlier, from the event key.
+ */
 export type Decision =
   /** The entity moves (or is created), or stays in the same status with new information. */
-  | { outcome: 'applied'; from: string | null; to: string }
+  | { kind: 'applied'; from: string | null; to: string }
   /** The event's status has already been passed: recorded in history only. */
-  | { outcome: 'late'; status: string; eventStatus: string }
+  | { kind: 'late'; status: string; eventStatus: string }
   /** The event contradicts the current status: recorded in history only, and flagged. */
-  | { outcome: 'conflict'; status: string; eventStatus: string };
+  | { kind: 'conflict'; status: string; eventStatus: string };
 
 /**
  * Decides an event with status `eventStatus` for an entity in `currentStatus` (null: no entity yet), by
@@ -25,11 +28,11 @@ export function decideTransition(
   eventStatus: string,
 ): Decision {
   const fromEvent = reachableFrom(kind, eventStatus);
-  if (currentStatus === null) return { outcome: 'applied', from: null, to: eventStatus };
+  if (currentStatus === null) return { kind: 'applied', from: null, to: eventStatus };
   const fromCurrent = reachableFrom(kind, currentStatus);
   if (currentStatus === eventStatus || fromCurrent.has(eventStatus)) {
-    return { outcome: 'applied', from: currentStatus, to: eventStatus };
+    return { kind: 'applied', from: currentStatus, to: eventStatus };
   }
-  if (fromEvent.has(currentStatus)) return { outcome: 'late', status: currentStatus, eventStatus };
-  return { outcome: 'conflict', status: currentStatus, eventStatus };
+  if (fromEvent.has(currentStatus)) return { kind: 'late', status: currentStatus, eventStatus };
+  return { kind: 'conflict', status: currentStatus, eventStatus };
 }

@@ -12,5 +12,4 @@ export const kycMachine: StateMachine = {
     FAILED: ['COMPLETED'],
     COMPLETED: [],
   },
-  initial: ['IN_REVIEW'],
 };

@@ -2,7 +2,7 @@ import type { StateMachine } from './state-machine.js';
 
 /**
  * On-ramp and off-ramp transactions follow the same lifecycle (Ripio documents the off-ramp flows; the on-ramp
- * ones are the same by symmetry). A cancellation may come before any deposit event, so it is initial too.
+ * ones are the same by symmetry).
  */
 export function rampMachine(kind: 'on-ramp' | 'off-ramp'): StateMachine {
   return {
@@ -23,6 +23,5 @@ export function rampMachine(kind: 'on-ramp' | 'off-ramp'): StateMachine {
       ORDER_CANCELLED: ['ORDER_REFUNDED'],
       ORDER_REFUNDED: [],
     },
-    initial: ['DEPOSIT_RECEIVED', 'ORDER_CANCELLED'],
   };
 }

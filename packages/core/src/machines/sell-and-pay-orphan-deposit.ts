@@ -8,5 +8,4 @@ export const sellAndPayOrphanDepositMachine: StateMachine = {
   kind: 'sell-and-pay-orphan-deposit',
   statuses: ['DEPOSIT_WITHOUT_SELL_AND_PAY_REFUND_PROCESSING'],
   next: { DEPOSIT_WITHOUT_SELL_AND_PAY_REFUND_PROCESSING: [] },
-  initial: ['DEPOSIT_WITHOUT_SELL_AND_PAY_REFUND_PROCESSING'],
 };

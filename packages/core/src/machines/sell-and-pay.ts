@@ -13,5 +13,4 @@ export const sellAndPayMachine: StateMachine = {
     PAYMENT_ORDER_COMPLETED: [],
     DEPOSIT_REFUND_PROCESSING: [],
   },
-  initial: ['DEPOSIT_RECEIVED', 'DEPOSIT_BLOCKED'],
 };

@@ -6,6 +6,4 @@ export interface StateMachine {
   statuses: readonly string[];
   /** status -> statuses directly reachable */
   next: Readonly<Record<string, readonly string[]>>;
-  /** Statuses an entity normally starts in (an out-of-order first event may still create it in any status). */
-  initial: readonly string[];
 }

@@ -5,5 +5,4 @@ export const supportTicketMachine: StateMachine = {
   kind: 'support-ticket',
   statuses: ['CREATED', 'FAILED'],
   next: { CREATED: [], FAILED: [] },
-  initial: ['CREATED', 'FAILED'],
 };

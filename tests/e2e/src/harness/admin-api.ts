@@ -1,5 +1,5 @@
 /** The parts of the admin API's answers these tests read (the contract is docs/architecture.md and apps/admin). */
-export interface HistoryEntry {
+interface HistoryEntry {
   eventKey: string;
   eventType: string;
   outcome: string;

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root (tests/e2e/src/harness -> four levels up). */
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 
 export const APP_ENTRY = {
   receiver: join(REPO_ROOT, 'apps', 'receiver', 'dist', 'main.js'),

@@ -60,7 +60,7 @@ const COLUMNS: readonly [keyof ScenarioRow, string][] = [
 ];
 
 /** The results of this run as a Markdown table (what docs/reliability.md shows). */
-export function renderResultsTable(): string {
+function renderResultsTable(): string {
   if (!existsSync(RESULTS_FILE)) return '(no results)';
   const rows = readFileSync(RESULTS_FILE, 'utf8')
     .split('\n')

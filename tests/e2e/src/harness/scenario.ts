@@ -5,7 +5,7 @@ import { startStack, type Stack, type StackOptions } from './stack.js';
 import type { Verdict } from './verify.js';
 
 /** Multiplies every count of the suite: `E2E_SCALE=10 pnpm test:e2e` for a longer soak run. */
-export const SCALE = Number(process.env.E2E_SCALE ?? '1');
+const SCALE = Number(process.env.E2E_SCALE ?? '1');
 if (!(SCALE > 0)) throw new Error(`E2E_SCALE must be a positive number, got ${process.env.E2E_SCALE}`);
 
 export function scaled(count: number): number {
@@ -13,7 +13,7 @@ export function scaled(count: number): number {
 }
 
 /** Seed of every plan: fixed, so a failing run can be reproduced; `E2E_SEED` to explore others. */
-export const SEED = process.env.E2E_SEED ?? 'e2e-2026';
+const SEED = process.env.E2E_SEED ?? 'e2e-2026';
 
 /**
  * Starts a stack before the file's tests and always stops it afterwards; when a test fails, prints where the

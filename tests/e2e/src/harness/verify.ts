@@ -55,7 +55,7 @@ export interface AckedEvent {
 }
 
 /** Event keys of the valid deliveries that got a 2xx, with their entity; and the count of such deliveries. */
-export function ackedEvents(outcomes: readonly DeliveryOutcome[]): {
+function ackedEvents(outcomes: readonly DeliveryOutcome[]): {
   keys: Map<string, AckedEvent>;
   deliveries: number;
 } {

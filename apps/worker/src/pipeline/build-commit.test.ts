@@ -1,7 +1,7 @@
 import { parseEvent, sampleEvent, type ParsedEvent } from '@ripio-webhooks/schemas';
 import type { EntityState } from '@ripio-webhooks/store';
 import { describe, expect, it } from 'vitest';
-import { lockWaitDelayMs, planCommit } from './commit-plan.js';
+import { buildCommit } from './build-commit.js';
 
 function parsed(eventType: Parameters<typeof sampleEvent>[0]): ParsedEvent {
   const result = parseEvent(
@@ -20,16 +20,23 @@ const before: EntityState = {
   createdAt: '2026-03-01T09:00:00.000Z',
   updatedAt: '2026-03-01T09:30:00.000Z',
 };
-const common = { eventKey: 'k', receivedAt: '2026-03-01T10:00:01.000Z', now: '2026-03-01T10:00:02.000Z' };
+const common = {
+  eventKey: 'k',
+  token: 'lock-token',
+  receivedAt: '2026-03-01T10:00:01.000Z',
+  now: '2026-03-01T10:00:02.000Z',
+  dedupeTtlSeconds: 600,
+  historyLimit: 100,
+};
 
-describe('planCommit', () => {
+describe('buildCommit', () => {
   it('creates a new entity at version 1 for an applied event without one', () => {
     const event = parsed('OFF-RAMP.DEPOSIT.RECEIVED');
-    const plan = planCommit({
+    const plan = buildCommit({
       ...common,
       event,
       before: undefined,
-      verdict: { outcome: 'applied', from: null, to: 'DEPOSIT_RECEIVED' },
+      decision: { kind: 'applied', from: null, to: 'DEPOSIT_RECEIVED' },
     });
     expect(plan.next).toEqual({
       kind: 'off-ramp',
@@ -55,11 +62,11 @@ describe('planCommit', () => {
 
   it('moves an existing entity, keeping createdAt and bumping the version', () => {
     const event = parsed('OFF-RAMP.TRADE.COMPLETED');
-    const plan = planCommit({
+    const plan = buildCommit({
       ...common,
       event,
       before,
-      verdict: { outcome: 'applied', from: 'DEPOSIT_RECEIVED', to: 'TRADE_COMPLETED' },
+      decision: { kind: 'applied', from: 'DEPOSIT_RECEIVED', to: 'TRADE_COMPLETED' },
     });
     expect(plan.next).toMatchObject({
       status: 'TRADE_COMPLETED',
@@ -72,11 +79,11 @@ describe('planCommit', () => {
 
   it.each(['late', 'conflict', 'duplicate'] as const)('records %s without changing the entity', (outcome) => {
     const event = parsed('OFF-RAMP.ORDER.CANCELLED');
-    const verdict =
+    const decision =
       outcome === 'duplicate'
-        ? { outcome }
-        : { outcome, status: 'DEPOSIT_RECEIVED', eventStatus: 'ORDER_CANCELLED' };
-    const plan = planCommit({ ...common, event, before, verdict });
+        ? { kind: outcome }
+        : { kind: outcome, status: 'DEPOSIT_RECEIVED', eventStatus: 'ORDER_CANCELLED' };
+    const plan = buildCommit({ ...common, event, before, decision });
     expect(plan.next).toBeUndefined();
     expect(plan.after).toBe(before);
     expect(plan.history).toMatchObject({
@@ -87,14 +94,32 @@ describe('planCommit', () => {
   });
 });
 
-describe('lockWaitDelayMs', () => {
-  it('starts short, doubles per wait up to 2 s, and keeps half of it fixed', () => {
-    expect(lockWaitDelayMs(0, () => 0)).toBe(25);
-    expect(lockWaitDelayMs(0, () => 0.999)).toBe(49);
-    expect(lockWaitDelayMs(1, () => 0)).toBe(50);
-    expect(lockWaitDelayMs(5, () => 0)).toBe(800);
-    expect(lockWaitDelayMs(6, () => 0)).toBe(1_000);
-    expect(lockWaitDelayMs(60, () => 0.5)).toBe(1_500);
-    expect(lockWaitDelayMs(-3, () => 0)).toBe(25);
+describe('buildCommit: what commitEvent-7.lua is sent', () => {
+  it('encodes the new entity and history entry, expecting the version it read', () => {
+    const event = parsed('OFF-RAMP.TRADE.COMPLETED');
+    const plan = buildCommit({
+      ...common,
+      event,
+      before,
+      decision: { kind: 'applied', from: 'DEPOSIT_RECEIVED', to: 'TRADE_COMPLETED' },
+    });
+    expect(plan.prepared).toEqual({
+      kind: 'off-ramp',
+      id: 'tx-1',
+      eventKey: 'k',
+      token: 'lock-token',
+      expectedVersion: 3,
+      entityJson: JSON.stringify(plan.next),
+      historyJson: JSON.stringify(plan.history),
+      outcome: 'applied',
+      dedupeTtlSeconds: 600,
+      historyLimit: 100,
+    });
+  });
+
+  it('sends no entity when it does not change, and expects version 0 when there was none', () => {
+    const event = parsed('OFF-RAMP.ORDER.CANCELLED');
+    const plan = buildCommit({ ...common, event, before: undefined, decision: { kind: 'duplicate' } });
+    expect(plan.prepared).toMatchObject({ expectedVersion: 0, entityJson: '', outcome: 'duplicate' });
   });
 });
