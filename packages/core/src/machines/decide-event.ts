@@ -99,7 +99,7 @@ function decideInCurrentCycle(
     return { kind: 'applied', from: progress.status, to: progress.status, newCycle: false };
   }
   const decision = decideTransition(kind, progress.status, event.status);
-  switch (decision.outcome) {
+  switch (decision.kind) {
     case 'applied':
       return { kind: 'applied', from: decision.from, to: decision.to, newCycle: false };
     case 'late':
