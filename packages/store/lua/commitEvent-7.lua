@@ -3,7 +3,7 @@
   Nothing is written unless the caller still holds the lock and the entity is still at the version it read.
   While the entity is on hold, only its blocker (or an event an operator released, or a duplicate, which changes
   nothing) may commit; committing the blocker advances the hold: the first parked event becomes the blocker
-  (state 'draining'), or the hold ends when nothing is parked. The advance is the same as releaseHold-5.lua's.
+  (state 'draining', or 'dead_lettered' when its entry says it was), or the hold ends when nothing is parked. The advance is the same as releaseHold-5.lua's.
 
   KEYS[1] entity key   ({<kind>:<id>}:entity)
   KEYS[2] history key  ({<kind>:<id>}:history)
@@ -90,13 +90,15 @@ if not nextRaw then
   return { 'committed', 'cleared', '' }
 end
 local nextEntry = cjson.decode(nextRaw)
+-- A parked entry flagged deadLettered (a blocker an earlier-arrived event took the place of) is in the
+-- dead-letter queue: the hold says so, so that an operator replays or releases it.
 redis.call('SET', holdKey, cjson.encode({
   blocker = nextEntry.eventKey,
   blockerType = nextEntry.eventType,
   issueDatetime = nextEntry.issueDatetime,
   receivedAt = nextEntry.receivedAt,
   since = now,
-  state = 'draining',
+  state = nextEntry.deadLettered and 'dead_lettered' or 'draining',
   attempts = 0,
 }))
 return { 'committed', 'advanced', nextEntry.eventKey }

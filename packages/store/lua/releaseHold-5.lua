@@ -62,13 +62,15 @@ if not nextRaw then
   return { 'released', 'cleared', '' }
 end
 local nextEntry = cjson.decode(nextRaw)
+-- A parked entry flagged deadLettered (a blocker an earlier-arrived event took the place of) is in the
+-- dead-letter queue: the hold says so, so that an operator replays or releases it.
 redis.call('SET', holdKey, cjson.encode({
   blocker = nextEntry.eventKey,
   blockerType = nextEntry.eventType,
   issueDatetime = nextEntry.issueDatetime,
   receivedAt = nextEntry.receivedAt,
   since = release.at,
-  state = 'draining',
+  state = nextEntry.deadLettered and 'dead_lettered' or 'draining',
   attempts = 0,
 }))
 return { 'released', 'advanced', nextEntry.eventKey }

@@ -191,6 +191,56 @@ describe('entity holds (parkEvent-3 / holdOnFailure-3 / markDeadLettered-2 / rel
     await entities.releaseLock(KIND, id, 'look');
   });
 
+  it('lets an event that arrived before the blocker take its place, keeping the lock, the old blocker parked in order', async () => {
+    const id = 'pre-1';
+    await fail(id, blocker(3));
+    await park(id, parkedEntry(5));
+    const token = 't-early';
+    expect((await entities.lockAndLoad(KIND, id, 'e2', token, LOCK_MS)).outcome).toBe('locked');
+    expect(await holds.park(KIND, id, token, parkedEntry(2))).toEqual({ outcome: 'preempted', count: 2 });
+    expect(await redis.get(keysOf(id).lock)).toBe(token);
+    const record = await holds.get(KIND, id);
+    expect(record?.hold).toMatchObject({ blocker: 'e2', state: 'draining', attempts: 0, since: NOW });
+    expect(record?.parked.map((entry) => entry.eventKey)).toEqual(['e3', 'e5']);
+    expect(record?.parked[0]?.deadLettered).toBeUndefined();
+    // The old blocker's next attempt parks (it is in the list already), and the new blocker commits first.
+    await entities.releaseLock(KIND, id, token);
+    expect(await lockAndCommit(id, 'e3', 'TRADE_COMPLETED')).toEqual({ outcome: 'on_hold' });
+    expect(await lockAndCommit(id, 'e2', 'DEPOSIT_RECEIVED')).toEqual({
+      outcome: 'committed',
+      hold: { outcome: 'advanced', nextBlocker: 'e3' },
+    });
+  });
+
+  it('parks a dead-lettered blocker an earlier event displaced as dead-lettered, until its job runs again', async () => {
+    const id = 'pre-2';
+    await fail(id, blocker(3), 3);
+    await holds.markDeadLettered(KIND, id, 'e3');
+    expect((await entities.lockAndLoad(KIND, id, 'e1', 't-e1', LOCK_MS)).outcome).toBe('locked');
+    expect((await holds.park(KIND, id, 't-e1', parkedEntry(1))).outcome).toBe('preempted');
+    expect((await holds.get(KIND, id))?.parked).toEqual([{ ...parkedEntry(3), deadLettered: true }]);
+
+    // Committed, e1 hands the hold to e3, which is in the dead-letter queue: the hold says so.
+    await entities.releaseLock(KIND, id, 't-e1');
+    expect((await lockAndCommit(id, 'e1', 'DEPOSIT_RECEIVED')).outcome).toBe('committed');
+    expect((await holds.get(KIND, id))?.hold).toMatchObject({ blocker: 'e3', state: 'dead_lettered' });
+
+    // Another entity: e3's job runs again (replayed) while e1 still blocks: its entry is no longer flagged.
+    const other = 'pre-3';
+    await fail(other, blocker(3), 3);
+    await holds.markDeadLettered(KIND, other, 'e3');
+    expect((await entities.lockAndLoad(KIND, other, 'e1', 't-e1', LOCK_MS)).outcome).toBe('locked');
+    await holds.park(KIND, other, 't-e1', parkedEntry(1));
+    await entities.releaseLock(KIND, other, 't-e1');
+    expect(await park(other, parkedEntry(3))).toEqual({
+      outcome: 'parked',
+      position: 1,
+      count: 1,
+      added: false,
+    });
+    expect((await holds.get(KIND, other))?.parked[0]?.deadLettered).toBeUndefined();
+  });
+
   it('commits only the blocker while on hold, then drains the parked events one at a time in order', async () => {
     const id = 'c-1';
     await fail(id, blocker(1));

@@ -38,7 +38,10 @@ export interface ReleaseRequest {
 export interface HoldStore {
   /** The entity's hold and its parked events, or undefined when it is not on hold. */
   get(kind: EntityKind, id: string): Promise<HoldRecord | undefined>;
-  /** Parks the event behind the hold (in arrival order, once) and releases the lock if `token` holds it. */
+  /**
+   * Parks the event behind the hold (in arrival order, once) and releases the lock if `token` holds it; or, when
+   * the event arrived before the blocker, makes it the blocker (the old one parked) and leaves the lock held.
+   */
   park(kind: EntityKind, id: string, token: string, entry: ParkedEntry): Promise<ParkResult>;
   /**
    * A failed attempt after the lock: holds the entity behind this event (or records the attempt when it is the
@@ -68,6 +71,8 @@ function toParkResult(reply: unknown): ParkResult {
   switch (status) {
     case 'parked':
       return { outcome: 'parked', position: Number(position), count: Number(count), added: added === 1 };
+    case 'preempted':
+      return { outcome: 'preempted', count: Number(count) };
     case 'not_on_hold':
       return { outcome: 'not_on_hold' };
     default:

@@ -34,6 +34,11 @@ export interface ParkedEntry {
   receivedAt: string;
   /** When it was first parked (ISO). */
   parkedAt: string;
+  /**
+   * Set on a blocker that was dead-lettered and then parked because an event that arrived before it took its
+   * place: when it becomes the blocker again, the hold is `dead_lettered` (replay or release it).
+   */
+  deadLettered?: true;
 }
 
 export type ReleaseAction = 'discard' | 'skip';
@@ -61,7 +66,10 @@ export interface BlockerIdentity {
 }
 
 export type ParkResult =
-  { outcome: 'parked'; position: number; count: number; added: boolean } | { outcome: 'not_on_hold' };
+  | { outcome: 'parked'; position: number; count: number; added: boolean }
+  /** The event arrived before the blocker: it is the blocker now, and the caller still holds the lock. */
+  | { outcome: 'preempted'; count: number }
+  | { outcome: 'not_on_hold' };
 
 export type HoldOnFailureResult =
   | { outcome: 'held' | 'updated' | 'other_blocker'; hold: Hold }

@@ -9,8 +9,9 @@ import { end, next, type Step } from './step.js';
 /**
  * While the entity is on hold behind another event, this event is parked (not decided, no handler, no state
  * change) and its job waits for a recheck. Passes on the blocker itself, an event an operator released (decided
- * normally), and an event already seen (its `duplicate` commit changes nothing). When the hold ended between the
- * load and the park, the lock is released and the job comes back after a short wait to be decided.
+ * normally), and an event already seen (its `duplicate` commit changes nothing). An event that arrived before
+ * the blocker takes its place and proceeds (parkEvent-3.lua). When the hold ended between the load and the park,
+ * the lock is released and the job comes back after a short wait to be decided.
  */
 export async function parkStep(
   deps: Pick<PipelineDeps, 'holds' | 'logger' | 'now' | 'random' | 'settings'>,
@@ -29,6 +30,13 @@ export async function parkStep(
   switch (parked.outcome) {
     case 'not_on_hold':
       return end({ outcome: 'lock_busy' });
+    case 'preempted':
+      // It arrived before the blocker, which never committed: it is the blocker now, and still holds the lock.
+      deps.logger.info(
+        { eventKey, previousBlocker: hold.blocker },
+        'event took the place of a later blocker',
+      );
+      return next(locked);
     case 'parked': {
       const recheck = deps.settings.parkRecheck ?? DEFAULT_PARK_RECHECK;
       const delayMs = parkRecheckDelayMs(locked.parked?.parkedAt, deps.now(), deps.random, recheck);
