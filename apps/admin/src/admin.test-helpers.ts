@@ -41,7 +41,11 @@ export function startAdmin(redisUrl: string, queuePrefix: string, now?: () => nu
   const events = openEventsQueue(connection);
   const deadLetter = openDeadLetterQueue(connection);
   const stores = openAdminStores(redis, queuePrefix);
-  const metrics = createAdminMetrics(() => readQueueSnapshot({ redis, queuePrefix }));
+  const metrics = createAdminMetrics(
+    () => readQueueSnapshot({ redis, queuePrefix }),
+    undefined,
+    () => stores.listHolds(),
+  );
   const app = createAdminApp({
     token: TOKEN,
     stores,

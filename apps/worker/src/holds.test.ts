@@ -91,7 +91,9 @@ describe('entity holds in the worker (real Redis, real BullMQ workers)', () => {
     const { ran, firstFailure } = startRecordingWorker((type) => type === FLOW[0] && !fixed, 2);
 
     const deadLettered = world.completions(1);
-    const deposit = await world.enqueue(sampleEvent(FLOW[0]!, { entityId: id, issueDatetime: at(0) }));
+    const deposit = await world.enqueue(sampleEvent(FLOW[0]!, { entityId: id, issueDatetime: at(0) }), {
+      receivedAt: at(3),
+    });
     await firstFailure;
     // Enqueued in flow order while the deposit fails; the last one first arrives, then the trade, received earlier.
     const withdrawal = await world.enqueue(sampleEvent(FLOW[2]!, { entityId: id, issueDatetime: at(2) }), {

@@ -1,0 +1,223 @@
+import { Redis } from 'ioredis';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { sampleEvent, toRipioJson } from '@ripio-webhooks/schemas';
+import {
+  createDeadLetterStore,
+  createEntityStore,
+  createHoldIndex,
+  createHoldStore,
+  eventJobOptions,
+  type DeadLetterStore,
+  type HoldStore,
+} from '@ripio-webhooks/store';
+import { deleteKeysContaining, uniquePrefix } from '@ripio-webhooks/test-support';
+import {
+  jobFor,
+  JobWaiter,
+  startAdmin,
+  startWorkerApp,
+  TOKEN,
+  type AdminHarness,
+  type ChildApp,
+} from './admin.test-helpers.js';
+
+const redisUrl = inject('redisUrl');
+const prefix = uniquePrefix('admin-holds');
+const auth = { Authorization: `Bearer ${TOKEN}` };
+const at = (minute: number): string => `2026-05-19T14:0${minute}:00.000Z`;
+const REASON = 'the customer was paid by hand';
+
+let admin: AdminHarness;
+let worker: ChildApp;
+let waiter: JobWaiter;
+let cleanup: Redis;
+let deadLetters: DeadLetterStore;
+let holds: HoldStore;
+
+beforeAll(async () => {
+  admin = startAdmin(redisUrl, prefix);
+  worker = await startWorkerApp(redisUrl, prefix);
+  waiter = new JobWaiter(redisUrl, prefix);
+  await waiter.ready();
+  cleanup = new Redis(redisUrl);
+  deadLetters = createDeadLetterStore({ redis: admin.redis, queuePrefix: prefix });
+  holds = createHoldStore({ redis: admin.redis, queuePrefix: prefix });
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await waiter?.close();
+  await deadLetters?.close();
+  await admin?.close();
+  if (cleanup !== undefined) {
+    await deleteKeysContaining(cleanup, prefix);
+    cleanup.disconnect();
+  }
+});
+
+/**
+ * An off-ramp entity on hold behind its dead-lettered deposit (as after the deposit's handlers kept failing), with
+ * its trade parked behind it by the worker. Returns both event keys.
+ */
+async function entityOnHold(id: string): Promise<{ deposit: string; trade: string }> {
+  const depositBody = toRipioJson(
+    sampleEvent('OFF-RAMP.DEPOSIT.RECEIVED', { entityId: id, issueDatetime: at(0) }),
+  );
+  const { name, data } = jobFor(depositBody);
+  const entities = createEntityStore({ redis: admin.redis, queuePrefix: prefix });
+  expect((await entities.lockAndLoad('off-ramp', id, data.eventKey, 'failing-attempt', 60_000)).outcome).toBe(
+    'locked',
+  );
+  const blocker = {
+    eventKey: data.eventKey,
+    eventType: name,
+    issueDatetime: at(0),
+    receivedAt: data.receivedAt,
+  };
+  const held = await holds.holdOnFailure('off-ramp', id, 'failing-attempt', blocker, 10, 'ledger down');
+  await createHoldIndex(admin.redis, prefix).add('off-ramp', id, held.hold?.since ?? at(0));
+  await deadLetters.add(name, {
+    job: data,
+    reason: 'handler_failed',
+    error: 'ledger down',
+    attemptsMade: 10,
+    firstFailedAt: at(1),
+    lastFailedAt: at(2),
+  });
+  await holds.markDeadLettered('off-ramp', id, data.eventKey);
+
+  const trade = jobFor(
+    toRipioJson(sampleEvent('OFF-RAMP.TRADE.COMPLETED', { entityId: id, issueDatetime: at(1) })),
+  );
+  await admin.events.add(trade.name, trade.data, eventJobOptions(trade.data.eventKey));
+  for (let poll = 0; poll < 400 && (await holds.get('off-ramp', id))?.parked.length !== 1; poll += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  expect((await holds.get('off-ramp', id))?.parked.map((entry) => entry.eventKey)).toEqual([
+    trade.data.eventKey,
+  ]);
+  return { deposit: data.eventKey, trade: trade.data.eventKey };
+}
+
+describe('entity holds in the admin API', () => {
+  it('shows the hold on the entity and on the dead-letter entry, with the parked payloads', async () => {
+    const id = 'hold-show';
+    const { deposit, trade } = await entityOnHold(id);
+    const entity = await request(admin.app).get(`/api/entities/off-ramp/${id}`).set(auth);
+    expect(entity.status).toBe(200);
+    expect(entity.body).toMatchObject({
+      status: null,
+      onHold: true,
+      hold: { blocker: deposit, state: 'dead_lettered', attempts: 10, lastError: 'ledger down' },
+      parked: [
+        {
+          eventKey: trade,
+          eventType: 'OFF-RAMP.TRADE.COMPLETED',
+          payload: { eventType: 'OFF-RAMP.TRADE.COMPLETED' },
+        },
+      ],
+    });
+    const list = await request(admin.app).get('/api/dead-letter').set(auth);
+    const entry = (list.body as { entries: Array<{ eventKey: string; holds: unknown }> }).entries.find(
+      (candidate) => candidate.eventKey === deposit,
+    );
+    expect(entry?.holds).toEqual({ kind: 'off-ramp', id, parked: 1 });
+    const listed = await request(admin.app).get('/api/holds').set(auth);
+    expect((listed.body as { holds: Array<{ id: string }> }).holds.map((held) => held.id)).toContain(id);
+    const metrics = await request(admin.app).get('/metrics').set(auth);
+    expect(metrics.text).toMatch(/ripio_entities_on_hold\{state="dead_lettered"\} [1-9]/);
+  });
+
+  it('refuses a release without a reason (400), of another event (409), and of an entity not on hold (404)', async () => {
+    const id = 'hold-refuse';
+    const { deposit, trade } = await entityOnHold(id);
+    const path = `/api/entities/off-ramp/${id}/release`;
+    const noReason = await request(admin.app)
+      .post(path)
+      .set(auth)
+      .send({ eventKey: deposit, action: 'skip' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body).toEqual({ error: expect.stringMatching(/reason/) as unknown });
+    const blank = await request(admin.app)
+      .post(path)
+      .set(auth)
+      .send({ eventKey: deposit, action: 'skip', reason: ' ' });
+    expect(blank.status).toBe(400);
+    const other = await request(admin.app)
+      .post(path)
+      .set(auth)
+      .send({ eventKey: trade, action: 'skip', reason: REASON });
+    expect(other.status).toBe(409);
+    expect(other.body).toMatchObject({ blocker: deposit });
+    const free = await request(admin.app)
+      .post('/api/entities/off-ramp/never-held/release')
+      .set(auth)
+      .send({ eventKey: deposit, action: 'skip', reason: REASON });
+    expect(free.status).toBe(404);
+    expect((await holds.get('off-ramp', id))?.hold.blocker).toBe(deposit);
+  });
+
+  it('skip: records the release, applies the parked event; a later replay of the blocker is late, and says so', async () => {
+    const id = 'hold-skip';
+    const { deposit, trade } = await entityOnHold(id);
+    const tradeJob = await admin.events.getJob(trade);
+    if (tradeJob === undefined) throw new Error('the trade job is gone');
+    const released = await request(admin.app)
+      .post(`/api/entities/off-ramp/${id}/release`)
+      .set(auth)
+      .send({ eventKey: deposit, action: 'skip', reason: REASON, operator: 'ana' });
+    expect(released.status).toBe(200);
+    expect(released.body).toEqual({
+      outcome: 'released',
+      eventKey: deposit,
+      action: 'skip',
+      nextBlocker: trade,
+      deadLetterRemoved: false,
+      jobRemoved: false,
+    });
+    // The parked trade is the blocker now: woken, it is applied.
+    expect(await waiter.finished(tradeJob)).toEqual({ result: 'committed', outcome: 'applied' });
+
+    const replay = await request(admin.app)
+      .post(`/api/dead-letter/${encodeURIComponent(deposit)}/replay`)
+      .set(auth);
+    expect(replay.body).toMatchObject({ result: 'replayed', expect: 'late', because: 'released' });
+    const replayedJob = await admin.events.getJob(deposit);
+    if (replayedJob === undefined) throw new Error('the replayed job is missing');
+    expect(await waiter.finished(replayedJob)).toEqual({ result: 'committed', outcome: 'late' });
+
+    const entity = await request(admin.app).get(`/api/entities/off-ramp/${id}`).set(auth);
+    expect(entity.body).toMatchObject({ status: 'TRADE_COMPLETED', onHold: false, hold: null, parked: [] });
+    const history = (entity.body as { history: Array<Record<string, unknown>> }).history;
+    expect(history.map((entry) => [entry.eventKey, entry.outcome])).toEqual([
+      [deposit, 'released'],
+      [trade, 'applied'],
+      [deposit, 'late'],
+    ]);
+    expect(history[0]).toMatchObject({ release: { action: 'skip', reason: REASON, operator: 'ana' } });
+  });
+
+  it('discard: removes the dead-letter entry and ends the hold', async () => {
+    const id = 'hold-discard';
+    const { deposit, trade } = await entityOnHold(id);
+    const tradeJob = await admin.events.getJob(trade);
+    if (tradeJob === undefined) throw new Error('the trade job is gone');
+    const released = await request(admin.app)
+      .post(`/api/entities/off-ramp/${id}/release`)
+      .set(auth)
+      .send({ eventKey: deposit, action: 'discard', reason: REASON });
+    expect(released.body).toMatchObject({ outcome: 'released', deadLetterRemoved: true, nextBlocker: trade });
+    expect(await waiter.finished(tradeJob)).toEqual({ result: 'committed', outcome: 'applied' });
+    expect(
+      (
+        await request(admin.app)
+          .get(`/api/dead-letter/${encodeURIComponent(deposit)}`)
+          .set(auth)
+      ).status,
+    ).toBe(404);
+    expect(await holds.get('off-ramp', id)).toBeUndefined();
+    const listed = await request(admin.app).get('/api/holds').set(auth);
+    expect((listed.body as { holds: Array<{ id: string }> }).holds.map((held) => held.id)).not.toContain(id);
+  });
+});
