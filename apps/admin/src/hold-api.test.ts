@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { runCli } from '@ripio-webhooks/cli';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -219,5 +222,58 @@ describe('entity holds in the admin API', () => {
     expect(await holds.get('off-ramp', id)).toBeUndefined();
     const listed = await request(admin.app).get('/api/holds').set(auth);
     expect((listed.body as { holds: Array<{ id: string }> }).holds.map((held) => held.id)).not.toContain(id);
+  });
+
+  it('the CLI shows the hold (entity get, dlq list) and releases it (entity release, a reason required)', async () => {
+    const id = 'hold-cli';
+    const { deposit, trade } = await entityOnHold(id);
+    const server = admin.app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const adminUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const env = { ADMIN_URL: adminUrl, ADMIN_TOKEN: TOKEN } as const;
+    const cli = async (args: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await runCli(args, { io: { out: (t) => out.push(t), err: (t) => err.push(t) }, env });
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    };
+    try {
+      const shown = await cli(['entity', 'get', 'off-ramp', id]);
+      expect(shown.code).toBe(0);
+      expect(shown.out).toContain(`ON HOLD  behind ${deposit} (OFF-RAMP.DEPOSIT.RECEIVED)`);
+      expect(shown.out).toMatch(/dead_lettered since .*, 10 failed attempts, last error: ledger down/);
+      expect(shown.out).toContain(trade);
+      expect((await cli(['dlq', 'list'])).out).toContain(`off-ramp/${id} (1 parked)`);
+
+      const noReason = await cli([
+        'entity',
+        'release',
+        'off-ramp',
+        id,
+        '--event-key',
+        deposit,
+        '--action',
+        'skip',
+      ]);
+      expect(noReason.code).toBe(2);
+      expect(noReason.err).toMatch(/--reason/);
+      const released = await cli([
+        'entity',
+        'release',
+        'off-ramp',
+        id,
+        '--event-key',
+        deposit,
+        '--action',
+        'skip',
+        '--reason',
+        REASON,
+      ]);
+      expect(released.code).toBe(0);
+      expect(released.out).toContain('outcome: released');
+      expect(released.out).toContain(`nextBlocker: ${trade}`);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -71,6 +71,8 @@ function withQuery(path: string, query: Record<string, string | number | undefin
 /** Relative API paths (no leading slash, so a base URL with a path prefix keeps it). */
 export const adminPaths = {
   entity: (kind: string, id: string) => `api/entities/${encodeURIComponent(kind)}/${encodeURIComponent(id)}`,
+  release: (kind: string, id: string) =>
+    `api/entities/${encodeURIComponent(kind)}/${encodeURIComponent(id)}/release`,
   deadLetters: 'api/dead-letter',
   deadLetter: (id: string) => `api/dead-letter/${encodeURIComponent(id)}`,
   replay: (id: string) => `api/dead-letter/${encodeURIComponent(id)}/replay`,

@@ -3,10 +3,25 @@ import { table } from './common.js';
 
 const text = z.string().nullable().optional();
 
+const HoldView = z.looseObject({
+  blocker: z.string(),
+  blockerType: text,
+  state: text,
+  since: text,
+  attempts: z.number().optional(),
+  lastError: text,
+});
+
 export const EntityView = z.looseObject({
   kind: z.string(),
   id: z.string(),
-  status: z.string(),
+  /** null: on hold before its first event applied. */
+  status: z.string().nullable(),
+  onHold: z.boolean().optional(),
+  hold: HoldView.nullable().optional(),
+  parked: z
+    .array(z.looseObject({ eventKey: z.string(), eventType: text, receivedAt: text, issueDatetime: text }))
+    .default([]),
   version: z.number(),
   createdAt: text,
   updatedAt: text,
@@ -37,6 +52,8 @@ export const DeadLetterView = z.looseObject({
   lastFailedAt: text,
   receivedAt: text,
   payload: z.unknown().optional(),
+  /** The entity this entry holds (its later events parked behind it), or null. */
+  holds: z.looseObject({ kind: z.string(), id: z.string(), parked: z.number() }).nullable().optional(),
 });
 
 export const DeadLetterPage = z.looseObject({
@@ -46,10 +63,33 @@ export const DeadLetterPage = z.looseObject({
 
 const show = (value: string | null | undefined): string => value ?? '-';
 
+/** The hold lines of an entity on hold: its blocker and the events parked behind it. */
+function formatHold(entity: z.infer<typeof EntityView>): string[] {
+  const { hold } = entity;
+  if (hold == null) return [];
+  const error = hold.lastError == null ? '' : `, last error: ${truncate(hold.lastError, 80)}`;
+  return [
+    `ON HOLD  behind ${hold.blocker} (${show(hold.blockerType)})`,
+    `         ${show(hold.state)} since ${show(hold.since)}, ${hold.attempts ?? 0} failed attempts${error}`,
+    `parked   ${entity.parked.length} events, applied in this order once the hold ends:`,
+    table([
+      ['received at', 'event', 'issued at', 'event key'],
+      ...entity.parked.map((item) => [
+        show(item.receivedAt),
+        show(item.eventType),
+        show(item.issueDatetime),
+        item.eventKey,
+      ]),
+    ]),
+    '',
+  ];
+}
+
 export function formatEntity(entity: z.infer<typeof EntityView>): string {
   const lines = [
     `${entity.kind} ${entity.id}`,
-    `status   ${entity.status}  (version ${entity.version})`,
+    ...formatHold(entity),
+    `status   ${entity.status ?? '(none yet)'}  (version ${entity.version})`,
     `created  ${show(entity.createdAt)}`,
     `updated  ${show(entity.updatedAt)}`,
     '',
@@ -86,10 +126,12 @@ export function formatDeadLetters(page: z.infer<typeof DeadLetterPage>): string 
     show(entry.reason),
     entry.attemptsMade === undefined ? '-' : String(entry.attemptsMade),
     show(entry.deadLetteredAt),
+    entry.holds == null ? '-' : `${entry.holds.kind}/${entry.holds.id} (${entry.holds.parked} parked)`,
     truncate(show(entry.error), 60),
   ]);
   const more = page.nextCursor != null ? `\nmore: --cursor ${page.nextCursor}` : '';
-  return table([['id', 'event type', 'reason', 'attempts', 'dead-lettered at', 'error'], ...rows]) + more;
+  const header = ['id', 'event type', 'reason', 'attempts', 'dead-lettered at', 'holds', 'error'];
+  return table([header, ...rows]) + more;
 }
 
 export function formatDeadLetter(entry: z.infer<typeof DeadLetterView>): string {
