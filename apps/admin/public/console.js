@@ -18,11 +18,15 @@ function el(tag, text, attributes) {
   return node;
 }
 
-async function api(method, path) {
+async function api(method, path, payload) {
   const response = await fetch(path, {
     method,
-    headers: { accept: 'application/json' },
+    headers: {
+      accept: 'application/json',
+      ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     credentials: 'same-origin',
+    ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
   });
   if (response.status === 401) {
     window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname)}`);
@@ -85,6 +89,70 @@ function describeMove(item) {
   return `stays ${item.fromStatus || item.toStatus || 'NEW'}`;
 }
 
+/** The hold of an entity: its blocker, the parked events (with payloads) and the release form. */
+function holdPanel(entity) {
+  const { hold } = entity;
+  const panel = el('div', null, { class: 'hold', id: 'entity-hold' });
+  const error = hold.lastError ? ` · last error: ${hold.lastError}` : '';
+  const blocker = el('p', 'Blocking event: ');
+  blocker.append(el('code', hold.blocker, { id: 'entity-hold-blocker' }));
+  panel.append(
+    el('h3', `On hold behind ${hold.blockerType}`),
+    el('p', `${hold.state} since ${hold.since} · ${hold.attempts} failed attempts${error}`, {
+      class: 'muted',
+    }),
+    blocker,
+    el('p', `${entity.parked.length} events parked, applied in this order once the hold ends:`),
+  );
+  const parked = el('ol', null, { class: 'timeline', id: 'entity-parked' });
+  for (const item of entity.parked) {
+    const row = el('li', null, { class: 'outcome-parked' });
+    const payload = el('details');
+    payload.append(el('summary', 'payload'), el('pre', JSON.stringify(item.payload, null, 2)));
+    row.append(
+      el('span', 'parked', { class: 'badge' }),
+      el('strong', item.eventType),
+      el('span', `issued ${item.issueDatetime} · received ${item.receivedAt}`, { class: 'muted' }),
+      payload,
+    );
+    parked.append(row);
+  }
+  const form = el('form', null, { id: 'entity-release' });
+  const reason = el('input', null, {
+    id: 'entity-release-reason',
+    placeholder: 'reason (required)',
+    size: '40',
+  });
+  const skip = el('button', 'Release: skip the blocker', { type: 'submit', value: 'skip' });
+  const discard = el('button', 'Release: discard the blocker', {
+    type: 'submit',
+    value: 'discard',
+    class: 'danger',
+  });
+  const message = el('p', null, { id: 'entity-release-message', 'aria-live': 'polite' });
+  form.append(reason, skip, discard, message);
+  form.addEventListener('submit', (event) => void releaseHold(event, entity, reason, message));
+  panel.append(parked, form);
+  return panel;
+}
+
+async function releaseHold(event, entity, reasonInput, message) {
+  event.preventDefault();
+  const action = event.submitter ? event.submitter.value : 'skip';
+  const reason = reasonInput.value.trim();
+  if (!reason) {
+    message.textContent = 'A reason is required: it is recorded in the history.';
+    message.className = 'error';
+    return;
+  }
+  const path = `/api/entities/${encodeURIComponent(entity.kind)}/${encodeURIComponent(entity.id)}/release`;
+  const result = await api('POST', path, { eventKey: entity.hold.blocker, action, reason });
+  message.textContent = result.ok
+    ? `Released (${action}). ${result.body.nextBlocker ? 'The parked events are being applied.' : 'The hold has ended.'}`
+    : errorText(result);
+  message.className = result.ok ? 'ok' : 'error';
+}
+
 function showEntity(entity) {
   const box = $('entity-result');
   box.replaceChildren();
@@ -92,7 +160,7 @@ function showEntity(entity) {
   header.append(
     el('span', entity.kind, { class: 'kind' }),
     el('code', entity.id, { id: 'entity-id-shown' }),
-    el('span', entity.status, { class: 'status', id: 'entity-status' }),
+    el('span', entity.status || '(no status yet)', { class: 'status', id: 'entity-status' }),
     el('span', `version ${entity.version}`, { class: 'muted' }),
   );
   const times = el('p', `created ${entity.createdAt} · updated ${entity.updatedAt}`, { class: 'muted' });
@@ -118,7 +186,9 @@ function showEntity(entity) {
     el('summary', 'Fields of the latest applied event'),
     el('pre', JSON.stringify(entity.fields, null, 2)),
   );
-  box.append(header, times, el('h3', 'Timeline (oldest first)'), timeline, fields);
+  box.append(header, times);
+  if (entity.onHold) box.append(holdPanel(entity));
+  box.append(el('h3', 'Timeline (oldest first)'), timeline, fields);
 }
 
 async function lookUpEntity(event) {
@@ -177,6 +247,9 @@ async function loadDeadLetters(append) {
       el('td', entry.reason, { class: `reason-${entry.reason}` }),
       el('td', entry.attemptsMade),
       el('td', entry.deadLetteredAt),
+      el('td', entry.holds ? `${entry.holds.kind}/${entry.holds.id} (${entry.holds.parked} parked)` : '', {
+        class: 'holds-cell',
+      }),
       el('td', entry.error.length > 120 ? `${entry.error.slice(0, 119)}…` : entry.error, {
         class: 'error-cell',
       }),

@@ -4,20 +4,16 @@ import { runCli } from '@ripio-webhooks/cli';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sampleEvent, toRipioJson } from '@ripio-webhooks/schemas';
 import {
   createDeadLetterStore,
-  createEntityStore,
-  createHoldIndex,
   createHoldStore,
-  eventJobOptions,
   type DeadLetterStore,
   type HoldStore,
 } from '@ripio-webhooks/store';
 import { deleteKeysContaining, uniquePrefix } from '@ripio-webhooks/test-support';
 import {
-  jobFor,
   JobWaiter,
+  putEntityOnHold,
   startAdmin,
   startWorkerApp,
   TOKEN,
@@ -28,7 +24,6 @@ import {
 const redisUrl = inject('redisUrl');
 const prefix = uniquePrefix('admin-holds');
 const auth = { Authorization: `Bearer ${TOKEN}` };
-const at = (minute: number): string => `2026-05-19T14:0${minute}:00.000Z`;
 const REASON = 'the customer was paid by hand';
 
 let admin: AdminHarness;
@@ -59,49 +54,7 @@ afterAll(async () => {
   }
 });
 
-/**
- * An off-ramp entity on hold behind its dead-lettered deposit (as after the deposit's handlers kept failing), with
- * its trade parked behind it by the worker. Returns both event keys.
- */
-async function entityOnHold(id: string): Promise<{ deposit: string; trade: string }> {
-  const depositBody = toRipioJson(
-    sampleEvent('OFF-RAMP.DEPOSIT.RECEIVED', { entityId: id, issueDatetime: at(0) }),
-  );
-  const { name, data } = jobFor(depositBody);
-  const entities = createEntityStore({ redis: admin.redis, queuePrefix: prefix });
-  expect((await entities.lockAndLoad('off-ramp', id, data.eventKey, 'failing-attempt', 60_000)).outcome).toBe(
-    'locked',
-  );
-  const blocker = {
-    eventKey: data.eventKey,
-    eventType: name,
-    issueDatetime: at(0),
-    receivedAt: data.receivedAt,
-  };
-  const held = await holds.holdOnFailure('off-ramp', id, 'failing-attempt', blocker, 10, 'ledger down');
-  await createHoldIndex(admin.redis, prefix).add('off-ramp', id, held.hold?.since ?? at(0));
-  await deadLetters.add(name, {
-    job: data,
-    reason: 'handler_failed',
-    error: 'ledger down',
-    attemptsMade: 10,
-    firstFailedAt: at(1),
-    lastFailedAt: at(2),
-  });
-  await holds.markDeadLettered('off-ramp', id, data.eventKey);
-
-  const trade = jobFor(
-    toRipioJson(sampleEvent('OFF-RAMP.TRADE.COMPLETED', { entityId: id, issueDatetime: at(1) })),
-  );
-  await admin.events.add(trade.name, trade.data, eventJobOptions(trade.data.eventKey));
-  for (let poll = 0; poll < 400 && (await holds.get('off-ramp', id))?.parked.length !== 1; poll += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  expect((await holds.get('off-ramp', id))?.parked.map((entry) => entry.eventKey)).toEqual([
-    trade.data.eventKey,
-  ]);
-  return { deposit: data.eventKey, trade: trade.data.eventKey };
-}
+const entityOnHold = (id: string) => putEntityOnHold(admin, id, { deadLettered: true });
 
 describe('entity holds in the admin API', () => {
   it('shows the hold on the entity and on the dead-letter entry, with the parked payloads', async () => {
