@@ -8,16 +8,15 @@ import {
   type DeadLetterStore,
   type EntityHistoryEntry,
   type EntityStore,
-  type HeldEntity,
   type Hold,
   type ParkedEntry,
   type ReleaseRecord,
   type ReplayResult,
   type Stats,
 } from '@ripio-webhooks/store';
-import { holdRoutes } from './hold-routes.js';
+import { holdRoutes, type HoldStores } from './hold-routes.js';
+import { HttpError, parse } from './http-error.js';
 import type { AdminMetrics } from './metrics.js';
-import type { ReleaseAnswer, ReleaseInput } from './release-hold.js';
 
 /** An entity's hold as the API shows it: the parked events with their payloads (null: the job is gone). */
 export interface HoldView {
@@ -25,8 +24,10 @@ export interface HoldView {
   parked: Array<ParkedEntry & { payload: unknown }>;
 }
 
+export { HttpError } from './http-error.js';
+
 /** The store operations the API serves (the real stores in main.ts; the same in tests, over a real Redis). */
-export interface AdminStores {
+export interface AdminStores extends HoldStores {
   entities: Pick<EntityStore, 'get'>;
   deadLetters: Pick<DeadLetterStore, 'list' | 'get' | 'replay' | 'remove' | 'listForReplay'>;
   readStats(): Promise<Stats>;
@@ -37,26 +38,12 @@ export interface AdminStores {
   holdOf(kind: EntityKind, id: string): Promise<HoldView | undefined>;
   /** The history of an entity that may have no state (only a released event, say); empty when none. */
   historyOf(kind: EntityKind, id: string): Promise<EntityHistoryEntry[]>;
-  /** Every entity on hold (the index, checked). */
-  listHolds(): Promise<HeldEntity[]>;
-  releaseHold(input: ReleaseInput): Promise<ReleaseAnswer>;
 }
 
 export const MAX_LIST_LIMIT = 500;
 export const DEFAULT_LIST_LIMIT = 50;
 export const MAX_BULK_REPLAY = 500;
 export const DEFAULT_BULK_REPLAY = 100;
-
-/** A client mistake, answered with its status and message as JSON. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'HttpError';
-  }
-}
 
 const limitParam = z.coerce.number().int().min(1).max(MAX_LIST_LIMIT);
 const Filter = z.object({
@@ -75,15 +62,6 @@ const BulkReplay = Filter.extend({
 });
 const Kind = z.enum(ENTITY_KINDS);
 const Id = z.string().min(1).max(1024);
-
-export function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map(
-    (issue) => `${issue.path.map(String).join('.') || what}: ${issue.message}`,
-  );
-  throw new HttpError(400, `invalid ${what}: ${problems.join('; ')}`);
-}
 
 /** Query values as plain strings (an empty value counts as absent; a repeated one as invalid). */
 function queryOf(req: Request): Record<string, unknown> {

@@ -2,7 +2,16 @@ import type { Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ENTITY_KINDS } from '@ripio-webhooks/schemas';
-import { HttpError, parse, type AdminStores } from './api.js';
+import type { HeldEntity } from '@ripio-webhooks/store';
+import { HttpError, parse } from './http-error.js';
+import type { ReleaseAnswer, ReleaseInput } from './release-hold.js';
+
+/** The store operations the hold routes use. */
+export interface HoldStores {
+  /** Every entity on hold (the index, checked). */
+  listHolds(): Promise<HeldEntity[]>;
+  releaseHold(input: ReleaseInput): Promise<ReleaseAnswer>;
+}
 
 const Kind = z.enum(ENTITY_KINDS);
 const Id = z.string().min(1).max(1024);
@@ -17,7 +26,7 @@ const Release = z.object({
  * Holds: GET /holds lists the entities on hold; POST /entities/:kind/:id/release releases one (the blocker the
  * operator saw, with a reason; 404 when the entity is not on hold, 409 when another event blocks it).
  */
-export function holdRoutes(router: Router, stores: AdminStores, logger: Logger): void {
+export function holdRoutes(router: Router, stores: HoldStores, logger: Logger): void {
   router.get('/holds', async (_req, res) => {
     res.json({ holds: await stores.listHolds() });
   });

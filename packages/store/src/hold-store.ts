@@ -21,7 +21,7 @@ export interface HoldStoreOptions {
   now?: () => Date;
 }
 
-export interface ReleaseRequest {
+interface ReleaseRequest {
   kind: EntityKind;
   id: string;
   /** The blocker the operator means: the release is refused when another event blocks the entity. */
