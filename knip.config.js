@@ -118,8 +118,8 @@ export default ({ production = false }) => ({
       project: ['scripts/**/*.mjs'],
     },
     'apps/admin': {
-      // console.js is the console page's script, served from public/ and loaded by index.html.
-      entry: ['src/main.ts!', 'public/console.js!'],
+      // console.js and console-holds.js are the console page's scripts, served from public/ and loaded by index.html.
+      entry: ['src/main.ts!', 'public/console.js!', 'public/console-holds.js!'],
       project: ['src/**/*.ts!', '!src/**/*.test-helpers.ts!', 'public/**/*.js!'],
       // Not imported: the admin's tests start the receiver and the worker from their dist/ (turbo builds them first).
       ignoreDependencies: ['@ripio-webhooks/receiver', '@ripio-webhooks/worker'],

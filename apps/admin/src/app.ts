@@ -19,7 +19,7 @@ export interface AdminAppOptions {
   now?: () => number;
 }
 
-/** The console's static files: one page, one script, one stylesheet; no build step. */
+/** The console's static files: one page, its scripts, one stylesheet; no build step. */
 const PUBLIC_DIR = new URL('../public/', import.meta.url);
 const CONSOLE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
@@ -74,6 +74,7 @@ export function createAdminApp(options: AdminAppOptions): Express {
   const consoleFiles: Record<string, { type: string; body: string }> = {
     '/': { type: 'html', body: readPublic('index.html') },
     '/console.js': { type: 'js', body: readPublic('console.js') },
+    '/console-holds.js': { type: 'js', body: readPublic('console-holds.js') },
     '/console.css': { type: 'css', body: readPublic('console.css') },
   };
   for (const [path, file] of Object.entries(consoleFiles)) {
