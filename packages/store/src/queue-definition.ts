@@ -1,5 +1,6 @@
 import { catalogEntryOf, eventKeyOfUnvalidated, sha256Hex } from '@ripio-webhooks/schemas';
 import type { JobsOptions } from 'bullmq';
+import type { DeadLetterReason } from '@ripio-webhooks/contracts';
 
 /** The queue workers consume. */
 export const EVENTS_QUEUE = 'events';
@@ -37,7 +38,7 @@ export interface EventJobData {
   firstFailedAt?: string;
 }
 
-export type DeadLetterReason = 'invalid' | 'unknown_type' | 'handler_failed' | 'exhausted';
+export type { DeadLetterReason } from '@ripio-webhooks/contracts';
 
 /** The data of a job on the dead-letter queue. */
 export interface DeadLetterData {

@@ -1,22 +1,15 @@
 import type { RedisClient } from './connection.js';
 import { minuteOf, OUTCOME_STATS_TTL_SECONDS, outcomesKey } from './keys.js';
-import { PROCESSING_OUTCOMES, type ProcessingOutcome } from './outcomes.js';
-import { readQueueSnapshot, type QueueCounts } from './queue-snapshot.js';
-import type { DeadLetterReason } from './queue-definition.js';
+import { PROCESSING_OUTCOMES, type ProcessingOutcome, type Stats } from '@ripio-webhooks/contracts';
+import { readQueueSnapshot } from './queue-snapshot.js';
+
+/** What `/api/stats` and `ripio-webhooks stats` show: the contract's `Stats`. */
+export type { Stats } from '@ripio-webhooks/contracts';
 
 export interface StatsOptions {
   redis: RedisClient;
   queuePrefix: string;
   now?: () => number;
-}
-
-/** What `/api/stats` and `ripio-webhooks stats` show. */
-export interface Stats {
-  queues: { events: QueueCounts; deadLetter: QueueCounts };
-  oldestWaitingAgeSeconds: number;
-  deadLetterByReason: Record<DeadLetterReason, number>;
-  /** Events processed in the last 60 whole minutes plus the current one, by outcome. */
-  outcomesLastHour: Record<ProcessingOutcome, number>;
 }
 
 /**
