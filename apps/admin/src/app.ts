@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import type { Logger } from 'pino';
+import { RedisUnavailableError } from '@ripio-webhooks/store';
 import { apiRouter, HttpError, type AdminStores } from './api.js';
 import { requireAuth } from './auth.js';
 import { QUEUES_PATH } from './bull-board.js';
@@ -27,14 +28,6 @@ const CONSOLE_CSP =
 
 function readPublic(name: string): string {
   return readFileSync(new URL(name, PUBLIC_DIR), 'utf8');
-}
-
-function isRedisUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  return (
-    error.name === 'MaxRetriesPerRequestError' ||
-    /Connection is closed|Stream isn't writeable|ECONNREFUSED|enableOfflineQueue/i.test(error.message)
-  );
 }
 
 /**
@@ -106,7 +99,7 @@ export function createAdminApp(options: AdminAppOptions): Express {
       res.status(error.status).json({ error: error.message });
       return;
     }
-    if (isRedisUnavailable(error)) {
+    if (error instanceof RedisUnavailableError) {
       logger.warn({ err: error, path: req.path }, 'redis unavailable');
       res.status(503).json({ error: 'Redis is unavailable; try again shortly' });
       return;

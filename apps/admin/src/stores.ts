@@ -1,43 +1,37 @@
-import { ENTITY_KINDS, type EntityKind } from '@ripio-webhooks/schemas';
 import {
   createDeadLetterStore,
   createEntityStore,
-  entityKeys,
+  failingAsUnavailable,
   readStats,
   type RedisClient,
 } from '@ripio-webhooks/store';
 import type { AdminStores } from './api.js';
 
-/** The entity an event key names (`<kind>|<id>|<type>[|<discriminator>]`), or undefined for a `raw|` key. */
-export function entityOfEventKey(eventKey: string): { kind: EntityKind; id: string } | undefined {
-  const [kindPart, idPart] = eventKey.split('|');
-  if (kindPart === undefined || idPart === undefined) return undefined;
-  try {
-    const kind = decodeURIComponent(kindPart);
-    const known = ENTITY_KINDS.find((candidate) => candidate === kind);
-    return known === undefined ? undefined : { kind: known, id: decodeURIComponent(idPart) };
-  } catch {
-    return undefined;
-  }
-}
-
 export interface OpenedStores extends AdminStores {
   close(): Promise<void>;
 }
 
-/** The real stores over one Redis connection (which the caller owns and closes). */
+/**
+ * The real stores over one Redis connection (which the caller owns and closes). A call that fails because Redis
+ * is unreachable throws store's `RedisUnavailableError`, which the app answers with 503.
+ */
 export function openAdminStores(redis: RedisClient, queuePrefix: string): OpenedStores {
+  const entities = createEntityStore({ redis, queuePrefix });
   const deadLetters = createDeadLetterStore({ redis, queuePrefix });
+  const guard =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> =>
+      failingAsUnavailable(redis, () => call(...args));
   return {
-    entities: createEntityStore({ redis, queuePrefix }),
-    deadLetters,
-    readStats: () => readStats({ redis, queuePrefix }),
-    async seenOutcome(eventKey) {
-      const entity = entityOfEventKey(eventKey);
-      if (entity === undefined) return undefined;
-      const outcome = await redis.get(entityKeys(queuePrefix, entity.kind, entity.id).seen(eventKey));
-      return outcome ?? undefined;
+    entities: { get: guard(entities.get) },
+    deadLetters: {
+      list: guard(deadLetters.list),
+      get: guard(deadLetters.get),
+      replay: guard(deadLetters.replay),
+      replayMany: guard(deadLetters.replayMany),
+      remove: guard(deadLetters.remove),
     },
+    readStats: guard(() => readStats({ redis, queuePrefix })),
     close: () => deadLetters.close(),
   };
 }
