@@ -37,12 +37,18 @@ function data(eventKey: string): EventJobData {
 }
 
 /** Every job of the queue with its state and data: what no refused call may change. */
-async function jobSet(queue: Queue): Promise<unknown[]> {
+async function jobSet(queue: Queue<EventJobData>): Promise<unknown[]> {
   const jobs = await queue.getJobs(['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized']);
   const rows = await Promise.all(
-    jobs.map(async (job) => [job.id, await job.getState(), job.data, job.opts.delay ?? 0, job.priority]),
+    jobs.map(async (job) => ({
+      id: job.id ?? '',
+      state: await job.getState(),
+      data: job.data,
+      delay: job.opts.delay ?? 0,
+      priority: job.priority,
+    })),
   );
-  return rows.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  return rows.sort((a, b) => a.id.localeCompare(b.id));
 }
 
 describe('bull-board: read-only but for retrying a failed event (real HTTP, real Redis)', () => {
@@ -131,13 +137,13 @@ describe('bull-board: read-only but for retrying a failed event (real HTTP, real
     const { status, body } = await call('GET', '/queues/api/queues');
     expect(status).toBe(200);
     const queues = (body as { queues: Record<string, unknown>[] }).queues;
-    const byName = Object.fromEntries(queues.map((queue) => [queue['name'], queue]));
-    expect(byName['events']).toMatchObject({
+    const byName = new Map(queues.map((queue) => [queue['name'], queue]));
+    expect(byName.get('events')).toMatchObject({
       readOnlyMode: false,
       allowRetries: true,
       allowCompletedRetries: false,
     });
-    expect(byName['dead-letter']).toMatchObject({ readOnlyMode: true, allowRetries: false });
+    expect(byName.get('dead-letter')).toMatchObject({ readOnlyMode: true, allowRetries: false });
     expect((await call('GET', `/queues/api/queues/events/${job(WAITING)}`)).status).toBe(200);
   });
 

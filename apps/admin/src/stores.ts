@@ -18,20 +18,17 @@ export interface OpenedStores extends AdminStores {
 export function openAdminStores(redis: RedisClient, queuePrefix: string): OpenedStores {
   const entities = createEntityStore({ redis, queuePrefix });
   const deadLetters = createDeadLetterStore({ redis, queuePrefix });
-  const guard =
-    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
-    (...args: A): Promise<R> =>
-      failingAsUnavailable(redis, () => call(...args));
+  const guarded = <R>(call: () => Promise<R>): Promise<R> => failingAsUnavailable(redis, call);
   return {
-    entities: { get: guard(entities.get) },
+    entities: { get: (kind, id) => guarded(() => entities.get(kind, id)) },
     deadLetters: {
-      list: guard(deadLetters.list),
-      get: guard(deadLetters.get),
-      replay: guard(deadLetters.replay),
-      replayMany: guard(deadLetters.replayMany),
-      remove: guard(deadLetters.remove),
+      list: (options) => guarded(() => deadLetters.list(options)),
+      get: (id) => guarded(() => deadLetters.get(id)),
+      replay: (id) => guarded(() => deadLetters.replay(id)),
+      replayMany: (filter, max) => guarded(() => deadLetters.replayMany(filter, max)),
+      remove: (id) => guarded(() => deadLetters.remove(id)),
     },
-    readStats: guard(() => readStats({ redis, queuePrefix })),
+    readStats: () => guarded(() => readStats({ redis, queuePrefix })),
     close: () => deadLetters.close(),
   };
 }
