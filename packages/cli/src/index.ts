@@ -1,5 +1,12 @@
 export { runCli, USAGE } from './cli.js';
-export { createAdminClient, AdminApiError, adminPaths, type AdminClient } from './admin-client.js';
+export {
+  createAdminClient,
+  AdminApiError,
+  AdminContractError,
+  adminPaths,
+  type AdminClient,
+  type DeadLetterFilter,
+} from './admin-client.js';
 export { CliEnv, loadEnv } from './env.js';
 export { createPrng, type Prng } from './simulate/prng.js';
 export {
