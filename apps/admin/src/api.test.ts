@@ -36,6 +36,7 @@ let deadLetters: DeadLetterStore;
 
 beforeAll(async () => {
   admin = startAdmin(redisUrl, prefix);
+  await admin.ready();
   worker = await startWorkerApp(redisUrl, prefix);
   waiter = new JobWaiter(redisUrl, prefix);
   await waiter.ready();
@@ -155,6 +156,7 @@ describe('authentication', () => {
     let now = Date.now();
     const clocked = startAdmin(redisUrl, prefix, () => now);
     try {
+      await clocked.ready();
       const login = await request(clocked.app)
         .post('/login')
         .type('form')

@@ -73,6 +73,7 @@ describe('bull-board: read-only but for retrying a failed event (real HTTP, real
 
   beforeAll(async () => {
     admin = startAdmin(redisUrl, prefix);
+    await admin.ready();
     cleanup = new Redis(redisUrl);
     // One failed and one completed job, through a real BullMQ worker that then stops.
     const connection = createRedis({ url: redisUrl, role: 'blocking' });
