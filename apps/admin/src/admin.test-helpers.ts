@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { freePort, startChildApp, type ChildApp } from '@ripio-webhooks/test-support';
 import { QueueEvents, type Job, type Queue } from 'bullmq';
@@ -31,6 +32,8 @@ export interface AdminHarness {
   stores: OpenedStores;
   metrics: AdminMetrics;
   events: Queue<EventJobData>;
+  /** Resolves once the admin's Redis connection is ready (a fail-fast client refuses commands before). */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,6 +60,9 @@ export function startAdmin(redisUrl: string, queuePrefix: string, now?: () => nu
     stores,
     metrics,
     events,
+    async ready() {
+      if (redis.status !== 'ready') await once(redis, 'ready');
+    },
     async close() {
       await Promise.allSettled([stores.close(), events.close(), deadLetter.close()]);
       redis.disconnect();

@@ -1,23 +1,26 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { ENTITY_KINDS } from '@ripio-webhooks/schemas';
 import {
   DEAD_LETTER_REASONS,
-  type DeadLetterStore,
-  type EntityStore,
-  type ReplayResult,
+  type BulkReplayReport,
+  type DeadLetterDetail,
+  type DeadLetterPage,
+  type DeleteReport,
+  type EntityWithHistory,
+  type ErrorBody,
+  type ReplayReport,
   type Stats,
-} from '@ripio-webhooks/store';
+} from '@ripio-webhooks/contracts';
+import { ENTITY_KINDS } from '@ripio-webhooks/schemas';
+import type { DeadLetterStore, EntityStore } from '@ripio-webhooks/store';
 import type { AdminMetrics } from './metrics.js';
 
 /** The store operations the API serves (the real stores in main.ts; the same in tests, over a real Redis). */
 export interface AdminStores {
   entities: Pick<EntityStore, 'get'>;
-  deadLetters: Pick<DeadLetterStore, 'list' | 'get' | 'replay' | 'remove'>;
+  deadLetters: Pick<DeadLetterStore, 'list' | 'get' | 'replay' | 'replayMany' | 'remove'>;
   readStats(): Promise<Stats>;
-  /** The outcome already recorded for an event key (its dedupe record), or undefined when it was never processed. */
-  seenOutcome(eventKey: string): Promise<string | undefined>;
 }
 
 export const MAX_LIST_LIMIT = 500;
@@ -70,32 +73,21 @@ function queryOf(req: Request): Record<string, unknown> {
   return query;
 }
 
-type ReplayReport = { id: string } & ReplayResult & { previousOutcome: string | null };
-
 /**
  * The JSON API under /api: entity lookup, the dead-letter queue (list, show, replay one or many, delete) and
- * stats. Unknown entities and entries are 404; bad parameters 400; all errors are `{ "error": "..." }`.
+ * stats. Unknown entities and entries are 404; bad parameters 400; all errors are `{ "error": "..." }`. Every
+ * answer is typed by its schema in @ripio-webhooks/contracts, which the CLI, the e2e harness and the console read.
  */
 export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Logger): Router {
   const router = express.Router();
   router.use(express.json({ limit: '16kb' }));
-
-  /** Replays one entry; `eventKey` saves a read when the caller listed the entry already. */
-  const replayOne = async (id: string, knownEventKey?: string): Promise<ReplayReport> => {
-    const eventKey = knownEventKey ?? (await stores.deadLetters.get(id))?.eventKey;
-    // Read before the replay: the worker may process the replayed event at once.
-    const previousOutcome = eventKey === undefined ? undefined : await stores.seenOutcome(eventKey);
-    const result = await stores.deadLetters.replay(id);
-    metrics.replays.inc({ result: result.result });
-    return { id, ...result, previousOutcome: previousOutcome ?? null };
-  };
 
   router.get('/entities/:kind/:id', async (req, res) => {
     const kind = parse(Kind, req.params.kind, 'kind');
     const id = parse(Id, req.params.id, 'id');
     const entity = await stores.entities.get(kind, id);
     if (entity === undefined) throw new HttpError(404, `no ${kind} entity with id ${id}`);
-    res.json(entity);
+    res.json(entity satisfies EntityWithHistory);
   });
 
   router.get('/dead-letter', async (req, res) => {
@@ -106,7 +98,7 @@ export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Lo
       ...(reason === undefined ? {} : { reason }),
       ...(eventType === undefined ? {} : { eventType }),
     });
-    res.json(page);
+    res.json(page satisfies DeadLetterPage);
   });
 
   // Registered before '/dead-letter/:id/replay' and '/dead-letter/:id' so "replay" is never read as an id.
@@ -119,33 +111,28 @@ export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Lo
       ...(reason === undefined ? {} : { reason }),
       ...(eventType === undefined ? {} : { eventType }),
     };
-    // One bounded page: the entries matching now, newest first, at most `max`; `more` says whether to repeat.
-    const page = await stores.deadLetters.list({ ...filter, limit: max });
-    const reports: ReplayReport[] = [];
-    for (const entry of page.entries) reports.push(await replayOne(entry.id, entry.eventKey));
-    const replayed = reports.filter((report) => report.result === 'replayed').length;
-    logger.info({ filter, max, replayed }, 'bulk replay');
-    res.json({
-      replayed,
-      missing: reports.length - replayed,
-      more: page.nextCursor !== undefined,
-      results: reports,
-    });
+    const report = await stores.deadLetters.replayMany(filter, max);
+    for (const result of report.results) metrics.replays.inc({ result: result.outcome });
+    logger.info({ filter, max, replayed: report.replayed, more: report.more }, 'bulk replay');
+    res.json(report satisfies BulkReplayReport);
   });
 
   router.get('/dead-letter/:id', async (req, res) => {
     const id = parse(Id, req.params.id, 'id');
     const entry = await stores.deadLetters.get(id);
     if (entry === undefined) throw new HttpError(404, `no dead-letter entry ${id}`);
-    res.json(entry);
+    res.json(entry satisfies DeadLetterDetail);
   });
 
   router.post('/dead-letter/:id/replay', async (req, res) => {
     const id = parse(Id, req.params.id, 'id');
-    const report = await replayOne(id);
-    logger.info({ id, result: report.result, previousOutcome: report.previousOutcome }, 'replay');
-    if (report.result === 'missing') {
-      res.status(404).json({ error: `no dead-letter entry ${id}`, ...report });
+    const report: ReplayReport = { id, ...(await stores.deadLetters.replay(id)) };
+    metrics.replays.inc({ result: report.outcome });
+    logger.info(report, 'replay');
+    if (report.outcome === 'missing') {
+      res
+        .status(404)
+        .json({ error: `no dead-letter entry ${id}`, ...report } satisfies ErrorBody & ReplayReport);
       return;
     }
     res.json(report);
@@ -156,15 +143,17 @@ export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Lo
     const deleted = await stores.deadLetters.remove(id);
     logger.info({ id, deleted }, 'dead-letter delete');
     if (!deleted) throw new HttpError(404, `no dead-letter entry ${id}`);
-    res.json({ id, deleted: true });
+    res.json({ id, deleted: true } satisfies DeleteReport);
   });
 
   router.get('/stats', async (_req, res) => {
-    res.json(await stores.readStats());
+    res.json((await stores.readStats()) satisfies Stats);
   });
 
   router.use((req: Request, res: Response) => {
-    res.status(404).json({ error: `no API route ${req.method} ${req.baseUrl}${req.path}` });
+    res
+      .status(404)
+      .json({ error: `no API route ${req.method} ${req.baseUrl}${req.path}` } satisfies ErrorBody);
   });
 
   return router;

@@ -1,7 +1,6 @@
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
-import { registerQueueGauges, type QueueSnapshot } from '@ripio-webhooks/store';
-
-export type ReplayMetricResult = 'replayed' | 'missing';
+import { REPLAY_OUTCOMES, type QueueSnapshot } from '@ripio-webhooks/contracts';
+import { registerQueueGauges } from '@ripio-webhooks/store';
 
 export interface AdminMetrics {
   registry: Registry;
@@ -25,9 +24,7 @@ export function createAdminMetrics(
     labelNames: ['result'] as const,
     registers: [registry],
   });
-  for (const result of ['replayed', 'missing'] as const satisfies readonly ReplayMetricResult[]) {
-    replays.inc({ result }, 0);
-  }
+  for (const result of REPLAY_OUTCOMES) replays.inc({ result }, 0);
 
   registerQueueGauges(registry, readSnapshot, onSnapshotError);
 

@@ -41,6 +41,7 @@ let cleanup: Redis;
 
 beforeAll(async () => {
   admin = startAdmin(redisUrl, prefix);
+  await admin.ready();
   server = admin.app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   adminUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,5 +1,16 @@
 import type { Job, Queue } from 'bullmq';
+import {
+  ProcessingOutcome,
+  type BulkReplayReport,
+  type DeadLetterDetail,
+  type DeadLetterEntry,
+  type DeadLetterPage,
+  type ReplayReport,
+  type ReplayResult,
+} from '@ripio-webhooks/contracts';
+import { eventIdentityOfKey } from '@ripio-webhooks/schemas';
 import type { RedisClient } from './connection.js';
+import { entityKeys } from './keys.js';
 import {
   DEFAULT_RETENTION,
   deadLetterJobOptions,
@@ -11,16 +22,15 @@ import {
 } from './queue-definition.js';
 import { openDeadLetterQueue, openEventsQueue } from './queues.js';
 
-/** One dead-lettered event, as the admin API and the CLI list it: the dead-letter data without the job itself. */
-export interface DeadLetterEntry extends Omit<DeadLetterData, 'job'> {
-  /** The dead-letter job id: the event key. */
-  id: string;
-  eventKey: string;
-  /** The canonical event type, or the name as received when it is unknown, or `unknown`. */
-  eventType: string;
-  /** When the receiver read the event. */
-  receivedAt: string;
-}
+/** The admin API's dead-letter answers (their one home is the contracts package). */
+export type {
+  BulkReplayReport,
+  DeadLetterDetail,
+  DeadLetterEntry,
+  DeadLetterPage,
+  ReplayReport,
+  ReplayResult,
+} from '@ripio-webhooks/contracts';
 
 export interface DeadLetterFilter {
   reason?: DeadLetterReason;
@@ -33,14 +43,6 @@ export interface DeadLetterListOptions extends DeadLetterFilter {
   cursor?: string;
 }
 
-export interface DeadLetterPage {
-  entries: DeadLetterEntry[];
-  /** Set when more entries may follow. */
-  nextCursor?: string;
-}
-
-export type ReplayResult = { result: 'replayed'; eventKey: string } | { result: 'missing' };
-
 export interface DeadLetterStoreOptions {
   redis: RedisClient;
   queuePrefix: string;
@@ -52,14 +54,18 @@ export interface DeadLetterStoreOptions {
 export interface DeadLetterStore {
   /** Newest first. A page scans a bounded number of entries, so a filtered page may be short with a cursor. */
   list(options: DeadLetterListOptions): Promise<DeadLetterPage>;
-  get(id: string): Promise<(DeadLetterEntry & { payload: unknown }) | undefined>;
+  get(id: string): Promise<DeadLetterDetail | undefined>;
   /**
    * Puts the event back on the events queue with fresh attempts and removes the entry. The event goes through
-   * dedupe like any other, so replaying an event that was applied meanwhile is a harmless duplicate.
+   * dedupe like any other, so replaying an event that was applied meanwhile is a harmless duplicate: the answer
+   * says so up front (`previousOutcome`, its dedupe record read before the replay).
    */
   replay(id: string): Promise<ReplayResult>;
-  /** Replays up to `max` entries matching `filter`, newest first. */
-  replayMany(filter: DeadLetterFilter, max: number): Promise<Array<{ id: string } & ReplayResult>>;
+  /**
+   * Replays up to `max` entries matching `filter`, newest first: the one bulk replay (the admin API's). `more`
+   * is set when more entries may match.
+   */
+  replayMany(filter: DeadLetterFilter, max: number): Promise<BulkReplayReport>;
   remove(id: string): Promise<boolean>;
   /** Adds an entry (the worker). Idempotent: an entry with the same event key already there is kept. */
   add(name: string, data: Omit<DeadLetterData, 'deadLetteredAt'>): Promise<void>;
@@ -109,10 +115,49 @@ function parseCursor(cursor: string | undefined): number {
   return offset;
 }
 
+/** The outcome already recorded for an event key (its dedupe record), or null when it was never processed. */
+async function previousOutcomeOf(
+  redis: RedisClient,
+  queuePrefix: string,
+  eventKey: string,
+): Promise<ProcessingOutcome | null> {
+  const identity = eventIdentityOfKey(eventKey);
+  // A raw key names no entity, so it has no dedupe record.
+  if (identity === undefined) return null;
+  const seen = await redis.get(entityKeys(queuePrefix, identity.kind, identity.entityId).seen(eventKey));
+  const outcome = ProcessingOutcome.safeParse(seen);
+  return outcome.success ? outcome.data : null;
+}
+
+/** Replays the entries matching `filter`, page by page, until `max` are done or none is left. */
+async function replayMatching(
+  store: Pick<DeadLetterStore, 'list' | 'replay'>,
+  filter: DeadLetterFilter,
+  max: number,
+): Promise<BulkReplayReport> {
+  const results: ReplayReport[] = [];
+  let cursor: string | undefined;
+  let more = false;
+  while (results.length < max) {
+    const page = await store.list({
+      ...filter,
+      limit: max - results.length,
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+    for (const entry of page.entries) results.push({ id: entry.id, ...(await store.replay(entry.id)) });
+    more = page.nextCursor !== undefined;
+    if (!more || page.entries.length === 0) break;
+    // Replayed entries leave the list, so the next page starts where the unreplayed ones begin.
+    cursor = String(Math.max(0, Number(page.nextCursor) - page.entries.length));
+  }
+  const replayed = results.filter((report) => report.outcome === 'replayed').length;
+  return { replayed, missing: results.length - replayed, more, results };
+}
+
 export function createDeadLetterStore(options: DeadLetterStoreOptions): DeadLetterStore {
-  const connection = { redis: options.redis, queuePrefix: options.queuePrefix };
-  const deadLetter: Queue<DeadLetterData> = openDeadLetterQueue(connection);
-  const events: Queue<EventJobData> = openEventsQueue(connection);
+  const { redis, queuePrefix } = options;
+  const deadLetter: Queue<DeadLetterData> = openDeadLetterQueue({ redis, queuePrefix });
+  const events: Queue<EventJobData> = openEventsQueue({ redis, queuePrefix });
   const retention = options.retention ?? DEFAULT_RETENTION;
   const now = options.now ?? (() => new Date());
 
@@ -143,9 +188,11 @@ export function createDeadLetterStore(options: DeadLetterStoreOptions): DeadLett
 
   async function replay(id: string): Promise<ReplayResult> {
     const entry = await deadLetter.getJob(id);
-    if (entry === undefined) return { result: 'missing' };
+    if (entry === undefined) return { outcome: 'missing' };
     const { firstFailedAt: _firstFailedAt, ...original } = entry.data.job;
     const eventKey = original.eventKey;
+    // Read before the replay: a worker may process the replayed event at once.
+    const previousOutcome = await previousOutcomeOf(redis, queuePrefix, eventKey);
     // A finished job keeps its id in the completed/failed set, and adding a job with a known id is a no-op.
     const previous = await events.getJob(eventKey);
     if (previous !== undefined) {
@@ -159,7 +206,7 @@ export function createDeadLetterStore(options: DeadLetterStoreOptions): DeadLett
     );
     // Removed only after the add: a crash in between leaves the entry, and replaying it again is a duplicate.
     await entry.remove();
-    return { result: 'replayed', eventKey };
+    return { outcome: 'replayed', eventKey, previousOutcome };
   }
 
   return {
@@ -173,22 +220,7 @@ export function createDeadLetterStore(options: DeadLetterStoreOptions): DeadLett
 
     replay,
 
-    async replayMany(filter, max) {
-      const results: Array<{ id: string } & ReplayResult> = [];
-      let cursor: string | undefined;
-      while (results.length < max) {
-        // Replayed entries leave the list, so each page starts where the unreplayed ones begin.
-        const page = await list({
-          ...filter,
-          limit: max - results.length,
-          ...(cursor === undefined ? {} : { cursor }),
-        });
-        for (const entry of page.entries) results.push({ id: entry.id, ...(await replay(entry.id)) });
-        if (page.nextCursor === undefined || page.entries.length === 0) break;
-        cursor = String(Math.max(0, Number(page.nextCursor) - page.entries.length));
-      }
-      return results;
-    },
+    replayMany: (filter, max) => replayMatching({ list, replay }, filter, max),
 
     async remove(id) {
       const job = await deadLetter.getJob(id);

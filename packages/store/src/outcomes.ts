@@ -1,16 +1,10 @@
-/**
- * The outcomes counted per processed event: the `outcome` label of `ripio_events_processed_total` and the fields
- * of the per-minute counters (`/api/stats`). The worker's `ProcessingOutcome` union says when each one happens.
- */
-export const PROCESSING_OUTCOMES = [
-  'applied',
-  'late',
-  'conflict',
-  'duplicate',
-  'invalid',
-  'unknown_type',
-] as const;
-export type OutcomeLabel = (typeof PROCESSING_OUTCOMES)[number];
+/** The processing outcomes live in the contracts package (their one home); store keeps exporting their names. */
+export {
+  COMMITTED_OUTCOMES,
+  PROCESSING_OUTCOMES,
+  type CommittedOutcome,
+  type ProcessingOutcome,
+} from '@ripio-webhooks/contracts';
 
-/** The outcomes that are committed to an entity (recorded in its history). */
-export type CommittedOutcome = Extract<OutcomeLabel, 'applied' | 'late' | 'conflict' | 'duplicate'>;
+/** The `outcome` label of `ripio_events_processed_total`: one processing outcome. */
+export type { ProcessingOutcome as OutcomeLabel } from '@ripio-webhooks/contracts';

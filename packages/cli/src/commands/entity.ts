@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ENTITY_KINDS } from '@ripio-webhooks/schemas';
-import { adminPaths } from '../admin-client.js';
 import { adminClientFrom, adminFlags, printJson, UsageError, type CommandContext } from './common.js';
-import { EntityView, formatEntity } from './formatting.js';
+import { formatEntity } from './formatting.js';
 
 const ENTITY_USAGE = `ripio-webhooks entity get <kind> <id> [--admin-url <url>] [--token <t>] [--json]
 
@@ -27,8 +26,8 @@ export async function entityCommand(args: readonly string[], { io, env }: Comman
   if (!(ENTITY_KINDS as readonly string[]).includes(kind)) {
     throw new UsageError(`unknown kind "${kind}" (known: ${ENTITY_KINDS.join(', ')})`);
   }
-  const entity = await adminClientFrom(values, env).get(adminPaths.entity(kind, id));
+  const entity = await adminClientFrom(values, env).entity(kind, id);
   if (values.json) printJson(io, entity);
-  else io.out(formatEntity(EntityView.parse(entity)));
+  else io.out(formatEntity(entity));
   return 0;
 }

@@ -1,67 +1,29 @@
-import { z } from 'zod';
+import type {
+  DeadLetterDetail,
+  DeadLetterPage,
+  EntityWithHistory,
+  HistoryEntry,
+} from '@ripio-webhooks/contracts';
 import { table } from './common.js';
-
-const text = z.string().nullable().optional();
-
-export const EntityView = z.looseObject({
-  kind: z.string(),
-  id: z.string(),
-  status: z.string(),
-  version: z.number(),
-  createdAt: text,
-  updatedAt: text,
-  fields: z.record(z.string(), z.unknown()).optional(),
-  history: z
-    .array(
-      z.looseObject({
-        eventType: text,
-        issueDatetime: text,
-        processedAt: text,
-        outcome: text,
-        fromStatus: text,
-        toStatus: text,
-      }),
-    )
-    .default([]),
-});
-
-export const DeadLetterView = z.looseObject({
-  id: z.string(),
-  eventKey: text,
-  eventType: text,
-  reason: text,
-  error: text,
-  attemptsMade: z.number().optional(),
-  deadLetteredAt: text,
-  firstFailedAt: text,
-  lastFailedAt: text,
-  receivedAt: text,
-  payload: z.unknown().optional(),
-});
-
-export const DeadLetterPage = z.looseObject({
-  entries: z.array(DeadLetterView),
-  nextCursor: z.string().nullable().optional(),
-});
 
 const show = (value: string | null | undefined): string => value ?? '-';
 
-export function formatEntity(entity: z.infer<typeof EntityView>): string {
+export function formatEntity(entity: EntityWithHistory): string {
   const lines = [
     `${entity.kind} ${entity.id}`,
     `status   ${entity.status}  (version ${entity.version})`,
-    `created  ${show(entity.createdAt)}`,
-    `updated  ${show(entity.updatedAt)}`,
+    `created  ${entity.createdAt}`,
+    `updated  ${entity.updatedAt}`,
     '',
     'timeline (oldest first):',
     table([
       ['processed at', 'event', 'issued at', 'outcome', 'move'],
       ...entity.history.map((item) => [
-        show(item.processedAt),
-        show(item.eventType),
-        show(item.issueDatetime),
-        show(item.outcome),
-        describeMove(item.outcome, item.fromStatus, item.toStatus),
+        item.processedAt,
+        item.eventType,
+        item.issueDatetime,
+        item.outcome,
+        describeMove(item),
       ]),
     ]),
   ];
@@ -69,40 +31,36 @@ export function formatEntity(entity: z.infer<typeof EntityView>): string {
 }
 
 /** `NEW -> A` / `A -> B` for an applied event; `stays A` for one that changed nothing. */
-function describeMove(
-  outcome: string | null | undefined,
-  from: string | null | undefined,
-  to: string | null | undefined,
-): string {
-  if (outcome === 'applied') return `${from ?? 'NEW'} -> ${show(to)}`;
-  return `stays ${from ?? to ?? 'NEW'}`;
+export function describeMove({ outcome, fromStatus, toStatus }: HistoryEntry): string {
+  if (outcome === 'applied') return `${fromStatus ?? 'NEW'} -> ${show(toStatus)}`;
+  return `stays ${fromStatus ?? toStatus ?? 'NEW'}`;
 }
 
-export function formatDeadLetters(page: z.infer<typeof DeadLetterPage>): string {
+export function formatDeadLetters(page: DeadLetterPage): string {
   if (page.entries.length === 0) return 'the dead-letter queue is empty (for these filters)';
   const rows = page.entries.map((entry) => [
     entry.id,
-    show(entry.eventType),
-    show(entry.reason),
-    entry.attemptsMade === undefined ? '-' : String(entry.attemptsMade),
-    show(entry.deadLetteredAt),
-    truncate(show(entry.error), 60),
+    entry.eventType,
+    entry.reason,
+    String(entry.attemptsMade),
+    entry.deadLetteredAt,
+    truncate(entry.error, 60),
   ]);
-  const more = page.nextCursor != null ? `\nmore: --cursor ${page.nextCursor}` : '';
+  const more = page.nextCursor !== undefined ? `\nmore: --cursor ${page.nextCursor}` : '';
   return table([['id', 'event type', 'reason', 'attempts', 'dead-lettered at', 'error'], ...rows]) + more;
 }
 
-export function formatDeadLetter(entry: z.infer<typeof DeadLetterView>): string {
+export function formatDeadLetter(entry: DeadLetterDetail): string {
   return [
     `id             ${entry.id}`,
-    `event type     ${show(entry.eventType)}`,
-    `reason         ${show(entry.reason)}`,
-    `attempts       ${entry.attemptsMade ?? '-'}`,
-    `received at    ${show(entry.receivedAt)}`,
-    `first failure  ${show(entry.firstFailedAt)}`,
-    `last failure   ${show(entry.lastFailedAt)}`,
-    `dead-lettered  ${show(entry.deadLetteredAt)}`,
-    `error          ${show(entry.error)}`,
+    `event type     ${entry.eventType}`,
+    `reason         ${entry.reason}`,
+    `attempts       ${entry.attemptsMade}`,
+    `received at    ${entry.receivedAt}`,
+    `first failure  ${entry.firstFailedAt}`,
+    `last failure   ${entry.lastFailedAt}`,
+    `dead-lettered  ${entry.deadLetteredAt}`,
+    `error          ${entry.error}`,
     'payload:',
     typeof entry.payload === 'string' ? entry.payload : JSON.stringify(entry.payload, null, 2),
   ].join('\n');
@@ -113,7 +71,7 @@ function truncate(value: string, length: number): string {
   return oneLine.length > length ? `${oneLine.slice(0, length - 1)}…` : oneLine;
 }
 
-/** Any JSON value as indented `key: value` lines (for stats, whose shape the server owns). */
+/** Any JSON value as indented `key: value` lines (stats and bulk-replay reports). */
 export function formatTree(value: unknown, indent = ''): string {
   if (value === null || typeof value !== 'object') return `${indent}${String(value)}`;
   const entries = Array.isArray(value)

@@ -1,24 +1,42 @@
-// The admin console: plain JavaScript over the JSON API. Every value from the server is written with
-// textContent (never innerHTML), so payloads and error messages cannot inject markup.
-'use strict';
+// Over 250 lines: the console ships as one static module (tsc output, no bundler), so its views share a file.
+// The admin console over the JSON API. The answers' types come from @ripio-webhooks/contracts (erased at
+// compile time), so a change of the API's shape fails this file's typecheck. Every value from the server is
+// written with textContent (never innerHTML), so payloads and error messages cannot inject markup.
+import type {
+  BulkReplayReport,
+  DeadLetterDetail,
+  DeadLetterPage,
+  EntityWithHistory,
+  HistoryEntry,
+  ReplayReport,
+  Stats,
+} from '@ripio-webhooks/contracts';
 
 const REFRESH_MS = 5000;
 
-function $(id) {
+function $<T extends HTMLElement = HTMLElement>(id: string): T {
   const node = document.getElementById(id);
   if (node === null) throw new Error(`missing element #${id}`);
-  return node;
+  return node as T;
 }
+const input = (id: string): HTMLInputElement | HTMLSelectElement => $<HTMLInputElement>(id);
 
 /** Creates an element with text content and attributes (no HTML parsing). */
-function el(tag, text, attributes) {
+function el(
+  tag: string,
+  text?: string | number | null,
+  attributes: Record<string, string> = {},
+): HTMLElement {
   const node = document.createElement(tag);
   if (text !== undefined && text !== null) node.textContent = String(text);
-  for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, value);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
   return node;
 }
 
-async function api(method, path) {
+/** An answer of the API: its contract type when the status is 2xx, the error body otherwise. */
+type Answer<T> = { ok: true; status: number; body: T } | { ok: false; status: number; body: unknown };
+
+async function api<T>(method: 'GET' | 'POST' | 'DELETE', path: string): Promise<Answer<T>> {
   const response = await fetch(path, {
     method,
     headers: { accept: 'application/json' },
@@ -28,24 +46,23 @@ async function api(method, path) {
     window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname)}`);
     throw new Error('signed out');
   }
-  let body = null;
-  try {
-    body = await response.json();
-  } catch {
-    body = null;
-  }
-  return { status: response.status, ok: response.ok, body };
+  const body: unknown = await response.json().catch(() => null);
+  return response.ok
+    ? { ok: true, status: response.status, body: body as T }
+    : { ok: false, status: response.status, body };
 }
 
-function errorText(result) {
-  return result.body && typeof result.body.error === 'string' ? result.body.error : `HTTP ${result.status}`;
+function errorText(answer: { status: number; body: unknown }): string {
+  const { body } = answer;
+  const error = typeof body === 'object' && body !== null && 'error' in body ? body.error : undefined;
+  return typeof error === 'string' ? error : `HTTP ${answer.status}`;
 }
 
-function sum(values) {
-  return Object.values(values || {}).reduce((total, value) => total + (Number(value) || 0), 0);
+function sum(values: Record<string, number>): number {
+  return Object.values(values).reduce((total, value) => total + value, 0);
 }
 
-function formatAge(seconds) {
+function formatAge(seconds: number): string {
   if (!seconds) return '';
   if (seconds < 120) return `(oldest ${Math.round(seconds)} s)`;
   if (seconds < 7200) return `(oldest ${Math.round(seconds / 60)} min)`;
@@ -54,11 +71,11 @@ function formatAge(seconds) {
 
 // ---- live counters ----
 
-async function refreshCounters() {
+async function refreshCounters(): Promise<void> {
   try {
-    const result = await api('GET', '/api/stats');
-    if (!result.ok) throw new Error(errorText(result));
-    const stats = result.body;
+    const answer = await api<Stats>('GET', '/api/stats');
+    if (!answer.ok) throw new Error(errorText(answer));
+    const stats = answer.body;
     const events = stats.queues.events;
     const backlog = events.waiting + events.delayed + events.active + events.prioritized;
     $('counter-intake').textContent = String(sum(events));
@@ -73,19 +90,19 @@ async function refreshCounters() {
     $('counters-status').textContent =
       `Updated ${new Date().toLocaleTimeString()}${outcomes ? ` — last hour: ${outcomes}` : ''}`;
   } catch (error) {
-    $('counters-status').textContent = `Counters unavailable: ${error.message}`;
+    $('counters-status').textContent = `Counters unavailable: ${(error as Error).message}`;
   }
 }
 
 // ---- entity lookup ----
 
 /** `NEW → A` / `A → B` for an applied event; `stays A` for one that changed nothing (late, conflict, duplicate). */
-function describeMove(item) {
-  if (item.outcome === 'applied') return `${item.fromStatus || 'NEW'} → ${item.toStatus || '–'}`;
-  return `stays ${item.fromStatus || item.toStatus || 'NEW'}`;
+function describeMove(item: HistoryEntry): string {
+  if (item.outcome === 'applied') return `${item.fromStatus ?? 'NEW'} → ${item.toStatus ?? '–'}`;
+  return `stays ${item.fromStatus ?? item.toStatus ?? 'NEW'}`;
 }
 
-function showEntity(entity) {
+function showEntity(entity: EntityWithHistory): void {
   const box = $('entity-result');
   box.replaceChildren();
   const header = el('div', null, { class: 'entity-header' });
@@ -97,7 +114,7 @@ function showEntity(entity) {
   );
   const times = el('p', `created ${entity.createdAt} · updated ${entity.updatedAt}`, { class: 'muted' });
   const timeline = el('ol', null, { class: 'timeline', id: 'entity-timeline' });
-  for (const item of entity.history || []) {
+  for (const item of entity.history) {
     const row = el('li', null, { class: `outcome-${item.outcome}` });
     row.append(
       el('span', item.outcome, { class: 'badge' }),
@@ -121,51 +138,54 @@ function showEntity(entity) {
   box.append(header, times, el('h3', 'Timeline (oldest first)'), timeline, fields);
 }
 
-async function lookUpEntity(event) {
+async function lookUpEntity(event: Event): Promise<void> {
   event.preventDefault();
-  const kind = $('entity-kind').value;
-  const id = $('entity-id').value.trim();
+  const kind = input('entity-kind').value;
+  const id = input('entity-id').value.trim();
   if (!id) return;
   const box = $('entity-result');
   box.replaceChildren(el('p', 'Looking up…', { class: 'muted' }));
-  const result = await api('GET', `/api/entities/${encodeURIComponent(kind)}/${encodeURIComponent(id)}`);
-  if (result.ok) {
-    showEntity(result.body);
+  const path = `/api/entities/${encodeURIComponent(kind)}/${encodeURIComponent(id)}`;
+  const answer = await api<EntityWithHistory>('GET', path);
+  if (answer.ok) {
+    showEntity(answer.body);
     history.replaceState(null, '', `#entity/${encodeURIComponent(kind)}/${encodeURIComponent(id)}`);
-  } else box.replaceChildren(el('p', errorText(result), { class: 'error', id: 'entity-error' }));
+  } else box.replaceChildren(el('p', errorText(answer), { class: 'error', id: 'entity-error' }));
 }
 
 // ---- dead-letter queue ----
 
-let dlqCursor = undefined;
+let dlqCursor: string | undefined;
 
-function dlqQuery(extra) {
+function dlqQuery(extra: Record<string, string | number | undefined> = {}): string {
   const params = new URLSearchParams();
-  const reason = $('dlq-reason').value;
-  const eventType = $('dlq-event-type').value.trim();
+  const reason = input('dlq-reason').value;
+  const eventType = input('dlq-event-type').value.trim();
   if (reason) params.set('reason', reason);
   if (eventType) params.set('eventType', eventType);
-  for (const [key, value] of Object.entries(extra || {}))
-    if (value !== undefined) params.set(key, String(value));
+  for (const [key, value] of Object.entries(extra)) if (value !== undefined) params.set(key, String(value));
   return params.toString();
 }
 
-function dlqMessage(text, kind) {
+function dlqMessage(text: string, kind = ''): void {
   const node = $('dlq-message');
   node.textContent = text;
-  node.className = kind || '';
+  node.className = kind;
 }
 
-async function loadDeadLetters(append) {
+async function loadDeadLetters(append: boolean): Promise<void> {
   if (!append) dlqCursor = undefined;
-  const result = await api('GET', `/api/dead-letter?${dlqQuery({ limit: 50, cursor: dlqCursor })}`);
+  const answer = await api<DeadLetterPage>(
+    'GET',
+    `/api/dead-letter?${dlqQuery({ limit: 50, cursor: dlqCursor })}`,
+  );
   const rows = $('dlq-rows');
-  if (!result.ok) {
-    dlqMessage(errorText(result), 'error');
+  if (!answer.ok) {
+    dlqMessage(errorText(answer), 'error');
     return;
   }
   if (!append) rows.replaceChildren();
-  for (const entry of result.body.entries) {
+  for (const entry of answer.body.entries) {
     const row = el('tr', null, { 'data-id': entry.id });
     const open = el('button', entry.id, { type: 'button', class: 'link entry-link' });
     open.addEventListener('click', () => void openDeadLetter(entry.id));
@@ -183,24 +203,25 @@ async function loadDeadLetters(append) {
     );
     rows.append(row);
   }
-  dlqCursor = result.body.nextCursor;
+  dlqCursor = answer.body.nextCursor;
   $('dlq-more').hidden = dlqCursor === undefined;
-  if (!append && result.body.entries.length === 0) dlqMessage('No dead-lettered events match.', 'muted');
+  if (!append && answer.body.entries.length === 0) dlqMessage('No dead-lettered events match.', 'muted');
 }
 
-async function openDeadLetter(id) {
-  const result = await api('GET', `/api/dead-letter/${encodeURIComponent(id)}`);
-  if (!result.ok) {
-    dlqMessage(errorText(result), 'error');
+async function openDeadLetter(id: string): Promise<void> {
+  const answer = await api<DeadLetterDetail>('GET', `/api/dead-letter/${encodeURIComponent(id)}`);
+  if (!answer.ok) {
+    dlqMessage(errorText(answer), 'error');
     return;
   }
-  const entry = result.body;
-  $('dlq-detail').hidden = false;
-  $('dlq-detail').dataset.id = entry.id;
+  const entry = answer.body;
+  const detail = $('dlq-detail');
+  detail.hidden = false;
+  detail.dataset['id'] = entry.id;
   $('dlq-detail-id').textContent = entry.id;
   const fields = $('dlq-detail-fields');
   fields.replaceChildren();
-  const facts = [
+  const facts: [string, string | number][] = [
     ['Event type', entry.eventType],
     ['Event key', entry.eventKey],
     ['Reason', entry.reason],
@@ -214,44 +235,57 @@ async function openDeadLetter(id) {
   $('dlq-detail-error').textContent = entry.error;
   $('dlq-detail-payload').textContent =
     typeof entry.payload === 'string' ? entry.payload : JSON.stringify(entry.payload, null, 2);
-  $('dlq-detail').scrollIntoView({ block: 'nearest' });
+  detail.scrollIntoView({ block: 'nearest' });
 }
 
-function describeReplay(report) {
-  if (report.result === 'missing') return `${report.id}: no such entry (already replayed or deleted?)`;
-  if (report.previousOutcome) {
-    return `Replayed ${report.id}. This event was already processed (${report.previousOutcome}): the replay is a duplicate and changes nothing.`;
+function describeReplay(report: ReplayReport): string {
+  switch (report.outcome) {
+    case 'missing':
+      return `${report.id}: no such entry (already replayed or deleted?)`;
+    case 'replayed':
+      return report.previousOutcome
+        ? `Replayed ${report.id}. This event was already processed (${report.previousOutcome}): the replay is a duplicate and changes nothing.`
+        : `Replayed ${report.id}: it is back on the events queue.`;
+    default: {
+      const never: never = report;
+      return never;
+    }
   }
-  return `Replayed ${report.id}: it is back on the events queue.`;
 }
 
-async function replaySelected() {
-  const id = $('dlq-detail').dataset.id;
+async function afterChange(): Promise<void> {
+  $('dlq-detail').hidden = true;
+  await Promise.all([loadDeadLetters(false), refreshCounters()]);
+}
+
+async function replaySelected(): Promise<void> {
+  const id = $('dlq-detail').dataset['id'];
   if (!id) return;
-  const result = await api('POST', `/api/dead-letter/${encodeURIComponent(id)}/replay`);
-  dlqMessage(result.ok ? describeReplay(result.body) : errorText(result), result.ok ? 'ok' : 'error');
-  $('dlq-detail').hidden = true;
-  await Promise.all([loadDeadLetters(false), refreshCounters()]);
+  const answer = await api<ReplayReport>('POST', `/api/dead-letter/${encodeURIComponent(id)}/replay`);
+  dlqMessage(answer.ok ? describeReplay(answer.body) : errorText(answer), answer.ok ? 'ok' : 'error');
+  await afterChange();
 }
 
-async function deleteSelected() {
-  const id = $('dlq-detail').dataset.id;
+async function deleteSelected(): Promise<void> {
+  const id = $('dlq-detail').dataset['id'];
   if (!id || !window.confirm(`Delete dead-letter entry ${id} for good?`)) return;
-  const result = await api('DELETE', `/api/dead-letter/${encodeURIComponent(id)}`);
-  dlqMessage(result.ok ? `Deleted ${id}.` : errorText(result), result.ok ? 'ok' : 'error');
-  $('dlq-detail').hidden = true;
-  await Promise.all([loadDeadLetters(false), refreshCounters()]);
+  const answer = await api<unknown>('DELETE', `/api/dead-letter/${encodeURIComponent(id)}`);
+  dlqMessage(answer.ok ? `Deleted ${id}.` : errorText(answer), answer.ok ? 'ok' : 'error');
+  await afterChange();
 }
 
-async function replayAllMatching() {
+async function replayAllMatching(): Promise<void> {
   if (!window.confirm('Replay every matching entry (at most 100 at a time)?')) return;
-  const result = await api('POST', `/api/dead-letter/replay?${dlqQuery({ max: 100 })}`);
-  if (!result.ok) dlqMessage(errorText(result), 'error');
+  const answer = await api<BulkReplayReport>('POST', `/api/dead-letter/replay?${dlqQuery({ max: 100 })}`);
+  if (!answer.ok) dlqMessage(errorText(answer), 'error');
   else {
-    const duplicates = result.body.results.filter((report) => report.previousOutcome).length;
+    const { replayed, more, results } = answer.body;
+    const duplicates = results.filter(
+      (report) => report.outcome === 'replayed' && report.previousOutcome,
+    ).length;
     dlqMessage(
-      `Replayed ${result.body.replayed} entries${duplicates ? ` (${duplicates} already processed: duplicates)` : ''}` +
-        `${result.body.more ? '; more may match, replay again' : ''}.`,
+      `Replayed ${replayed} entries${duplicates ? ` (${duplicates} already processed: duplicates)` : ''}` +
+        `${more ? '; more may match, replay again' : ''}.`,
       'ok',
     );
   }
@@ -260,15 +294,15 @@ async function replayAllMatching() {
 
 // ---- wiring ----
 
-function openFromHash() {
+function openFromHash(): void {
   const match = /^#entity\/([^/]+)\/(.+)$/.exec(window.location.hash);
-  if (!match) return;
-  $('entity-kind').value = decodeURIComponent(match[1]);
-  $('entity-id').value = decodeURIComponent(match[2]);
-  $('entity-form').requestSubmit();
+  if (!match?.[1] || !match[2]) return;
+  input('entity-kind').value = decodeURIComponent(match[1]);
+  input('entity-id').value = decodeURIComponent(match[2]);
+  $<HTMLFormElement>('entity-form').requestSubmit();
 }
 
-document.addEventListener('DOMContentLoaded', () => {
+function start(): void {
   $('entity-form').addEventListener('submit', (event) => void lookUpEntity(event));
   $('dlq-filters').addEventListener('submit', (event) => {
     event.preventDefault();
@@ -284,4 +318,7 @@ document.addEventListener('DOMContentLoaded', () => {
   void loadDeadLetters(false);
   openFromHash();
   setInterval(() => void refreshCounters(), REFRESH_MS);
-});
+}
+
+// A module script runs after the document is parsed (it is deferred), so the elements exist.
+start();

@@ -1,0 +1,2 @@
+export * from './admin-api.js';
+export * from './enums.js';
