@@ -7,3 +7,4 @@ export * from './flows/flows.js';
 export * from './random/seeded-random.js';
 export * from './settings/parse-settings.js';
 export * from './settings/env-fields.js';
+export * from './settings/secret-setting.js';

@@ -8,3 +8,10 @@ export {
   type ShutdownWithoutRedisOptions,
   type ShutdownWithoutRedisResult,
 } from './shutdown-without-redis.js';
+export {
+  TEST_ADMIN_TOKEN,
+  TEST_FORWARD_SECRET,
+  TEST_OLD_WEBHOOK_SECRET,
+  TEST_WEBHOOK_SECRET,
+  TEST_WEBHOOK_SECRETS,
+} from './test-secrets.js';
