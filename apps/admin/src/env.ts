@@ -20,7 +20,7 @@ export const AdminEnv = z.object({
   /** Every route but /healthz needs it (Bearer header, or the login cookie derived from it). */
   ADMIN_TOKEN: secretSetting(
     'ADMIN_TOKEN',
-    'the bearer token of the admin API, console, `/queues` and `/metrics`; the login cookie is derived from it.',
+    'The bearer token of the admin API, console, `/queues` and `/metrics`; the login cookie is derived from it.',
   ),
   SHUTDOWN_TIMEOUT_MS: z.coerce
     .number()

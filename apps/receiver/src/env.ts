@@ -22,7 +22,7 @@ export const ReceiverEnv = z
     HOST: z.string().min(1).default('0.0.0.0').describe('Interface of the webhook listener.'),
     RIPIO_WEBHOOK_SECRETS: secretListSetting(
       'RIPIO_WEBHOOK_SECRETS',
-      'the secret(s) Ripio signs webhooks with; during a rotation list the new one and the old one.',
+      'The secret(s) Ripio signs webhooks with; during a rotation list the new one and the old one.',
     ),
     BODY_LIMIT: positiveIntSetting.default(262_144).describe('Largest accepted body in bytes (larger: 413).'),
     ENQUEUE_TIMEOUT_MS: positiveIntSetting

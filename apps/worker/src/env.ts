@@ -51,7 +51,7 @@ export const WorkerEnv = z
     ),
     FORWARD_SECRET: optionalSecretSetting(
       'FORWARD_SECRET',
-      'the key the forwarder signs with (`X-Ripio-Webhooks-Signature`); required with `FORWARD_URL`.',
+      'The key the forwarder signs with (`X-Ripio-Webhooks-Signature`); required with `FORWARD_URL`.',
     ),
     FORWARD_TIMEOUT_MS: positiveIntSetting.default(5_000).describe('Deadline of one forward request.'),
     METRICS_PORT: portSetting.default(9091).describe('Port of the worker’s `/metrics` and `/healthz`.'),
