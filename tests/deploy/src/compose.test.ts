@@ -32,8 +32,9 @@ const SECRETS_TO_FILL = new Map([
 /** .env.example with its secrets filled in, as a user has it after `cp .env.example .env` and editing. */
 function filledEnvText(): string {
   let text = envExampleText;
-  for (const [name, value] of SECRETS_TO_FILL)
+  for (const [name, value] of SECRETS_TO_FILL) {
     text = text.replace(new RegExp(`^${name}=.*$`, 'm'), `${name}=${value}`);
+  }
   return text;
 }
 
@@ -242,8 +243,9 @@ describe("compose services against the apps' config schemas", () => {
     for (const app of APPS) {
       for (const key of schemaOf(app).required) {
         const declared = environmentOf(service(app)).get(key);
-        if (declared !== null)
+        if (declared !== null) {
           expect(declared, `${app} ${key}`).toMatch(new RegExp(`^\\$\\{${key}:\\?[^}]*\\}$`));
+        }
       }
     }
   });
