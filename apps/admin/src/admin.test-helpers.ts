@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { freePort, startChildApp, type ChildApp } from '@ripio-webhooks/test-support';
+import { freePort, startChildApp, TEST_ADMIN_TOKEN, type ChildApp } from '@ripio-webhooks/test-support';
 import { QueueEvents, type Job, type Queue } from 'bullmq';
 import type { Express } from 'express';
 import { pino } from 'pino';
@@ -27,7 +28,7 @@ import { bullBoardRouter } from './bull-board.js';
 import { createAdminMetrics, type AdminMetrics } from './metrics.js';
 import { openAdminStores, type OpenedStores } from './stores.js';
 
-export const TOKEN = 'test-admin-token-0123456789';
+export const TOKEN = TEST_ADMIN_TOKEN;
 
 export interface AdminHarness {
   app: Express;
@@ -36,6 +37,8 @@ export interface AdminHarness {
   stores: OpenedStores;
   metrics: AdminMetrics;
   events: Queue<EventJobData>;
+  /** Resolves once the admin's Redis connection is ready (a fail-fast client refuses commands before). */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -67,6 +70,9 @@ export function startAdmin(redisUrl: string, queuePrefix: string, now?: () => nu
     stores,
     metrics,
     events,
+    async ready() {
+      if (redis.status !== 'ready') await once(redis, 'ready');
+    },
     async close() {
       await Promise.allSettled([stores.close(), events.close(), deadLetter.close()]);
       redis.disconnect();

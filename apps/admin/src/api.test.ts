@@ -1,4 +1,12 @@
 import { Redis } from 'ioredis';
+import {
+  BulkReplayReport,
+  DeadLetterPage,
+  DeleteReport,
+  EntityWithHistory,
+  ReplayReport,
+  Stats,
+} from '@ripio-webhooks/contracts';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDeadLetterStore, type DeadLetterStore } from '@ripio-webhooks/store';
@@ -28,6 +36,7 @@ let deadLetters: DeadLetterStore;
 
 beforeAll(async () => {
   admin = startAdmin(redisUrl, prefix);
+  await admin.ready();
   worker = await startWorkerApp(redisUrl, prefix);
   waiter = new JobWaiter(redisUrl, prefix);
   await waiter.ready();
@@ -147,6 +156,7 @@ describe('authentication', () => {
     let now = Date.now();
     const clocked = startAdmin(redisUrl, prefix, () => now);
     try {
+      await clocked.ready();
       const login = await request(clocked.app)
         .post('/login')
         .type('form')
@@ -179,9 +189,9 @@ describe('entity lookup', () => {
     }
     const response = await request(admin.app).get(`/api/entities/off-ramp/${id}`).set(auth);
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ kind: 'off-ramp', id, status: 'WITHDRAWAL_COMPLETED', version: 4 });
-    const history = (response.body as { history: { eventType: string; outcome: string; toStatus: string }[] })
-      .history;
+    const entity = EntityWithHistory.parse(response.body);
+    expect(entity).toMatchObject({ kind: 'off-ramp', id, status: 'WITHDRAWAL_COMPLETED', version: 4 });
+    const history = entity.history;
     expect(history.map((entry) => [entry.eventType, entry.outcome])).toEqual(
       flow.map((type) => [type, 'applied']),
     );
@@ -197,9 +207,7 @@ describe('entity lookup', () => {
     });
     const response = await request(admin.app).get(`/api/entities/off-ramp/${id}`).set(auth);
     expect(response.body).toMatchObject({ status: 'WITHDRAWAL_PROCESSING', version: 1 });
-    const outcomes = (response.body as { history: { outcome: string }[] }).history.map(
-      (entry) => entry.outcome,
-    );
+    const outcomes = EntityWithHistory.parse(response.body).history.map((entry) => entry.outcome);
     expect(outcomes).toEqual(['applied', 'late']);
   });
 
@@ -212,20 +220,6 @@ describe('entity lookup', () => {
     expect((badKind.body as { error: string }).error).toMatch(/kind/);
   });
 });
-
-interface Entry {
-  id: string;
-  eventKey: string;
-  eventType: string;
-  reason: string;
-  error: string;
-  attemptsMade: number;
-  payload?: unknown;
-}
-interface Page {
-  entries: Entry[];
-  nextCursor?: string;
-}
 
 describe('dead-letter queue', () => {
   const invalidIds = ['dlq-invalid-1', 'dlq-invalid-2'];
@@ -256,10 +250,10 @@ describe('dead-letter queue', () => {
     for (const id of replayableIds) await deadLetterValidEvent(id);
   });
 
-  async function list(query: string): Promise<Page> {
+  async function list(query: string): Promise<DeadLetterPage> {
     const response = await request(admin.app).get(`/api/dead-letter${query}`).set(auth);
     expect(response.status).toBe(200);
-    return response.body as Page;
+    return DeadLetterPage.parse(response.body);
   }
 
   it('lists entries with reason, error, attempts, times and key, and filters by reason and event type', async () => {
@@ -325,10 +319,15 @@ describe('dead-letter queue', () => {
       .post(`/api/dead-letter/${encodeURIComponent(key)}/replay`)
       .set(auth);
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ id: key, result: 'replayed', eventKey: key, previousOutcome: null });
+    expect(ReplayReport.parse(response.body)).toEqual({
+      id: key,
+      outcome: 'replayed',
+      eventKey: key,
+      previousOutcome: null,
+    });
     expect(await finished).toEqual({ result: 'committed', outcome: 'applied' });
     const entity = await request(admin.app).get('/api/entities/off-ramp/dlq-ok-1').set(auth);
-    expect(entity.body).toMatchObject({ status: 'DEPOSIT_RECEIVED', version: 1 });
+    expect(EntityWithHistory.parse(entity.body)).toMatchObject({ status: 'DEPOSIT_RECEIVED', version: 1 });
     expect(
       (
         await request(admin.app)
@@ -340,7 +339,8 @@ describe('dead-letter queue', () => {
       .post(`/api/dead-letter/${encodeURIComponent(key)}/replay`)
       .set(auth);
     expect(again.status).toBe(404);
-    expect(again.body).toMatchObject({ result: 'missing' });
+    expect(again.body).toEqual({ error: `no dead-letter entry ${key}`, id: key, outcome: 'missing' });
+    expect(ReplayReport.parse(again.body)).toEqual({ id: key, outcome: 'missing' });
   });
 
   it('replays in bulk by filter, bounded by max', async () => {
@@ -349,7 +349,7 @@ describe('dead-letter queue', () => {
       .set(auth)
       .send({ reason: 'exhausted', max: 1 });
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ replayed: 1, missing: 0, more: true });
+    expect(BulkReplayReport.parse(first.body)).toMatchObject({ replayed: 1, missing: 0, more: true });
     const rest = await request(admin.app)
       .post('/api/dead-letter/replay')
       .set(auth)
@@ -373,7 +373,7 @@ describe('dead-letter queue', () => {
     const path = `/api/dead-letter/${encodeURIComponent(entry!.id)}`;
     const deleted = await request(admin.app).delete(path).set(auth);
     expect(deleted.status).toBe(200);
-    expect(deleted.body).toEqual({ id: entry!.id, deleted: true });
+    expect(DeleteReport.parse(deleted.body)).toEqual({ id: entry!.id, deleted: true });
     expect((await request(admin.app).get(path).set(auth)).status).toBe(404);
     expect((await request(admin.app).delete(path).set(auth)).status).toBe(404);
     expect((await list('?reason=invalid')).entries).toHaveLength(1);
@@ -399,7 +399,12 @@ describe('dead-letter queue', () => {
       .post(`/api/dead-letter/${encodeURIComponent(key)}/replay`)
       .set(auth);
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ id: key, result: 'replayed', eventKey: key, previousOutcome: 'applied' });
+    expect(ReplayReport.parse(response.body)).toEqual({
+      id: key,
+      outcome: 'replayed',
+      eventKey: key,
+      previousOutcome: 'applied',
+    });
     expect(await finished).toEqual({ result: 'committed', outcome: 'duplicate' });
 
     const after = (await request(admin.app).get(`/api/entities/off-ramp/${id}`).set(auth))
@@ -428,7 +433,7 @@ describe('dead-letter queue', () => {
 
     const stats = await request(admin.app).get('/api/stats').set(auth);
     expect(stats.status).toBe(200);
-    expect(stats.body).toMatchObject({
+    expect(Stats.parse(stats.body)).toMatchObject({
       queues: { events: { waiting: 0 }, deadLetter: { waiting: 2 } },
       deadLetterByReason: { invalid: 1, unknown_type: 1, exhausted: 0, handler_failed: 0 },
     });

@@ -1,42 +1,41 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { ENTITY_KINDS } from '@ripio-webhooks/schemas';
-import type { EntityKind } from '@ripio-webhooks/schemas';
 import {
   DEAD_LETTER_REASONS,
-  type DeadLetterStore,
+  type BulkReplayReport,
+  type DeadLetterDetail,
+  type DeadLetterListing,
+  type DeleteReport,
   type EntityHistoryEntry,
-  type EntityStore,
+  type EntityWithHistory,
+  type ErrorBody,
   type Hold,
-  type ParkedEntry,
-  type ReleaseRecord,
-  type ReplayResult,
+  type ParkedEvent,
+  type ReplayReport,
   type Stats,
-} from '@ripio-webhooks/store';
+} from '@ripio-webhooks/contracts';
+import { ENTITY_KINDS, type EntityKind } from '@ripio-webhooks/schemas';
+import type { DeadLetterStore, EntityStore } from '@ripio-webhooks/store';
 import { holdRoutes, type HoldStores } from './hold-routes.js';
 import { HttpError, parse } from './http-error.js';
 import type { AdminMetrics } from './metrics.js';
 
+export { HttpError } from './http-error.js';
+
 /** An entity's hold as the API shows it: the parked events with their payloads (null: the job is gone). */
 export interface HoldView {
   hold: Hold;
-  parked: Array<ParkedEntry & { payload: unknown }>;
+  parked: ParkedEvent[];
 }
-
-export { HttpError } from './http-error.js';
 
 /** The store operations the API serves (the real stores in main.ts; the same in tests, over a real Redis). */
 export interface AdminStores extends HoldStores {
   entities: Pick<EntityStore, 'get'>;
-  deadLetters: Pick<DeadLetterStore, 'list' | 'get' | 'replay' | 'remove' | 'listForReplay'>;
+  deadLetters: Pick<DeadLetterStore, 'list' | 'get' | 'replay' | 'replayMany' | 'remove'>;
   readStats(): Promise<Stats>;
-  /** The outcome already recorded for an event key (its dedupe record), or undefined when it was never processed. */
-  seenOutcome(eventKey: string): Promise<string | undefined>;
-  /** An operator's release of the hold this event held, or undefined. */
-  releasedRecord(eventKey: string): Promise<ReleaseRecord | undefined>;
   holdOf(kind: EntityKind, id: string): Promise<HoldView | undefined>;
-  /** The history of an entity that may have no state (only a released event, say); empty when none. */
+  /** The history of an entity that may have no state (its only event released, say); empty when none. */
   historyOf(kind: EntityKind, id: string): Promise<EntityHistoryEntry[]>;
 }
 
@@ -70,42 +69,40 @@ function queryOf(req: Request): Record<string, unknown> {
   return query;
 }
 
-type ReplayReport = { id: string } & ReplayResult & {
-    previousOutcome: string | null;
-  } & ({ expect?: never } | { expect: 'late'; because: 'released' });
-
 /**
  * The JSON API under /api: entity lookup, the dead-letter queue (list, show, replay one or many, delete) and
- * stats. Unknown entities and entries are 404; bad parameters 400; all errors are `{ "error": "..." }`.
+ * stats. Unknown entities and entries are 404; bad parameters 400; all errors are `{ "error": "..." }`. Every
+ * answer is typed by its schema in @ripio-webhooks/contracts, which the CLI, the e2e harness and the console read.
  */
 export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Logger): Router {
   const router = express.Router();
   router.use(express.json({ limit: '16kb' }));
-
-  /** Replays one entry; `eventKey` saves a read when the caller listed the entry already. */
-  const replayOne = async (id: string, knownEventKey?: string): Promise<ReplayReport> => {
-    const eventKey = knownEventKey ?? (await stores.deadLetters.get(id))?.eventKey;
-    // Read before the replay: the worker may process the replayed event at once.
-    const previousOutcome = eventKey === undefined ? undefined : await stores.seenOutcome(eventKey);
-    // An operator released the hold this event held: the entity moved on without it, so it is decided normally.
-    const released = eventKey === undefined ? undefined : await stores.releasedRecord(eventKey);
-    const result = await stores.deadLetters.replay(id);
-    metrics.replays.inc({ result: result.result });
-    const expectation = released === undefined ? {} : ({ expect: 'late', because: 'released' } as const);
-    return { id, ...result, previousOutcome: previousOutcome ?? null, ...expectation };
-  };
 
   router.get('/entities/:kind/:id', async (req, res) => {
     const kind = parse(Kind, req.params.kind, 'kind');
     const id = parse(Id, req.params.id, 'id');
     const [entity, held] = await Promise.all([stores.entities.get(kind, id), stores.holdOf(kind, id)]);
     // No state yet (on hold before its first event applied, or its only event released): history and hold shown.
-    const history = entity === undefined ? await stores.historyOf(kind, id) : [];
+    const history = entity === undefined ? await stores.historyOf(kind, id) : entity.history;
     if (entity === undefined && held === undefined && history.length === 0) {
       throw new HttpError(404, `no ${kind} entity with id ${id}`);
     }
-    const state = entity ?? { kind, id, status: null, fields: {}, version: 0, history };
-    res.json({ ...state, onHold: held !== undefined, hold: held?.hold ?? null, parked: held?.parked ?? [] });
+    const state = entity ?? {
+      kind,
+      id,
+      status: null,
+      fields: {},
+      version: 0,
+      createdAt: null,
+      updatedAt: null,
+    };
+    res.json({
+      ...state,
+      history,
+      onHold: held !== undefined,
+      hold: held?.hold ?? null,
+      parked: held?.parked ?? [],
+    } satisfies EntityWithHistory);
   });
 
   holdRoutes(router, stores, logger);
@@ -127,7 +124,7 @@ export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Lo
         holds: held === undefined ? null : { kind: held.kind, id: held.id, parked: held.parked },
       };
     });
-    res.json({ ...page, entries });
+    res.json({ ...page, entries } satisfies DeadLetterListing);
   });
 
   // Registered before '/dead-letter/:id/replay' and '/dead-letter/:id' so "replay" is never read as an id.
@@ -140,34 +137,28 @@ export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Lo
       ...(reason === undefined ? {} : { reason }),
       ...(eventType === undefined ? {} : { eventType }),
     };
-    // The oldest `max` entries matching now, in arrival order (each entity's events in the order they came, so
-    // none is overtaken by a newer one); `more` says whether to repeat.
-    const page = await stores.deadLetters.listForReplay(filter, max);
-    const reports: ReplayReport[] = [];
-    for (const entry of page.entries) reports.push(await replayOne(entry.id, entry.eventKey));
-    const replayed = reports.filter((report) => report.result === 'replayed').length;
-    logger.info({ filter, max, replayed }, 'bulk replay');
-    res.json({
-      replayed,
-      missing: reports.length - replayed,
-      more: page.more,
-      results: reports,
-    });
+    const report = await stores.deadLetters.replayMany(filter, max);
+    for (const result of report.results) metrics.replays.inc({ result: result.outcome });
+    logger.info({ filter, max, replayed: report.replayed, more: report.more }, 'bulk replay');
+    res.json(report satisfies BulkReplayReport);
   });
 
   router.get('/dead-letter/:id', async (req, res) => {
     const id = parse(Id, req.params.id, 'id');
     const entry = await stores.deadLetters.get(id);
     if (entry === undefined) throw new HttpError(404, `no dead-letter entry ${id}`);
-    res.json(entry);
+    res.json(entry satisfies DeadLetterDetail);
   });
 
   router.post('/dead-letter/:id/replay', async (req, res) => {
     const id = parse(Id, req.params.id, 'id');
-    const report = await replayOne(id);
-    logger.info({ id, result: report.result, previousOutcome: report.previousOutcome }, 'replay');
-    if (report.result === 'missing') {
-      res.status(404).json({ error: `no dead-letter entry ${id}`, ...report });
+    const report: ReplayReport = { id, ...(await stores.deadLetters.replay(id)) };
+    metrics.replays.inc({ result: report.outcome });
+    logger.info(report, 'replay');
+    if (report.outcome === 'missing') {
+      res
+        .status(404)
+        .json({ error: `no dead-letter entry ${id}`, ...report } satisfies ErrorBody & ReplayReport);
       return;
     }
     res.json(report);
@@ -178,15 +169,17 @@ export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Lo
     const deleted = await stores.deadLetters.remove(id);
     logger.info({ id, deleted }, 'dead-letter delete');
     if (!deleted) throw new HttpError(404, `no dead-letter entry ${id}`);
-    res.json({ id, deleted: true });
+    res.json({ id, deleted: true } satisfies DeleteReport);
   });
 
   router.get('/stats', async (_req, res) => {
-    res.json(await stores.readStats());
+    res.json((await stores.readStats()) satisfies Stats);
   });
 
   router.use((req: Request, res: Response) => {
-    res.status(404).json({ error: `no API route ${req.method} ${req.baseUrl}${req.path}` });
+    res
+      .status(404)
+      .json({ error: `no API route ${req.method} ${req.baseUrl}${req.path}` } satisfies ErrorBody);
   });
 
   return router;

@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
 import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import type { Logger } from 'pino';
+import { RedisUnavailableError } from '@ripio-webhooks/store';
 import { apiRouter, HttpError, type AdminStores } from './api.js';
 import { requireAuth } from './auth.js';
 import { QUEUES_PATH } from './bull-board.js';
+import { readConsoleScript, readPublic, renderConsolePage } from './console-page.js';
 import { loginRouter } from './login.js';
 import type { AdminMetrics } from './metrics.js';
 
@@ -19,23 +20,10 @@ export interface AdminAppOptions {
   now?: () => number;
 }
 
-/** The console's static files: one page, its scripts, one stylesheet; no build step. */
-const PUBLIC_DIR = new URL('../public/', import.meta.url);
+/** The console: one page, one script (compiled from console/console.ts), one stylesheet. */
 const CONSOLE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
   "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
-function readPublic(name: string): string {
-  return readFileSync(new URL(name, PUBLIC_DIR), 'utf8');
-}
-
-function isRedisUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  return (
-    error.name === 'MaxRetriesPerRequestError' ||
-    /Connection is closed|Stream isn't writeable|ECONNREFUSED|enableOfflineQueue/i.test(error.message)
-  );
-}
 
 /**
  * The admin app: /healthz and /readyz are open (probes); everything else needs the admin token, as a Bearer
@@ -72,9 +60,8 @@ export function createAdminApp(options: AdminAppOptions): Express {
   if (options.queuesDashboard !== undefined) app.use(QUEUES_PATH, options.queuesDashboard);
 
   const consoleFiles: Record<string, { type: string; body: string }> = {
-    '/': { type: 'html', body: readPublic('index.html') },
-    '/console.js': { type: 'js', body: readPublic('console.js') },
-    '/console-holds.js': { type: 'js', body: readPublic('console-holds.js') },
+    '/': { type: 'html', body: renderConsolePage(readPublic('index.html')) },
+    '/console.js': { type: 'js', body: readConsoleScript() },
     '/console.css': { type: 'css', body: readPublic('console.css') },
   };
   for (const [path, file] of Object.entries(consoleFiles)) {
@@ -107,7 +94,7 @@ export function createAdminApp(options: AdminAppOptions): Express {
       res.status(error.status).json({ error: error.message });
       return;
     }
-    if (isRedisUnavailable(error)) {
+    if (error instanceof RedisUnavailableError) {
       logger.warn({ err: error, path: req.path }, 'redis unavailable');
       res.status(503).json({ error: 'Redis is unavailable; try again shortly' });
       return;

@@ -48,6 +48,7 @@ describe.skipIf(!hasChromium)('admin console in Chromium (skipped when /usr/bin/
 
   beforeAll(async () => {
     admin = startAdmin(redisUrl, prefix);
+    await admin.ready();
     server = admin.app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -138,7 +138,7 @@ describe('entity holds in the admin API', () => {
     const replay = await request(admin.app)
       .post(`/api/dead-letter/${encodeURIComponent(deposit)}/replay`)
       .set(auth);
-    expect(replay.body).toMatchObject({ result: 'replayed', expect: 'late', because: 'released' });
+    expect(replay.body).toMatchObject({ outcome: 'replayed', expect: 'late', because: 'released' });
     const replayedJob = await admin.events.getJob(deposit);
     if (replayedJob === undefined) throw new Error('the replayed job is missing');
     expect(await waiter.finished(replayedJob)).toEqual({ result: 'committed', outcome: 'late' });

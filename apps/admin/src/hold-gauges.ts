@@ -1,7 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
-import type { HeldEntity, HoldState } from '@ripio-webhooks/store';
-
-const HOLD_STATES = ['retrying', 'dead_lettered', 'draining'] as const satisfies readonly HoldState[];
+import { HOLD_STATES, type HeldEntity } from '@ripio-webhooks/contracts';
 
 /**
  * `ripio_entities_on_hold{state}` and `ripio_oldest_hold_age_seconds`, read from the holds index (checked

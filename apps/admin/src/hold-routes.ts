@@ -1,8 +1,14 @@
 import type { Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import {
+  ReleaseRequest,
+  type ErrorBody,
+  type HeldEntity,
+  type HoldList,
+  type ReleaseReport,
+} from '@ripio-webhooks/contracts';
 import { ENTITY_KINDS } from '@ripio-webhooks/schemas';
-import type { HeldEntity } from '@ripio-webhooks/store';
 import { HttpError, parse } from './http-error.js';
 import type { ReleaseAnswer, ReleaseInput } from './release-hold.js';
 
@@ -15,12 +21,6 @@ export interface HoldStores {
 
 const Kind = z.enum(ENTITY_KINDS);
 const Id = z.string().min(1).max(1024);
-const Release = z.object({
-  eventKey: z.string().min(1).max(2048),
-  action: z.enum(['discard', 'skip']),
-  reason: z.string().trim().min(1, 'a reason is required').max(2000),
-  operator: z.string().trim().min(1).max(200).default('admin'),
-});
 
 /**
  * Holds: GET /holds lists the entities on hold; POST /entities/:kind/:id/release releases one (the blocker the
@@ -28,18 +28,18 @@ const Release = z.object({
  */
 export function holdRoutes(router: Router, stores: HoldStores, logger: Logger): void {
   router.get('/holds', async (_req, res) => {
-    res.json({ holds: await stores.listHolds() });
+    res.json({ holds: await stores.listHolds() } satisfies HoldList);
   });
 
   router.post('/entities/:kind/:id/release', async (req, res) => {
     const kind = parse(Kind, req.params.kind, 'kind');
     const id = parse(Id, req.params.id, 'id');
-    const body = parse(Release, req.body ?? {}, 'release');
+    const body = parse(ReleaseRequest, req.body ?? {}, 'release');
     const answer = await stores.releaseHold({ kind, id, ...body });
     logger.info({ kind, id, ...body, outcome: answer.outcome }, 'hold release');
     switch (answer.outcome) {
       case 'released':
-        res.json(answer);
+        res.json(answer satisfies ReleaseReport);
         return;
       case 'not_on_hold':
         throw new HttpError(404, `${kind} ${id} is not on hold`);
@@ -47,7 +47,7 @@ export function holdRoutes(router: Router, stores: HoldStores, logger: Logger): 
         res.status(409).json({
           error: `${kind} ${id} is held by ${answer.blocker}, not ${body.eventKey}`,
           blocker: answer.blocker,
-        });
+        } satisfies ErrorBody);
         return;
       default: {
         const unreachable: never = answer;

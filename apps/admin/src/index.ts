@@ -10,4 +10,4 @@ export {
 export { bullBoardRouter, QUEUES_PATH } from './bull-board.js';
 export { AdminEnv, loadEnv } from './env.js';
 export { createAdminMetrics, type AdminMetrics } from './metrics.js';
-export { entityOfEventKey, openAdminStores, type OpenedStores } from './stores.js';
+export { openAdminStores, type OpenedStores } from './stores.js';

@@ -1,8 +1,7 @@
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
-import { registerQueueGauges, type HeldEntity, type QueueSnapshot } from '@ripio-webhooks/store';
+import { REPLAY_OUTCOMES, type HeldEntity, type QueueSnapshot } from '@ripio-webhooks/contracts';
+import { registerQueueGauges } from '@ripio-webhooks/store';
 import { registerHoldGauges } from './hold-gauges.js';
-
-export type ReplayMetricResult = 'replayed' | 'missing';
 
 export interface AdminMetrics {
   registry: Registry;
@@ -28,9 +27,7 @@ export function createAdminMetrics(
     labelNames: ['result'] as const,
     registers: [registry],
   });
-  for (const result of ['replayed', 'missing'] as const satisfies readonly ReplayMetricResult[]) {
-    replays.inc({ result }, 0);
-  }
+  for (const result of REPLAY_OUTCOMES) replays.inc({ result }, 0);
 
   registerQueueGauges(registry, readSnapshot, onSnapshotError);
   if (listHolds !== undefined) registerHoldGauges(registry, listHolds, onSnapshotError);

@@ -1,3 +1,4 @@
+import type { ReleaseReport } from '@ripio-webhooks/contracts';
 import type { EntityKind } from '@ripio-webhooks/schemas';
 import {
   promoteEventJob,
@@ -18,20 +19,9 @@ export interface ReleaseInput {
   operator: string;
 }
 
+/** The release's report (the API's 200 answer), or why nothing was released. */
 export type ReleaseAnswer =
-  | {
-      outcome: 'released';
-      eventKey: string;
-      action: ReleaseAction;
-      /** The parked event that is the blocker now (its job was woken), or null when the hold ended. */
-      nextBlocker: string | null;
-      /** discard: the blocker's dead-letter entry was removed (false: there was none). */
-      deadLetterRemoved: boolean;
-      /** discard: the blocker's waiting or delayed events-queue job was removed (false: none, or it runs now). */
-      jobRemoved: boolean;
-    }
-  | { outcome: 'not_on_hold' }
-  | { outcome: 'not_blocker'; blocker: string };
+  ReleaseReport | { outcome: 'not_on_hold' } | { outcome: 'not_blocker'; blocker: string };
 
 export interface ReleaseDeps {
   holds: Pick<HoldStore, 'release'>;

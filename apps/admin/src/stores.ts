@@ -1,33 +1,19 @@
-import { entityRecordEnvFields } from '@ripio-webhooks/core';
-import { ENTITY_KINDS, type EntityKind } from '@ripio-webhooks/schemas';
+import { historyEnvFields, dedupeEnvFields } from '@ripio-webhooks/core';
 import {
   createDeadLetterStore,
   createEntityStore,
   createHoldIndex,
   createHoldStore,
   entityKeys,
+  failingAsUnavailable,
   openEventsQueue,
   readStats,
   type EntityHistoryEntry,
   type RedisClient,
-  type ReleaseRecord,
 } from '@ripio-webhooks/store';
 import { z } from 'zod';
 import type { AdminStores, HoldView } from './api.js';
 import { releaseHold } from './release-hold.js';
-
-/** The entity an event key names (`<kind>|<id>|<type>[|<discriminator>]`), or undefined for a `raw|` key. */
-export function entityOfEventKey(eventKey: string): { kind: EntityKind; id: string } | undefined {
-  const [kindPart, idPart] = eventKey.split('|');
-  if (kindPart === undefined || idPart === undefined) return undefined;
-  try {
-    const kind = decodeURIComponent(kindPart);
-    const known = ENTITY_KINDS.find((candidate) => candidate === kind);
-    return known === undefined ? undefined : { kind: known, id: decodeURIComponent(idPart) };
-  } catch {
-    return undefined;
-  }
-}
 
 export interface OpenedStores extends AdminStores {
   close(): Promise<void>;
@@ -39,8 +25,8 @@ export interface EntityRecordSettings {
   historyLimit: number;
 }
 
-const recordDefaults = z.object(entityRecordEnvFields).parse({});
-export const DEFAULT_ENTITY_RECORDS: EntityRecordSettings = {
+const recordDefaults = z.object({ ...dedupeEnvFields, ...historyEnvFields }).parse({});
+const DEFAULT_ENTITY_RECORDS: EntityRecordSettings = {
   dedupeTtlSeconds: recordDefaults.DEDUPE_TTL_SECONDS,
   historyLimit: recordDefaults.HISTORY_LIMIT,
 };
@@ -53,49 +39,56 @@ function parsePayload(rawBody: string): unknown {
   }
 }
 
-/** The real stores over one Redis connection (which the caller owns and closes). */
+/**
+ * The real stores over one Redis connection (which the caller owns and closes). A call that fails because Redis
+ * is unreachable throws store's `RedisUnavailableError`, which the app answers with 503.
+ */
 export function openAdminStores(
   redis: RedisClient,
   queuePrefix: string,
   records: EntityRecordSettings = DEFAULT_ENTITY_RECORDS,
 ): OpenedStores {
+  const entities = createEntityStore({ redis, queuePrefix });
   const deadLetters = createDeadLetterStore({ redis, queuePrefix });
   const holds = createHoldStore({ redis, queuePrefix });
   const index = createHoldIndex(redis, queuePrefix);
   const events = openEventsQueue({ redis, queuePrefix });
+  const guarded = <R>(call: () => Promise<R>): Promise<R> => failingAsUnavailable(redis, call);
+
+  async function holdOf(
+    kind: Parameters<AdminStores['holdOf']>[0],
+    id: string,
+  ): Promise<HoldView | undefined> {
+    const record = await holds.get(kind, id);
+    if (record === undefined) return undefined;
+    const parked = await Promise.all(
+      record.parked.map(async (entry) => {
+        const job = await events.getJob(entry.eventKey);
+        return { ...entry, payload: job === undefined ? null : parsePayload(job.data.rawBody) };
+      }),
+    );
+    return { hold: record.hold, parked };
+  }
+
   return {
-    entities: createEntityStore({ redis, queuePrefix }),
-    deadLetters,
-    readStats: () => readStats({ redis, queuePrefix }),
-    async seenOutcome(eventKey) {
-      const entity = entityOfEventKey(eventKey);
-      if (entity === undefined) return undefined;
-      const outcome = await redis.get(entityKeys(queuePrefix, entity.kind, entity.id).seen(eventKey));
-      return outcome ?? undefined;
+    entities: { get: (kind, id) => guarded(() => entities.get(kind, id)) },
+    deadLetters: {
+      list: (options) => guarded(() => deadLetters.list(options)),
+      get: (id) => guarded(() => deadLetters.get(id)),
+      replay: (id) => guarded(() => deadLetters.replay(id)),
+      replayMany: (filter, max) => guarded(() => deadLetters.replayMany(filter, max)),
+      remove: (id) => guarded(() => deadLetters.remove(id)),
     },
-    async releasedRecord(eventKey) {
-      const entity = entityOfEventKey(eventKey);
-      if (entity === undefined) return undefined;
-      const raw = await redis.get(entityKeys(queuePrefix, entity.kind, entity.id).released(eventKey));
-      return raw === null ? undefined : (JSON.parse(raw) as ReleaseRecord);
-    },
-    async holdOf(kind, id): Promise<HoldView | undefined> {
-      const record = await holds.get(kind, id);
-      if (record === undefined) return undefined;
-      const parked = await Promise.all(
-        record.parked.map(async (entry) => {
-          const job = await events.getJob(entry.eventKey);
-          return { ...entry, payload: job === undefined ? null : parsePayload(job.data.rawBody) };
-        }),
-      );
-      return { hold: record.hold, parked };
-    },
-    async historyOf(kind, id) {
-      const entries = await redis.lrange(entityKeys(queuePrefix, kind, id).history, 0, -1);
-      return entries.map((entry) => JSON.parse(entry) as EntityHistoryEntry);
-    },
-    listHolds: () => index.list(),
-    releaseHold: (input) => releaseHold({ holds, index, deadLetters, events, ...records }, input),
+    readStats: () => guarded(() => readStats({ redis, queuePrefix })),
+    holdOf: (kind, id) => guarded(() => holdOf(kind, id)),
+    historyOf: (kind, id) =>
+      guarded(async () => {
+        const entries = await redis.lrange(entityKeys(queuePrefix, kind, id).history, 0, -1);
+        return entries.map((entry) => JSON.parse(entry) as EntityHistoryEntry);
+      }),
+    listHolds: () => guarded(() => index.list()),
+    releaseHold: (input) =>
+      guarded(() => releaseHold({ holds, index, deadLetters, events, ...records }, input)),
     close: async () => {
       await Promise.all([deadLetters.close(), events.close()]);
     },

@@ -116,8 +116,9 @@ describe('entity holds in the worker (real Redis, real BullMQ workers)', () => {
     fixed = true;
     const drained = world.completions(3);
     expect(await world.deadLetters.replay(deposit.eventKey)).toEqual({
-      result: 'replayed',
+      outcome: 'replayed',
       eventKey: deposit.eventKey,
+      previousOutcome: null,
     });
     await drained;
     expect(ran).toEqual(FLOW);

@@ -1,4 +1,20 @@
-/** A thin client of the admin JSON API (see apps/admin): what `entity`, `dlq` and `stats` call. */
+import {
+  BulkReplayReport,
+  DeadLetterDetail,
+  DeadLetterListing,
+  DeleteReport,
+  EntityWithHistory,
+  ErrorBody,
+  HoldList,
+  ReleaseReport,
+  ReplayReport,
+  Stats,
+  type DeadLetterReason,
+  type ReleaseRequest,
+} from '@ripio-webhooks/contracts';
+import type { z } from 'zod';
+
+/** A client of the admin JSON API (see apps/admin): what `entity`, `dlq` and `stats` call, and the e2e tests. */
 export interface AdminClientOptions {
   baseUrl: string;
   token: string;
@@ -12,26 +28,55 @@ export class AdminApiError extends Error {
     readonly path: string,
     readonly body: unknown,
   ) {
-    super(`admin API ${path} answered ${status}${errorText(body)}`);
+    const parsed = ErrorBody.safeParse(body);
+    super(`admin API ${path} answered ${status}${parsed.success ? `: ${parsed.data.error}` : ''}`);
     this.name = 'AdminApiError';
   }
 }
 
-function errorText(body: unknown): string {
-  if (typeof body === 'object' && body !== null && 'error' in body && typeof body.error === 'string') {
-    return `: ${body.error}`;
+/** The admin API answered 2xx with a body its contract does not describe (a version mismatch, a proxy page). */
+export class AdminContractError extends Error {
+  constructor(
+    readonly path: string,
+    readonly issues: string[],
+  ) {
+    super(`admin API ${path} answered an unexpected shape: ${issues.join('; ')}`);
+    this.name = 'AdminContractError';
   }
-  return '';
 }
 
+// A type alias, not an interface: it is passed where query parameters (an index signature) are expected.
+export type DeadLetterFilter = {
+  reason?: DeadLetterReason;
+  eventType?: string;
+};
+
+/** What a release sends (the operator is optional: the admin app records `admin` then). */
+export type ReleaseRequestInput = z.input<typeof ReleaseRequest>;
+
+/** Each call parses the answer with its schema from @ripio-webhooks/contracts. */
 export interface AdminClient {
-  get(path: string, query?: Record<string, string | number | undefined>): Promise<unknown>;
-  post(path: string, body?: unknown): Promise<unknown>;
-  delete(path: string): Promise<unknown>;
+  entity(kind: string, id: string): Promise<EntityWithHistory>;
+  /** Releases the hold `request.eventKey` holds on the entity (a reason is required). */
+  release(kind: string, id: string, request: ReleaseRequestInput): Promise<ReleaseReport>;
+  holds(): Promise<HoldList>;
+  deadLetters(query: DeadLetterFilter & { limit?: number; cursor?: string }): Promise<DeadLetterListing>;
+  deadLetter(id: string): Promise<DeadLetterDetail>;
+  replay(id: string): Promise<ReplayReport>;
+  replayMany(request: DeadLetterFilter & { max: number }): Promise<BulkReplayReport>;
+  remove(id: string): Promise<DeleteReport>;
+  stats(): Promise<Stats>;
 }
+
+type Query = Record<string, string | number | undefined>;
 
 export function createAdminClient(options: AdminClientOptions): AdminClient {
-  const request = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+  const request = async <S extends z.ZodType>(
+    schema: S,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<z.infer<S>> => {
     const url = new URL(path, options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
     const response = await fetch(url, {
       method,
@@ -51,17 +96,29 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       // Not JSON (a proxy's error page): keep the text.
     }
     if (!response.ok) throw new AdminApiError(response.status, path, parsed);
-    return parsed;
+    const answer = schema.safeParse(parsed);
+    if (!answer.success) {
+      const issues = answer.error.issues.map(
+        (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+      );
+      throw new AdminContractError(path, issues);
+    }
+    return answer.data;
   };
   return {
-    get: (path, query) => request('GET', withQuery(path, query)),
-    post: (path, body) => request('POST', path, body ?? {}),
-    delete: (path) => request('DELETE', path),
+    entity: (kind, id) => request(EntityWithHistory, 'GET', adminPaths.entity(kind, id)),
+    release: (kind, id, body) => request(ReleaseReport, 'POST', adminPaths.release(kind, id), body),
+    holds: () => request(HoldList, 'GET', adminPaths.holds),
+    deadLetters: (query) => request(DeadLetterListing, 'GET', withQuery(adminPaths.deadLetters, query)),
+    deadLetter: (id) => request(DeadLetterDetail, 'GET', adminPaths.deadLetter(id)),
+    replay: (id) => request(ReplayReport, 'POST', adminPaths.replay(id), {}),
+    replayMany: (body) => request(BulkReplayReport, 'POST', adminPaths.replayMany, body),
+    remove: (id) => request(DeleteReport, 'DELETE', adminPaths.deadLetter(id)),
+    stats: () => request(Stats, 'GET', adminPaths.stats),
   };
 }
 
-function withQuery(path: string, query: Record<string, string | number | undefined> | undefined): string {
-  if (query === undefined) return path;
+function withQuery(path: string, query: Query): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
   const text = params.toString();
@@ -69,10 +126,11 @@ function withQuery(path: string, query: Record<string, string | number | undefin
 }
 
 /** Relative API paths (no leading slash, so a base URL with a path prefix keeps it). */
-export const adminPaths = {
+const adminPaths = {
   entity: (kind: string, id: string) => `api/entities/${encodeURIComponent(kind)}/${encodeURIComponent(id)}`,
   release: (kind: string, id: string) =>
     `api/entities/${encodeURIComponent(kind)}/${encodeURIComponent(id)}/release`,
+  holds: 'api/holds',
   deadLetters: 'api/dead-letter',
   deadLetter: (id: string) => `api/dead-letter/${encodeURIComponent(id)}`,
   replay: (id: string) => `api/dead-letter/${encodeURIComponent(id)}/replay`,

@@ -1,7 +1,11 @@
+import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEAD_LETTER_REASONS, PROCESSING_OUTCOMES, QUEUE_STATES } from '@ripio-webhooks/contracts';
 import { signRipioBody } from '@ripio-webhooks/core';
 import { runCli } from './cli.js';
 import { loadEnv } from './env.js';
@@ -106,5 +110,62 @@ describe('admin commands without a token', () => {
     const { io, err } = capture();
     expect(await runCli(['stats'], { io, env })).toBe(2);
     expect(err.join('\n')).toMatch(/ADMIN_TOKEN/);
+  });
+});
+
+describe('admin commands read answers through the contract', () => {
+  let server: Server;
+  let adminUrl: string;
+  /** What the fake admin answers to GET /api/stats (the rest of its API is not needed here). */
+  let statsBody: unknown;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(req.url === '/api/stats' ? statsBody : { error: 'no route' }));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    adminUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const zeros = (keys: readonly string[]) => Object.fromEntries(keys.map((key) => [key, 0]));
+  const stats = {
+    queues: { events: zeros(QUEUE_STATES), deadLetter: zeros(QUEUE_STATES) },
+    oldestWaitingAgeSeconds: 0,
+    deadLetterByReason: { ...zeros(DEAD_LETTER_REASONS), handler_failed: 2 },
+    outcomesLastHour: zeros(PROCESSING_OUTCOMES),
+  };
+  const runStats = (...args: string[]) => {
+    const { io, out, err } = capture();
+    const run = runCli(['stats', '--admin-url', adminUrl, '--token', 't', ...args], { io, env });
+    return run.then((code) => ({ code, out: out.join('\n'), err: err.join('\n') }));
+  };
+
+  it('prints an answer that matches its schema', async () => {
+    statsBody = stats;
+    const { code, out } = await runStats();
+    expect(code).toBe(0);
+    expect(out).toMatch(/handler_failed: 2/);
+  });
+
+  it('exits 1 and names the field when the answer leaves the contract', async () => {
+    statsBody = { ...stats, deadLetterByReason: { handler_failed: 'two' } };
+    const { code, err } = await runStats('--json');
+    expect(code).toBe(1);
+    expect(err).toMatch(/api\/stats answered an unexpected shape: deadLetterByReason/);
+  });
+
+  it('refuses a dead-letter reason the contract does not know, before calling', async () => {
+    const { io, err } = capture();
+    const code = await runCli(['dlq', 'list', '--reason', 'bored', '--admin-url', adminUrl, '--token', 't'], {
+      io,
+      env,
+    });
+    expect(code).toBe(2);
+    expect(err.join('\n')).toMatch(
+      /--reason must be one of invalid, unknown_type, handler_failed, exhausted/,
+    );
   });
 });

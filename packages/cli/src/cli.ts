@@ -1,4 +1,4 @@
-import { AdminApiError } from './admin-client.js';
+import { AdminApiError, AdminContractError } from './admin-client.js';
 import { dlqCommand } from './commands/dlq.js';
 import { entityCommand } from './commands/entity.js';
 import { UsageError, type CommandContext } from './commands/common.js';
@@ -46,7 +46,7 @@ export async function runCli(argv: readonly string[], context: CommandContext): 
       context.io.err(`${(error as Error).message} (see ripio-webhooks ${command} --help)`);
       return 2;
     }
-    if (error instanceof AdminApiError) {
+    if (error instanceof AdminApiError || error instanceof AdminContractError) {
       context.io.err(error.message);
       return 1;
     }

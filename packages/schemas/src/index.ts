@@ -2,6 +2,7 @@ export * from './catalog.js';
 export * from './common.js';
 export * from './event-job.js';
 export * from './event-key.js';
+export * from './event-key-parts.js';
 export * from './parse-event.js';
 export * from './realistic-fixtures.js';
 export * from './ripio-json.js';

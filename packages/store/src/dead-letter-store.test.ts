@@ -10,6 +10,7 @@ import {
   type DeadLetterReason,
   type EventJobData,
 } from './queue-definition.js';
+import { entityKeys } from './keys.js';
 import { openEventsQueue } from './queues.js';
 
 function jobData(eventKey: string, rawBody = '{"eventType":"X"}'): EventJobData {
@@ -122,14 +123,18 @@ describe('dead-letter store on a real Redis', () => {
       expect(await (await events.getJob('k1'))?.getState()).toBe('completed');
       await addEntry('k1', 'handler_failed');
 
-      expect(await store.replay('k1')).toEqual({ result: 'replayed', eventKey: 'k1' });
+      expect(await store.replay('k1')).toEqual({
+        outcome: 'replayed',
+        eventKey: 'k1',
+        previousOutcome: null,
+      });
       const replayed = await events.getJob('k1');
       expect(replayed?.data.replayedAt).toBe('2026-02-01T00:00:00.000Z');
       expect(replayed?.data.firstFailedAt).toBeUndefined();
       expect(replayed?.attemptsMade).toBe(0);
       expect(await replayed?.getState()).toBe('waiting');
       expect(await store.get('k1')).toBeUndefined();
-      expect(await store.replay('k1')).toEqual({ result: 'missing' });
+      expect(await store.replay('k1')).toEqual({ outcome: 'missing' });
     } finally {
       await worker.close();
       await events.close();
@@ -137,16 +142,38 @@ describe('dead-letter store on a real Redis', () => {
     }
   });
 
-  it('replays many by filter and removes single entries', async () => {
+  it('says which outcome an entity event already had before it is replayed', async () => {
+    const key = 'kyc|c-1|KYC.COMPLETED|sub-1';
+    await addEntry(key, 'exhausted');
+    await redis.set(entityKeys(prefix, 'kyc', 'c-1').seen(key), 'applied');
+    expect(await store.replay(key)).toEqual({
+      outcome: 'replayed',
+      eventKey: key,
+      previousOutcome: 'applied',
+    });
+    const never = 'kyc|c-2|KYC.COMPLETED|sub-1';
+    await addEntry(never, 'exhausted');
+    expect(await store.replay(never)).toEqual({
+      outcome: 'replayed',
+      eventKey: never,
+      previousOutcome: null,
+    });
+  });
+
+  it('replays many by filter, says when more match, and removes single entries', async () => {
     for (let n = 0; n < 5; n += 1) await addEntry(`k${n}`, n < 3 ? 'unknown_type' : 'exhausted');
-    const results = await store.replayMany({ reason: 'unknown_type' }, 10);
+    const first = await store.replayMany({ reason: 'unknown_type' }, 2);
+    expect(first).toMatchObject({ replayed: 2, missing: 0, more: true });
+    const rest = await store.replayMany({ reason: 'unknown_type' }, 10);
+    expect(rest).toMatchObject({ replayed: 1, missing: 0, more: false });
+    const results = [...first.results, ...rest.results];
     expect(results.map((r) => r.id).sort()).toEqual(['k0', 'k1', 'k2']);
-    expect(results.every((r) => r.result === 'replayed')).toBe(true);
+    expect(results.every((r) => r.outcome === 'replayed')).toBe(true);
     expect((await store.list({ limit: 10 })).entries.map((e) => e.id)).toEqual(['k4', 'k3']);
 
     expect(await store.remove('k4')).toBe(true);
     expect(await store.remove('k4')).toBe(false);
-    expect((await store.replayMany({}, 10)).map((r) => r.id)).toEqual(['k3']);
+    expect((await store.replayMany({}, 10)).results.map((r) => r.id)).toEqual(['k3']);
   });
 
   it('replays many in arrival order (receivedAt, then issueDatetime), the oldest first, whatever order they were dead-lettered in', async () => {
@@ -178,9 +205,9 @@ describe('dead-letter store on a real Redis', () => {
       }
       // At most 4: the 4 oldest.
       const first = await store.replayMany({}, 4);
-      expect(first.map((r) => r.id)).toEqual(['a', 'b1', 'b2', 'c']);
+      expect(first.results.map((r) => r.id)).toEqual(['a', 'b1', 'b2', 'c']);
       const rest = await store.replayMany({ reason: 'exhausted' }, 10);
-      expect(rest.map((r) => r.id)).toEqual(['d', 'e']);
+      expect(rest.results.map((r) => r.id)).toEqual(['d', 'e']);
       // The events queue got them in that order: the oldest is processed first.
       const waiting = await events.getJobs(['wait'], 0, -1, true);
       expect(waiting.map((job) => job.id)).toEqual(['a', 'b1', 'b2', 'c', 'd', 'e']);

@@ -1,4 +1,13 @@
 import type { Job, Queue } from 'bullmq';
+import type {
+  BulkReplayReport,
+  DeadLetterDetail,
+  DeadLetterEntry,
+  DeadLetterPage,
+  ReplayReport,
+  ReplayResult,
+} from '@ripio-webhooks/contracts';
+import { compareArrival, issueDatetimeOf, type ArrivalKey } from './arrival-order.js';
 import type { RedisClient } from './connection.js';
 import {
   DEFAULT_RETENTION,
@@ -9,19 +18,18 @@ import {
   type EventJobData,
   type RetentionOptions,
 } from './queue-definition.js';
-import { compareArrival, issueDatetimeOf, type ArrivalKey } from './arrival-order.js';
 import { openDeadLetterQueue, openEventsQueue } from './queues.js';
+import { recordsOf } from './replay-records.js';
 
-/** One dead-lettered event, as the admin API and the CLI list it: the dead-letter data without the job itself. */
-export interface DeadLetterEntry extends Omit<DeadLetterData, 'job'> {
-  /** The dead-letter job id: the event key. */
-  id: string;
-  eventKey: string;
-  /** The canonical event type, or the name as received when it is unknown, or `unknown`. */
-  eventType: string;
-  /** When the receiver read the event. */
-  receivedAt: string;
-}
+/** The admin API's dead-letter answers (their one home is the contracts package). */
+export type {
+  BulkReplayReport,
+  DeadLetterDetail,
+  DeadLetterEntry,
+  DeadLetterPage,
+  ReplayReport,
+  ReplayResult,
+} from '@ripio-webhooks/contracts';
 
 export interface DeadLetterFilter {
   reason?: DeadLetterReason;
@@ -34,14 +42,6 @@ export interface DeadLetterListOptions extends DeadLetterFilter {
   cursor?: string;
 }
 
-export interface DeadLetterPage {
-  entries: DeadLetterEntry[];
-  /** Set when more entries may follow. */
-  nextCursor?: string;
-}
-
-export type ReplayResult = { result: 'replayed'; eventKey: string } | { result: 'missing' };
-
 export interface DeadLetterStoreOptions {
   redis: RedisClient;
   queuePrefix: string;
@@ -53,26 +53,19 @@ export interface DeadLetterStoreOptions {
 export interface DeadLetterStore {
   /** Newest first. A page scans a bounded number of entries, so a filtered page may be short with a cursor. */
   list(options: DeadLetterListOptions): Promise<DeadLetterPage>;
-  get(id: string): Promise<(DeadLetterEntry & { payload: unknown }) | undefined>;
+  get(id: string): Promise<DeadLetterDetail | undefined>;
   /**
    * Puts the event back on the events queue with fresh attempts and removes the entry. The event goes through
-   * dedupe like any other, so replaying an event that was applied meanwhile is a harmless duplicate.
+   * dedupe like any other, so replaying an event that was applied meanwhile is a harmless duplicate: the answer
+   * says so up front (`previousOutcome`, its dedupe record read before the replay).
    */
   replay(id: string): Promise<ReplayResult>;
   /**
-   * The oldest `max` entries matching `filter`, in arrival order (receivedAt, then issueDatetime): what a bulk
-   * replay replays, in that order. `more`: further entries match.
+   * Replays up to `max` entries matching `filter` in arrival order: by the time the receiver read each event, then
+   * its `issueDatetime`, the oldest `max` of them, never newest first, so each entity's events are replayed in the
+   * order they came. The one bulk replay (the admin API's); `more` is set when more entries match.
    */
-  listForReplay(
-    filter: DeadLetterFilter,
-    max: number,
-  ): Promise<{ entries: Array<{ id: string; eventKey: string }>; more: boolean }>;
-  /**
-   * Replays up to `max` entries matching `filter` in arrival order: by the time the receiver read the event, then
-   * its `issueDatetime`, oldest first (the oldest `max` of them), so each entity's events are replayed in the
-   * order they came, never newest first.
-   */
-  replayMany(filter: DeadLetterFilter, max: number): Promise<Array<{ id: string } & ReplayResult>>;
+  replayMany(filter: DeadLetterFilter, max: number): Promise<BulkReplayReport>;
   remove(id: string): Promise<boolean>;
   /** Adds an entry (the worker). Idempotent: an entry with the same event key already there is kept. */
   add(name: string, data: Omit<DeadLetterData, 'deadLetteredAt'>): Promise<void>;
@@ -122,10 +115,23 @@ function parseCursor(cursor: string | undefined): number {
   return offset;
 }
 
+/** Replays the oldest `max` of the entries, one at a time, so the events queue receives them in that order. */
+async function replayInArrivalOrder(
+  keys: ArrivalKey[],
+  replay: DeadLetterStore['replay'],
+  max: number,
+): Promise<BulkReplayReport> {
+  const selected = keys.sort(compareArrival).slice(0, Math.max(0, max));
+  const results: ReplayReport[] = [];
+  for (const { id } of selected) results.push({ id, ...(await replay(id)) });
+  const replayed = results.filter((report) => report.outcome === 'replayed').length;
+  return { replayed, missing: results.length - replayed, more: keys.length > selected.length, results };
+}
+
 export function createDeadLetterStore(options: DeadLetterStoreOptions): DeadLetterStore {
-  const connection = { redis: options.redis, queuePrefix: options.queuePrefix };
-  const deadLetter: Queue<DeadLetterData> = openDeadLetterQueue(connection);
-  const events: Queue<EventJobData> = openEventsQueue(connection);
+  const { redis, queuePrefix } = options;
+  const deadLetter: Queue<DeadLetterData> = openDeadLetterQueue({ redis, queuePrefix });
+  const events: Queue<EventJobData> = openEventsQueue({ redis, queuePrefix });
   const retention = options.retention ?? DEFAULT_RETENTION;
   const now = options.now ?? (() => new Date());
 
@@ -155,35 +161,26 @@ export function createDeadLetterStore(options: DeadLetterStoreOptions): DeadLett
   }
 
   /** Every entry matching `filter`, as arrival keys (the whole list, in batches). */
-  async function arrivalKeys(filter: DeadLetterFilter): Promise<Array<ArrivalKey & { eventKey: string }>> {
-    const keys: Array<ArrivalKey & { eventKey: string }> = [];
+  async function arrivalKeys(filter: DeadLetterFilter): Promise<ArrivalKey[]> {
+    const keys: ArrivalKey[] = [];
     for (let offset = 0; ; offset += SCAN_BATCH) {
       const ids = await deadLetter.getRanges(['wait'], offset, offset + SCAN_BATCH - 1, false);
-      const jobs = await Promise.all(ids.map((id) => deadLetter.getJob(id)));
-      for (const job of jobs) {
+      for (const job of await Promise.all(ids.map((id) => deadLetter.getJob(id)))) {
         if (job === undefined || !matches(toDeadLetterEntry(job), filter)) continue;
-        keys.push({
-          id: job.id ?? job.data.job.eventKey,
-          eventKey: job.data.job.eventKey,
-          receivedAt: job.data.job.receivedAt,
-          issueDatetime: issueDatetimeOf(job.data.job.rawBody),
-        });
+        const { receivedAt, rawBody, eventKey } = job.data.job;
+        keys.push({ id: job.id ?? eventKey, receivedAt, issueDatetime: issueDatetimeOf(rawBody) });
       }
       if (ids.length < SCAN_BATCH) return keys;
     }
   }
 
-  async function listForReplay(filter: DeadLetterFilter, max: number) {
-    const sorted = (await arrivalKeys(filter)).sort(compareArrival);
-    const entries = sorted.slice(0, Math.max(0, max)).map(({ id, eventKey }) => ({ id, eventKey }));
-    return { entries, more: sorted.length > entries.length };
-  }
-
   async function replay(id: string): Promise<ReplayResult> {
     const entry = await deadLetter.getJob(id);
-    if (entry === undefined) return { result: 'missing' };
+    if (entry === undefined) return { outcome: 'missing' };
     const { firstFailedAt: _firstFailedAt, ...original } = entry.data.job;
     const eventKey = original.eventKey;
+    // Read before the replay: a worker may process the replayed event at once.
+    const { previousOutcome, released } = await recordsOf(redis, queuePrefix, eventKey);
     // A finished job keeps its id in the completed/failed set, and adding a job with a known id is a no-op.
     const previous = await events.getJob(eventKey);
     if (previous !== undefined) {
@@ -197,7 +194,8 @@ export function createDeadLetterStore(options: DeadLetterStoreOptions): DeadLett
     );
     // Removed only after the add: a crash in between leaves the entry, and replaying it again is a duplicate.
     await entry.remove();
-    return { result: 'replayed', eventKey };
+    const expectation = released ? ({ expect: 'late', because: 'released' } as const) : {};
+    return { outcome: 'replayed', eventKey, previousOutcome, ...expectation };
   }
 
   return {
@@ -211,15 +209,7 @@ export function createDeadLetterStore(options: DeadLetterStoreOptions): DeadLett
 
     replay,
 
-    listForReplay,
-
-    async replayMany(filter, max) {
-      const selected = (await listForReplay(filter, max)).entries;
-      const results: Array<{ id: string } & ReplayResult> = [];
-      // One at a time, so the events queue receives them in this order.
-      for (const { id } of selected) results.push({ id, ...(await replay(id)) });
-      return results;
-    },
+    replayMany: async (filter, max) => replayInArrivalOrder(await arrivalKeys(filter), replay, max),
 
     async remove(id) {
       const job = await deadLetter.getJob(id);

@@ -1,16 +1,7 @@
 import { ENTITY_KINDS, type EntityKind } from '@ripio-webhooks/schemas';
 import type { RedisClient } from './connection.js';
-import { parseHold, type Hold, type HoldAdvance } from './hold-types.js';
+import { parseHold, type HeldEntity, type HoldAdvance } from './hold-types.js';
 import { entityKeys, holdsIndexKey } from './keys.js';
-
-/** An entity on hold, as the index lists it (checked against the entity's `hold` key). */
-export interface HeldEntity {
-  kind: EntityKind;
-  id: string;
-  hold: Hold;
-  /** Events parked behind the hold. */
-  parked: number;
-}
 
 /**
  * The advisory index of entities on hold (`<prefix>:holds`). Writers call it right after the script that changed a

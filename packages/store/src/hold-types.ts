@@ -1,57 +1,17 @@
 /**
  * An entity on hold: from the first failed attempt of one of its events (the blocker) until that event commits or
- * an operator releases it, every other event of the entity is parked instead of applied. Stored as JSON at
- * `<prefix>:{<kind>:<id>}:hold` by the Lua scripts.
+ * an operator releases it, every other event of the entity is parked instead of applied. The hold, the parked
+ * entries and the release record are stored as JSON by the Lua scripts; their shapes are the contracts' (the
+ * admin API shows them as they are).
  */
-export type HoldState = 'retrying' | 'dead_lettered' | 'draining';
-
-export interface Hold {
-  /** The event key of the event the entity waits for. */
-  blocker: string;
-  blockerType: string;
-  /** The blocker's `issueDatetime` and the time the receiver read it. */
-  issueDatetime: string;
-  receivedAt: string;
-  /** When this event became the blocker (ISO). */
-  since: string;
-  /**
-   * `retrying`: its attempts fail and it retries; `dead_lettered`: it is in the dead-letter queue (replay or
-   * release it); `draining`: a parked event that became the blocker when the one before it committed.
-   */
-  state: HoldState;
-  /** Attempts of the blocker that failed (0 for a draining blocker that has not failed). */
-  attempts: number;
-  lastError?: string;
-  lastFailedAt?: string;
-  deadLetteredAt?: string;
-}
-
-/** One event parked behind a hold (its payload stays in its events-queue job, whose id is the event key). */
-export interface ParkedEntry {
-  eventKey: string;
-  eventType: string;
-  issueDatetime: string;
-  receivedAt: string;
-  /** When it was first parked (ISO). */
-  parkedAt: string;
-  /**
-   * Set on a blocker that was dead-lettered and then parked because an event that arrived before it took its
-   * place: when it becomes the blocker again, the hold is `dead_lettered` (replay or release it).
-   */
-  deadLettered?: true;
-}
-
-export type ReleaseAction = 'discard' | 'skip';
-
-/** An operator's release of a hold, stored with the released event and in the entity's history. */
-export interface ReleaseRecord {
-  /** `discard`: the blocker is dropped (its dead-letter entry removed); `skip`: its entry stays for a later replay. */
-  action: ReleaseAction;
-  reason: string;
-  operator: string;
-  /** ISO time of the release. */
-  at: string;
-}
+export type {
+  HeldEntity,
+  Hold,
+  ParkedEntry,
+  ReleaseAction,
+  ReleaseRecord,
+} from '@ripio-webhooks/contracts';
+import type { Hold, ParkedEntry } from '@ripio-webhooks/contracts';
 
 /** What a commit or a release did to the entity's hold. */
 export type HoldAdvance =

@@ -14,5 +14,6 @@ export * from './queue-definition.js';
 export * from './queue-gauges.js';
 export * from './queue-snapshot.js';
 export * from './queues.js';
+export * from './redis-unavailable.js';
 export * from './settle-within.js';
 export * from './stats.js';

@@ -1,5 +1,6 @@
 import type { EventJobData } from '@ripio-webhooks/schemas';
 import type { JobsOptions } from 'bullmq';
+import type { DeadLetterReason } from '@ripio-webhooks/contracts';
 
 /** The events queue's job data is defined with the pure job building in `@ripio-webhooks/schemas`. */
 export type { EventJobData };
@@ -23,7 +24,7 @@ export function bullPrefix(queuePrefix: string): string {
   return `{${queuePrefix}}`;
 }
 
-export type DeadLetterReason = 'invalid' | 'unknown_type' | 'handler_failed' | 'exhausted';
+export type { DeadLetterReason } from '@ripio-webhooks/contracts';
 
 /** The data of a job on the dead-letter queue. */
 export interface DeadLetterData {

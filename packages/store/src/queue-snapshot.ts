@@ -1,37 +1,25 @@
 import type { Queue } from 'bullmq';
 import type { RedisClient } from './connection.js';
-import { type DeadLetterData, type DeadLetterReason, type EventJobData } from './queue-definition.js';
+import {
+  DEAD_LETTER_REASONS,
+  QUEUE_STATES,
+  type DeadLetterReason,
+  type QueueCounts,
+  type QueueSnapshot,
+} from '@ripio-webhooks/contracts';
+import type { DeadLetterData, EventJobData } from './queue-definition.js';
 import { openDeadLetterQueue, openEventsQueue } from './queues.js';
 
-/** Job states counted per queue (the `state` label of `ripio_queue_jobs`). */
-export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'] as const;
-export type QueueState = (typeof QUEUE_STATES)[number];
-export type QueueCounts = Record<QueueState, number>;
-
-export const DEAD_LETTER_REASONS = [
-  'invalid',
-  'unknown_type',
-  'handler_failed',
-  'exhausted',
-] as const satisfies readonly DeadLetterReason[];
+export {
+  DEAD_LETTER_REASONS,
+  QUEUE_STATES,
+  type QueueCounts,
+  type QueueSnapshot,
+  type QueueState,
+} from '@ripio-webhooks/contracts';
 
 /** The most dead-letter entries read to count them by reason (beyond it, `deadLetterByReasonTruncated`). */
 export const DEAD_LETTER_COUNT_LIMIT = 10_000;
-
-/** Queue data for gauges and `/api/stats`: plain numbers, no metrics library. */
-export interface QueueSnapshot {
-  events: QueueCounts;
-  deadLetter: QueueCounts;
-  /** Seconds since the oldest job still waiting on the events queue was added (0 when none waits). */
-  oldestWaitingAgeSeconds: number;
-  /** Seconds since the oldest dead-letter entry still waiting for an operator was added (0 when empty). */
-  deadLetterOldestAgeSeconds: number;
-  deadLetterByReason: Record<DeadLetterReason, number>;
-  /** True when the dead-letter queue held more than DEAD_LETTER_COUNT_LIMIT entries and only those were counted. */
-  deadLetterByReasonTruncated: boolean;
-  /** INFO memory `used_memory` (summed over primaries on a cluster). */
-  redisUsedMemoryBytes: number;
-}
 
 export interface SnapshotOptions {
   redis: RedisClient;

@@ -1,22 +1,15 @@
 import type { RedisClient } from './connection.js';
 import { minuteOf, OUTCOME_STATS_TTL_SECONDS, outcomesKey } from './keys.js';
-import { PROCESSING_OUTCOMES, type OutcomeLabel } from './outcomes.js';
-import { readQueueSnapshot, type QueueCounts } from './queue-snapshot.js';
-import type { DeadLetterReason } from './queue-definition.js';
+import { PROCESSING_OUTCOMES, type ProcessingOutcome, type Stats } from '@ripio-webhooks/contracts';
+import { readQueueSnapshot } from './queue-snapshot.js';
+
+/** What `/api/stats` and `ripio-webhooks stats` show: the contract's `Stats`. */
+export type { Stats } from '@ripio-webhooks/contracts';
 
 export interface StatsOptions {
   redis: RedisClient;
   queuePrefix: string;
   now?: () => number;
-}
-
-/** What `/api/stats` and `ripio-webhooks stats` show. */
-export interface Stats {
-  queues: { events: QueueCounts; deadLetter: QueueCounts };
-  oldestWaitingAgeSeconds: number;
-  deadLetterByReason: Record<DeadLetterReason, number>;
-  /** Events processed in the last 60 whole minutes plus the current one, by outcome. */
-  outcomesLastHour: Record<OutcomeLabel, number>;
 }
 
 export interface OutcomeCounterOptions {
@@ -32,7 +25,7 @@ export interface OutcomeCounterOptions {
 /** Outcome counts gathered in memory and written to the per-minute hashes in batches. */
 export interface OutcomeCounter {
   /** Counts one processed event in the current minute; no I/O. */
-  record(outcome: OutcomeLabel): void;
+  record(outcome: ProcessingOutcome): void;
   /** Writes the counts on the next turn of the event loop (coalesced), e.g. when the worker goes idle. */
   flushSoon(): void;
   /** Writes every count gathered so far: one pipeline, HINCRBY per minute and outcome + EXPIRE per minute. */
@@ -51,14 +44,14 @@ export function createOutcomeCounter(options: OutcomeCounterOptions): OutcomeCou
   const now = options.now ?? Date.now;
   const onError = options.onError ?? (() => undefined);
   /** minute -> outcome -> count, not yet written. */
-  let pending = new Map<number, Map<OutcomeLabel, number>>();
+  let pending = new Map<number, Map<ProcessingOutcome, number>>();
   let timer: NodeJS.Timeout | undefined;
   let soon = false;
 
   function merge(
-    into: Map<number, Map<OutcomeLabel, number>>,
+    into: Map<number, Map<ProcessingOutcome, number>>,
     minute: number,
-    outcome: OutcomeLabel,
+    outcome: ProcessingOutcome,
     n: number,
   ) {
     let bucket = into.get(minute);
@@ -75,7 +68,7 @@ export function createOutcomeCounter(options: OutcomeCounterOptions): OutcomeCou
     pending = new Map();
     const pipeline = redis.pipeline();
     // What each command adds, by its index in the pipeline (undefined for the EXPIREs).
-    const increments: ([number, OutcomeLabel, number] | undefined)[] = [];
+    const increments: ([number, ProcessingOutcome, number] | undefined)[] = [];
     for (const [minute, bucket] of batch) {
       const key = outcomesKey(queuePrefix, minute);
       for (const [outcome, count] of bucket) {
@@ -135,13 +128,13 @@ export async function readOutcomesLastHour(
   redis: RedisClient,
   queuePrefix: string,
   nowMs: number = Date.now(),
-): Promise<Record<OutcomeLabel, number>> {
+): Promise<Record<ProcessingOutcome, number>> {
   const current = minuteOf(nowMs);
   const minutes = Array.from({ length: 61 }, (_, back) => current - back);
   // One bucket per minute, each in its own slot: separate commands, not a MULTI.
   const buckets = await Promise.all(minutes.map((minute) => redis.hgetall(outcomesKey(queuePrefix, minute))));
   const totals = Object.fromEntries(PROCESSING_OUTCOMES.map((outcome) => [outcome, 0])) as Record<
-    OutcomeLabel,
+    ProcessingOutcome,
     number
   >;
   for (const bucket of buckets) {

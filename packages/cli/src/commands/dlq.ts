@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { adminPaths, AdminApiError, type AdminClient } from '../admin-client.js';
+import { DEAD_LETTER_REASONS, DeadLetterReason, type ReplayReport } from '@ripio-webhooks/contracts';
+import { AdminApiError, type AdminClient, type DeadLetterFilter } from '../admin-client.js';
 import {
   adminClientFrom,
   adminFlags,
@@ -9,18 +10,12 @@ import {
   type CommandContext,
   type Io,
 } from './common.js';
-import {
-  DeadLetterPage,
-  DeadLetterView,
-  formatDeadLetter,
-  formatDeadLetters,
-  formatTree,
-} from './formatting.js';
+import { formatDeadLetter, formatDeadLetters, formatTree } from './formatting.js';
 
 const DLQ_USAGE = `ripio-webhooks dlq <action> [options] [--admin-url <url>] [--token <t>] [--json]
 
   list [--reason <r>] [--event-type <t>] [--limit <n>] [--cursor <c>]
-                                 entries, newest first (reasons: invalid, unknown_type, handler_failed, exhausted)
+                                 entries, newest first (reasons: ${DEAD_LETTER_REASONS.join(', ')})
   show <id>                      one entry with its error and original payload
   replay <id> [<id>...]          put entries back on the events queue
   replay --all [--reason <r>] [--event-type <t>] [--max <n>]
@@ -60,9 +55,9 @@ export async function dlqCommand(args: readonly string[], { io, env }: CommandCo
     case 'show': {
       const [id] = ids;
       if (id === undefined || ids.length > 1) throw new UsageError('usage: dlq show <id>');
-      const entry = await adminClientFrom(values, env).get(adminPaths.deadLetter(id));
+      const entry = await adminClientFrom(values, env).deadLetter(id);
       if (values.json) printJson(io, entry);
-      else io.out(formatDeadLetter(DeadLetterView.parse(entry)));
+      else io.out(formatDeadLetter(entry));
       return 0;
     }
     case 'replay':
@@ -76,21 +71,28 @@ export async function dlqCommand(args: readonly string[], { io, env }: CommandCo
   }
 }
 
-function filters(values: DlqValues): { reason?: string; eventType?: string } {
+function filters(values: DlqValues): DeadLetterFilter {
   return {
-    ...(values.reason === undefined ? {} : { reason: values.reason }),
+    ...(values.reason === undefined ? {} : { reason: reasonOption(values.reason) }),
     ...(values['event-type'] === undefined ? {} : { eventType: values['event-type'] }),
   };
 }
 
+function reasonOption(value: string): DeadLetterReason {
+  const reason = DeadLetterReason.safeParse(value);
+  if (reason.success) return reason.data;
+  throw new UsageError(`--reason must be one of ${DEAD_LETTER_REASONS.join(', ')}, got "${value}"`);
+}
+
 async function list(client: AdminClient, values: DlqValues, io: Io): Promise<number> {
-  const page = await client.get(adminPaths.deadLetters, {
+  const limit = numberOption('limit', values.limit, { min: 1, max: 500, integer: true });
+  const page = await client.deadLetters({
     ...filters(values),
-    limit: numberOption('limit', values.limit, { min: 1, max: 500, integer: true }),
-    cursor: values.cursor,
+    ...(limit === undefined ? {} : { limit }),
+    ...(values.cursor === undefined ? {} : { cursor: values.cursor }),
   });
   if (values.json) printJson(io, page);
-  else io.out(formatDeadLetters(DeadLetterPage.parse(page)));
+  else io.out(formatDeadLetters(page));
   return 0;
 }
 
@@ -111,19 +113,18 @@ async function replay(
   requireIdsOrAll('replay', ids, values);
   if (values.all) {
     const max = numberOption('max', values.max, { min: 1, max: 1000, integer: true }) ?? 100;
-    const result = await client.post(adminPaths.replayMany, { ...filters(values), max });
+    const result = await client.replayMany({ ...filters(values), max });
     if (values.json) printJson(io, result);
     else io.out(formatTree(result));
     return 0;
   }
-  const results: { id: string; result: unknown }[] = [];
-  let missing = 0;
+  const results: ReplayReport[] = [];
   for (const id of ids) {
-    const result = await settle(() => client.post(adminPaths.replay(id)));
-    if (result === 'missing') missing += 1;
-    results.push({ id, result });
-    if (!values.json) io.out(`${id}: ${result === 'missing' ? 'no such entry' : 'replayed'}`);
+    const report = (await settle(() => client.replay(id))) ?? { id, outcome: 'missing' };
+    results.push(report);
+    if (!values.json) io.out(`${id}: ${report.outcome === 'missing' ? 'no such entry' : 'replayed'}`);
   }
+  const missing = results.filter((report) => report.outcome === 'missing').length;
   if (values.json) printJson(io, results);
   return missing === 0 ? 0 : 1;
 }
@@ -144,10 +145,10 @@ async function purge(
   let deleted = 0;
   let missing = 0;
   for (const id of targets) {
-    const result = await settle(() => client.delete(adminPaths.deadLetter(id)));
-    if (result === 'missing') missing += 1;
+    const report = await settle(() => client.remove(id));
+    if (report === undefined) missing += 1;
     else deleted += 1;
-    if (!values.json) io.out(`${id}: ${result === 'missing' ? 'no such entry' : 'deleted'}`);
+    if (!values.json) io.out(`${id}: ${report === undefined ? 'no such entry' : 'deleted'}`);
   }
   if (values.json) printJson(io, { deleted, missing });
   else io.out(`deleted ${deleted}, missing ${missing}`);
@@ -159,26 +160,24 @@ async function collectIds(client: AdminClient, values: DlqValues, max: number): 
   const ids: string[] = [];
   let cursor: string | undefined;
   while (ids.length < max) {
-    const page = DeadLetterPage.parse(
-      await client.get(adminPaths.deadLetters, {
-        ...filters(values),
-        limit: Math.min(500, max - ids.length),
-        cursor,
-      }),
-    );
+    const page = await client.deadLetters({
+      ...filters(values),
+      limit: Math.min(500, max - ids.length),
+      ...(cursor === undefined ? {} : { cursor }),
+    });
     ids.push(...page.entries.map((entry) => entry.id));
-    if (page.nextCursor == null || page.entries.length === 0) break;
+    if (page.nextCursor === undefined || page.entries.length === 0) break;
     cursor = page.nextCursor;
   }
   return ids.slice(0, max);
 }
 
-/** Runs an admin call; a 404 becomes `missing`, anything else is returned or thrown. */
-async function settle(call: () => Promise<unknown>): Promise<unknown> {
+/** Runs an admin call; a 404 (no such entry) becomes undefined, anything else is returned or thrown. */
+async function settle<T>(call: () => Promise<T>): Promise<T | undefined> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof AdminApiError && error.status === 404) return 'missing';
+    if (error instanceof AdminApiError && error.status === 404) return undefined;
     throw error;
   }
 }

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ENTITY_KINDS } from '@ripio-webhooks/schemas';
-import { adminPaths } from '../admin-client.js';
+import type { ReleaseRequestInput } from '../admin-client.js';
 import { adminClientFrom, adminFlags, printJson, UsageError, type CommandContext } from './common.js';
-import { EntityView, formatEntity, formatTree } from './formatting.js';
+import { formatEntity, formatTree } from './formatting.js';
 
 const ENTITY_USAGE = `ripio-webhooks entity get <kind> <id> [--admin-url <url>] [--token <t>] [--json]
 ripio-webhooks entity release <kind> <id> --event-key <key> --action discard|skip --reason <text> [--operator <name>]
@@ -22,12 +22,12 @@ const entityFlags = {
   operator: { type: 'string' },
 } as const;
 
-function releaseBody(values: {
+function releaseRequest(values: {
   'event-key'?: string | undefined;
   action?: string | undefined;
   reason?: string | undefined;
   operator?: string | undefined;
-}): Record<string, string> {
+}): ReleaseRequestInput {
   const { action, reason } = values;
   const eventKey = values['event-key'];
   if (eventKey === undefined || eventKey === '') {
@@ -55,26 +55,22 @@ export async function entityCommand(args: readonly string[], { io, env }: Comman
     return 0;
   }
   const [action, kind, id] = positionals;
-  if (
-    (action !== 'get' && action !== 'release') ||
-    kind === undefined ||
-    id === undefined ||
-    positionals.length > 3
-  ) {
+  const known = action === 'get' || action === 'release';
+  if (!known || kind === undefined || id === undefined || positionals.length > 3) {
     throw new UsageError('usage: entity get|release <kind> <id>');
   }
   if (!(ENTITY_KINDS as readonly string[]).includes(kind)) {
     throw new UsageError(`unknown kind "${kind}" (known: ${ENTITY_KINDS.join(', ')})`);
   }
   if (action === 'release') {
-    const body = releaseBody(values);
-    const answer = await adminClientFrom(values, env).post(adminPaths.release(kind, id), body);
-    if (values.json) printJson(io, answer);
-    else io.out(formatTree(answer));
+    const request = releaseRequest(values);
+    const report = await adminClientFrom(values, env).release(kind, id, request);
+    if (values.json) printJson(io, report);
+    else io.out(formatTree(report));
     return 0;
   }
-  const entity = await adminClientFrom(values, env).get(adminPaths.entity(kind, id));
+  const entity = await adminClientFrom(values, env).entity(kind, id);
   if (values.json) printJson(io, entity);
-  else io.out(formatEntity(EntityView.parse(entity)));
+  else io.out(formatEntity(entity));
   return 0;
 }

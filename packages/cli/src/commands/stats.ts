@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { adminPaths } from '../admin-client.js';
 import { adminClientFrom, adminFlags, printJson, type CommandContext } from './common.js';
 import { formatTree } from './formatting.js';
 
@@ -13,7 +12,7 @@ export async function statsCommand(args: readonly string[], { io, env }: Command
     io.out(STATS_USAGE);
     return 0;
   }
-  const stats = await adminClientFrom(values, env).get(adminPaths.stats);
+  const stats = await adminClientFrom(values, env).stats();
   if (values.json) printJson(io, stats);
   else io.out(formatTree(stats));
   return 0;

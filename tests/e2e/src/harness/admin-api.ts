@@ -1,106 +1,79 @@
-/** The parts of the admin API's answers these tests read (the contract is docs/architecture.md and apps/admin). */
-interface HistoryEntry {
-  eventKey: string;
-  eventType: string;
-  outcome: string;
-  fromStatus: string | null;
-  toStatus: string | null;
-}
+import {
+  AdminApiError,
+  createAdminClient,
+  type AdminClient,
+  type DeadLetterFilter,
+  type ReleaseRequestInput,
+} from '@ripio-webhooks/cli';
+import type {
+  BulkReplayReport,
+  DeadLetterListing,
+  DeadLetterReason,
+  EntityWithHistory,
+  HeldEntity,
+  ReleaseReport,
+  Stats,
+} from '@ripio-webhooks/contracts';
 
-export interface EntityRecord {
-  kind: string;
-  id: string;
-  status: string;
-  version: number;
-  history: HistoryEntry[];
-}
+type ListedDeadLetter = DeadLetterListing['entries'][number];
 
-export interface DeadLetterEntry {
-  id: string;
-  eventKey: string;
-  eventType: string;
-  reason: string;
-  error: string;
-  attemptsMade: number;
-}
+/** The admin API's answers, as @ripio-webhooks/contracts defines them (the admin app builds them from it). */
+export type { DeadLetterEntry, EntityWithHistory as EntityRecord } from '@ripio-webhooks/contracts';
 
-interface DeadLetterPage {
-  entries: DeadLetterEntry[];
-  nextCursor?: string;
-}
-
-/** A small client of the admin app over real HTTP with the Bearer token. */
+/**
+ * The admin app over real HTTP with the Bearer token: the CLI's admin client, which parses every answer with its
+ * contract schema, so a scenario fails on an answer of the wrong shape instead of reading `undefined`.
+ */
 export class AdminApi {
-  constructor(
-    private readonly baseUrl: string,
-    private readonly token: string,
-  ) {}
+  private readonly client: AdminClient;
 
-  async request(
-    method: 'GET' | 'POST' | 'DELETE',
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; json: unknown }> {
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${this.token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(30_000),
-    });
-    const text = await response.text();
-    let json: unknown = text;
-    try {
-      json = text === '' ? undefined : (JSON.parse(text) as unknown);
-    } catch {
-      // keep the text
-    }
-    return { status: response.status, json };
-  }
-
-  private async ok(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-    const { status, json } = await this.request(method, path, body);
-    if (status < 200 || status >= 300) {
-      throw new Error(`admin ${method} ${path} answered ${status}: ${JSON.stringify(json)}`);
-    }
-    return json;
+  constructor(baseUrl: string, token: string) {
+    this.client = createAdminClient({ baseUrl, token, timeoutMs: 30_000 });
   }
 
   /** The entity with its history, or undefined when the admin API says 404. */
-  async entity(kind: string, id: string): Promise<EntityRecord | undefined> {
-    const path = `/api/entities/${encodeURIComponent(kind)}/${encodeURIComponent(id)}`;
-    const { status, json } = await this.request('GET', path);
-    if (status === 404) return undefined;
-    if (status !== 200) throw new Error(`admin GET ${path} answered ${status}: ${JSON.stringify(json)}`);
-    return json as EntityRecord;
+  async entity(kind: string, id: string): Promise<EntityWithHistory | undefined> {
+    try {
+      return await this.client.entity(kind, id);
+    } catch (error) {
+      if (error instanceof AdminApiError && error.status === 404) return undefined;
+      throw error;
+    }
   }
 
-  /** Every dead-letter entry (all pages), optionally of one reason. */
-  async deadLetters(reason?: string): Promise<DeadLetterEntry[]> {
-    const all: DeadLetterEntry[] = [];
+  /** Every dead-letter entry (all pages), optionally of one reason, each with the entity it holds. */
+  async deadLetters(reason?: DeadLetterReason): Promise<ListedDeadLetter[]> {
+    const all: ListedDeadLetter[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 1_000; page += 1) {
-      const query = new URLSearchParams({ limit: '500' });
-      if (reason !== undefined) query.set('reason', reason);
-      if (cursor !== undefined) query.set('cursor', cursor);
-      const json = (await this.ok('GET', `/api/dead-letter?${query.toString()}`)) as DeadLetterPage;
-      all.push(...json.entries);
-      cursor = json.nextCursor;
-      if (cursor === undefined || json.entries.length === 0) break;
+      const answer = await this.client.deadLetters({
+        limit: 500,
+        ...(reason === undefined ? {} : { reason }),
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+      all.push(...answer.entries);
+      cursor = answer.nextCursor;
+      if (cursor === undefined || answer.entries.length === 0) break;
     }
     return all;
   }
 
-  /** Bulk replay of the entries matching the filter; returns the answer as the admin app sends it. */
-  replayDeadLetters(filter: { reason?: string; eventType?: string }): Promise<unknown> {
-    const query = new URLSearchParams(filter);
-    const suffix = query.toString() === '' ? '' : `?${query.toString()}`;
-    return this.ok('POST', `/api/dead-letter/replay${suffix}`, filter);
+  /** One bulk replay of the entries matching the filter (at most 500), as the admin app answers it. */
+  replayDeadLetters(filter: DeadLetterFilter): Promise<BulkReplayReport> {
+    return this.client.replayMany({ ...filter, max: 500 });
   }
 
-  stats(): Promise<unknown> {
-    return this.ok('GET', '/api/stats');
+  /** Every entity on hold. */
+  async holds(): Promise<HeldEntity[]> {
+    return (await this.client.holds()).holds;
+  }
+
+  /** Releases an entity's hold (the blocker `request.eventKey`, with a reason). */
+  release(kind: string, id: string, request: ReleaseRequestInput): Promise<ReleaseReport> {
+    return this.client.release(kind, id, request);
+  }
+
+  stats(): Promise<Stats> {
+    return this.client.stats();
   }
 }

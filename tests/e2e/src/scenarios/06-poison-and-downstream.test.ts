@@ -85,7 +85,7 @@ describe('6 poison events and a failing downstream', () => {
 
     // The fix, then a bulk replay through the admin API.
     await redis.hdel(`${LEDGER_PREFIX}:fail`, BROKEN_TYPE);
-    const replay = (await admin.replayDeadLetters({ reason: 'handler_failed' })) as { replayed: number };
+    const replay = await admin.replayDeadLetters({ reason: 'handler_failed' });
     expect(replay.replayed).toBe(brokenKeys.size);
     // Settled again: each replayed event now has its dedupe record (the replay removed its DLQ entry).
     await waitUntilSettled(s, new Map([...acked].filter(([key]) => brokenKeys.has(key))));

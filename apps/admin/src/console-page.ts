@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { DEAD_LETTER_REASONS } from '@ripio-webhooks/contracts';
+import { ENTITY_KINDS } from '@ripio-webhooks/schemas';
+import { escapeHtml } from './html.js';
+
+/** The console's static sources (page and stylesheets) and its script, compiled by `tsc -p console`. */
+const PUBLIC_DIR = new URL('../public/', import.meta.url);
+const CONSOLE_SCRIPT = new URL('../dist/console/console.js', import.meta.url);
+
+export function readPublic(name: string): string {
+  return readFileSync(new URL(name, PUBLIC_DIR), 'utf8');
+}
+
+/** The console's script (console/console.ts as compiled by the admin's build). */
+export function readConsoleScript(): string {
+  try {
+    return readFileSync(CONSOLE_SCRIPT, 'utf8');
+  } catch (error) {
+    throw new Error('the admin console script is not built: run `pnpm run build` first', { cause: error });
+  }
+}
+
+function optionsOf(values: readonly string[]): string {
+  return values.map((value) => `<option value="${escapeHtml(value)}">${escapeHtml(value)}</option>`).join('');
+}
+
+/** The lists the page's selects offer, from their one definition (`<!-- options: name -->` in index.html). */
+const OPTION_LISTS: Record<string, readonly string[]> = {
+  'entity-kinds': ENTITY_KINDS,
+  'dead-letter-reasons': DEAD_LETTER_REASONS,
+};
+
+/** index.html with its option lists filled in. */
+export function renderConsolePage(template: string): string {
+  return template.replace(/<!-- options: ([a-z-]+) -->/g, (_marker, name: string) => {
+    const values = OPTION_LISTS[name];
+    if (values === undefined) throw new Error(`index.html asks for an unknown option list: ${name}`);
+    return optionsOf(values);
+  });
+}
