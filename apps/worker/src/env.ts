@@ -34,6 +34,8 @@ export const WorkerEnv = z
     HANDLER_TIMEOUT_MS: positiveIntSetting.default(30_000),
     /** Run handlers for `conflict` events too. */
     HANDLE_CONFLICTS: booleanSetting.default(false),
+    /** Run handlers for `late` events too. */
+    HANDLE_LATE: booleanSetting.default(false),
     FORWARD_URL: optionalText,
     FORWARD_SECRET: optionalText,
     FORWARD_TIMEOUT_MS: positiveIntSetting.default(5_000),
