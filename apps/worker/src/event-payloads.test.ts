@@ -100,8 +100,9 @@ describe('every event keeps its data in the history (real Redis, real BullMQ wor
       payload: objectOf(cancel),
     });
     const counted = (await metrics.conflicts.get()).values;
-    expect(counted.find((v) => v.labels.kind === 'off-ramp' && v.labels.reason === 'contradicts_status'))
-      .toMatchObject({ value: 1 });
+    expect(
+      counted.find((v) => v.labels.kind === 'off-ramp' && v.labels.reason === 'contradicts_status'),
+    ).toMatchObject({ value: 1 });
     expect(counted.filter((v) => v.value > 0)).toHaveLength(1);
     // Without HANDLE_CONFLICTS the conflict ran no handler.
     expect(handled).not.toContain('OFF-RAMP.ORDER.CANCELLED');
@@ -140,7 +141,10 @@ describe('every event keeps its data in the history (real Redis, real BullMQ wor
       },
     });
     const options = { entityId, discriminator: 'deposit-1' };
-    const refund = sampleEvent('SELL_AND_PAY.DEPOSIT.REFUND_PROCESSING', { ...options, issueDatetime: at(5) });
+    const refund = sampleEvent('SELL_AND_PAY.DEPOSIT.REFUND_PROCESSING', {
+      ...options,
+      issueDatetime: at(5),
+    });
     const resend: object = {
       ...refund,
       transaction: { ...(refund.transaction as object), refundTxnHash: '0xrefund' },

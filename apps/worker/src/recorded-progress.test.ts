@@ -128,7 +128,12 @@ describe("decisions from the entity's recorded progress (real Redis, real BullMQ
     );
     expect(refunded).toEqual(['deposit-1', 'deposit-2']);
     const record = await world.entities.get('sell-and-pay', entityId);
-    expect(record?.history.map((entry) => entry.outcome)).toEqual(['applied', 'applied', 'applied', 'applied']);
+    expect(record?.history.map((entry) => entry.outcome)).toEqual([
+      'applied',
+      'applied',
+      'applied',
+      'applied',
+    ]);
   });
 
   it('rebuilds the progress of an entity stored without one from its history, so a copy is still a duplicate', async () => {
@@ -169,7 +174,11 @@ describe("decisions from the entity's recorded progress (real Redis, real BullMQ
     // The copy (no dedupe record) is a duplicate; another deposit's receipt is applied and stores the progress.
     await deliver(
       deposit,
-      sampleEvent('SELL_AND_PAY.DEPOSIT.RECEIVED', { entityId, discriminator: 'deposit-2', issueDatetime: at(5) }),
+      sampleEvent('SELL_AND_PAY.DEPOSIT.RECEIVED', {
+        entityId,
+        discriminator: 'deposit-2',
+        issueDatetime: at(5),
+      }),
     );
     const record = await world.entities.get('sell-and-pay', entityId);
     expect(record?.history.map((h) => h.outcome)).toEqual(['applied', 'duplicate', 'applied']);

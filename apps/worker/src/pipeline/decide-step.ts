@@ -36,8 +36,7 @@ export function decideStep(
     before,
     progress,
     decision,
-    differingBody:
-      decision.kind === 'duplicate' ? bodyIfDifferent(history, event, job.rawBody) : undefined,
+    differingBody: decision.kind === 'duplicate' ? bodyIfDifferent(history, event, job.rawBody) : undefined,
     receivedAt: job.receivedAt,
     now: iso(deps.now()),
     dedupeTtlSeconds: deps.settings.dedupeTtlSeconds,

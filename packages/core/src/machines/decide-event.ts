@@ -35,7 +35,11 @@ export type EventDecision =
  * - `deposit_unknown`: a hash for a type the current cycle recorded before it knew its hash: a resend or another
  *   deposit.
  */
-export const CONFLICT_REASONS = ['contradicts_status', 'deposit_while_cycle_open', 'deposit_unknown'] as const;
+export const CONFLICT_REASONS = [
+  'contradicts_status',
+  'deposit_while_cycle_open',
+  'deposit_unknown',
+] as const;
 export type ConflictReason = (typeof CONFLICT_REASONS)[number];
 
 /**
