@@ -47,7 +47,7 @@ export const HistoryEntry = z.object({
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
 /** The latest event recorded as a `conflict` on an entity. */
-export const LastConflict = z.object({
+const LastConflict = z.object({
   eventKey: z.string(),
   eventType: z.string(),
   reason: z.string(),
@@ -56,7 +56,6 @@ export const LastConflict = z.object({
   eventStatus: z.string(),
   processedAt: isoTime,
 });
-export type LastConflict = z.infer<typeof LastConflict>;
 
 /** `GET /api/entities/:kind/:id`: the entity's current state and its history. */
 export const EntityWithHistory = z.object({

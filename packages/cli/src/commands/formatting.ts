@@ -43,7 +43,7 @@ function conflictLines({ conflicts, lastConflict }: EntityWithHistory): string[]
 }
 
 /** The event's payload as one line of JSON, a differing duplicate's raw body, or why there is none. */
-export function describeData(item: HistoryEntry): string {
+function describeData(item: HistoryEntry): string {
   if (item.payload !== undefined) return JSON.stringify(item.payload);
   if (item.rawBody !== undefined) return `(differs from the first copy) ${item.rawBody}`;
   return item.outcome === 'duplicate'
