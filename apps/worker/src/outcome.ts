@@ -26,6 +26,8 @@ export interface CommittedEventOutcome {
   eventKey: string;
   /** The entity's status before the event (null: it did not exist). */
   fromStatus: string | null;
+  /** The entity's status after the event (an applied event may leave it as it was: a Sell and Pay extra deposit). */
+  toStatus: string | null;
   /** Why a `conflict` is one (undefined for the other outcomes). */
   conflictReason: ConflictReason | undefined;
 }

@@ -20,6 +20,7 @@ export async function commitStep(
         event,
         eventKey,
         fromStatus: before?.status ?? null,
+        toStatus: commit.history.toStatus,
         conflictReason: decision.kind === 'conflict' ? decision.reason : undefined,
       };
     case 'lock_lost':

@@ -114,7 +114,7 @@ async function deadLetter(deps: PipelineDeps, { job }: Attempt, outcome: DeadLet
 
 /** Lag, transition and conflict metrics of a committed event. */
 function observeCommit(deps: PipelineDeps, { job }: Attempt, committed: CommittedEventOutcome): void {
-  const { event, outcome, fromStatus, conflictReason } = committed;
+  const { event, outcome, fromStatus, toStatus, conflictReason } = committed;
   const nowMs = deps.now();
   if (outcome !== 'duplicate') {
     deps.metrics.eventLag.observe(
@@ -127,7 +127,11 @@ function observeCommit(deps: PipelineDeps, { job }: Attempt, committed: Committe
     );
   }
   if (outcome === 'applied') {
-    deps.metrics.transitions.inc({ kind: event.kind, from: fromStatus ?? 'NEW', to: event.status });
+    deps.metrics.transitions.inc({
+      kind: event.kind,
+      from: fromStatus ?? 'NEW',
+      to: toStatus ?? event.status,
+    });
   }
   if (conflictReason !== undefined) deps.metrics.conflicts.inc({ kind: event.kind, reason: conflictReason });
 }
