@@ -4,6 +4,8 @@ import { toRipioJson } from '@ripio-webhooks/schemas';
 
 /** The webhook secret every server of the benchmark is configured with. */
 export const BENCH_SECRET = 'whsec_bench_0123456789abcdef';
+/** The INTAKE_PROOF_KEYS of the bench's receivers and workers (prefilled jobs are signed with it too). */
+export const BENCH_INTAKE_PROOF_KEY = 'bench-intake-proof-key-0123456789abcdef';
 
 export interface SignedEvent {
   entityId: string;

@@ -1,4 +1,5 @@
 import {
+  intakeProofKeysSetting,
   nonNegativeIntSetting,
   portSetting,
   positiveIntSetting,
@@ -25,6 +26,8 @@ export const ReceiverEnv = z.object({
   PORT: portSetting.default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
   RIPIO_WEBHOOK_SECRETS: Secrets,
+  /** Keys only receivers and workers hold: the first signs each job's intake proof, all verify. */
+  INTAKE_PROOF_KEYS: intakeProofKeysSetting,
   /** Largest accepted body in bytes. */
   BODY_LIMIT: positiveIntSetting.default(262_144),
   /** How long an enqueue may take before the answer is 503. */

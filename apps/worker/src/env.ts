@@ -1,5 +1,6 @@
 import {
   booleanSetting,
+  intakeProofKeysSetting,
   nonNegativeIntSetting,
   portSetting,
   positiveIntSetting,
@@ -15,10 +16,28 @@ const optionalText = z
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
 
+/** Comma-separated, blanks ignored; unset or empty is an empty list. */
+const optionalList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  );
+
 /** The worker's settings, read from the environment once at start. */
 export const WorkerEnv = z
   .object({
     ...sharedEnvFields,
+    /** Keys only receivers and workers hold: a job's intake proof must verify with one of them (all verify). */
+    INTAKE_PROOF_KEYS: intakeProofKeysSetting,
+    /**
+     * Optional: Ripio's secrets, as the receiver's. When given, a job whose receiver MAC fails is still accepted if
+     * Ripio's signature header in its proof verifies over its body.
+     */
+    RIPIO_WEBHOOK_SECRETS: optionalList,
     /** Jobs one worker process runs at the same time. */
     WORKER_CONCURRENCY: positiveIntSetting.default(16),
     /** Failed attempts after which an event is dead-lettered. */

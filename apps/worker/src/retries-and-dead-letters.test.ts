@@ -110,9 +110,12 @@ describe('retries and the dead-letter queue (real Redis, real BullMQ workers)', 
     fixed = true;
     done = world.completions(1);
     expect(await world.deadLetters.replay(withdrawal.eventKey)).toEqual({
-      result: 'replayed',
+      outcome: 'replayed',
       eventKey: withdrawal.eventKey,
+      previousOutcome: null,
     });
+    // The replayed job carries the receiver's original proof, which the worker checks again.
+    expect((await world.events.getJob(withdrawal.eventKey))?.data.proof).toEqual(withdrawal.proof);
     await done;
     const after = await world.entities.get('off-ramp', entityId);
     expect(after?.status).toBe('WITHDRAWAL_COMPLETED');

@@ -10,3 +10,6 @@ export * from './settings/parse-settings.js';
 export * from './settings/env-fields.js';
 export * from './machines/entity-progress.js';
 export * from './machines/decide-event.js';
+export * from './intake-proof/intake-proof.js';
+export * from './intake-proof/check-intake-proof.js';
+export * from './intake-proof/intake-proof-keys-setting.js';
