@@ -61,10 +61,15 @@ describe('the image contents: pnpm deploy --prod per app, started alone', () => 
       const envOf: Record<AppName, Record<string, string>> = {
         receiver: {
           RIPIO_WEBHOOK_SECRETS: 'image-test-secret',
+          INTAKE_PROOF_KEYS: 'image-test-intake-proof-key-0123456789',
           PORT: String(ports.receiver),
           HOST: '127.0.0.1',
         },
-        worker: { METRICS_PORT: String(ports.worker), METRICS_HOST: '127.0.0.1' },
+        worker: {
+          METRICS_PORT: String(ports.worker),
+          METRICS_HOST: '127.0.0.1',
+          INTAKE_PROOF_KEYS: 'image-test-intake-proof-key-0123456789',
+        },
         admin: { ADMIN_TOKEN: 'image-test-token-0123456789', ADMIN_PORT: String(ports.admin) },
       };
       for (const app of APPS) {

@@ -15,6 +15,8 @@ import { readRepoFile } from './repo.js';
 const catalogue = parseCatalogue(readRepoFile('docs', 'metrics.md'));
 const secret = `whsec_deploy_${randomBytes(8).toString('hex')}`;
 const adminToken = randomBytes(24).toString('hex');
+/** The receiver's and the workers' INTAKE_PROOF_KEYS (the admin app never holds it). */
+const intakeProof = { INTAKE_PROOF_KEYS: randomBytes(32).toString('hex') };
 
 /** Every PromQL expression of the dashboard and the alert rules. */
 function dashboardAndAlertExpressions(): { where: string; expr: string }[] {
@@ -68,13 +70,19 @@ describe('the running apps (receiver, two workers, admin) on a real Redis', () =
         app: 'receiver',
         label: 'receiver',
         port: receiverPort,
-        env: { ...shared, RIPIO_WEBHOOK_SECRETS: secret, PORT: String(receiverPort), HOST: '127.0.0.1' },
+        env: {
+          ...shared,
+          ...intakeProof,
+          RIPIO_WEBHOOK_SECRETS: secret,
+          PORT: String(receiverPort),
+          HOST: '127.0.0.1',
+        },
       }),
       start({
         app: 'worker',
         label: 'worker',
         port: workerPort,
-        env: { ...shared, METRICS_PORT: String(workerPort), METRICS_HOST: '127.0.0.1' },
+        env: { ...shared, ...intakeProof, METRICS_PORT: String(workerPort), METRICS_HOST: '127.0.0.1' },
       }),
       start({
         app: 'worker',
@@ -82,6 +90,7 @@ describe('the running apps (receiver, two workers, admin) on a real Redis', () =
         port: gaugeWorkerPort,
         env: {
           ...shared,
+          ...intakeProof,
           METRICS_PORT: String(gaugeWorkerPort),
           METRICS_HOST: '127.0.0.1',
           EXPORT_QUEUE_GAUGES: 'true',
