@@ -37,7 +37,7 @@ export const silentLogger = pino({ level: 'silent' });
 /** The INTAKE_PROOF_KEYS of the test receivers (`enqueue`) and workers. */
 export const INTAKE_PROOF_KEY = 'worker-tests-intake-proof-key-0123456789';
 /** The Ripio secret the test bodies are signed with, as Ripio would. */
-export const RIPIO_SECRET = 'worker-tests-ripio-secret';
+const RIPIO_SECRET = 'worker-tests-ripio-secret';
 
 export interface JobOptions {
   receivedAt?: string;

@@ -12,7 +12,7 @@ export interface IntakeProofKeys {
 }
 
 /** Why a job is not proven: its data is not an event job's, it carries no proof, or its proof does not verify. */
-export type UnsignedReason = 'not_an_event_job' | 'no_proof' | 'proof_mismatch';
+type UnsignedReason = 'not_an_event_job' | 'no_proof' | 'proof_mismatch';
 
 export type IntakeProofCheck =
   | { outcome: 'valid'; by: 'receiver_mac'; keyIndex: number }
