@@ -10,24 +10,19 @@ import {
   type EntityHistoryEntry,
   type EntityWithHistory,
   type ErrorBody,
-  type Hold,
-  type ParkedEvent,
   type ReplayReport,
   type Stats,
 } from '@ripio-webhooks/contracts';
 import { ENTITY_KINDS, type EntityKind } from '@ripio-webhooks/schemas';
 import type { DeadLetterStore, EntityStore } from '@ripio-webhooks/store';
+import { entityAnswer, type HoldView } from './entity-answer.js';
 import { holdRoutes, type HoldStores } from './hold-routes.js';
 import { HttpError, parse } from './http-error.js';
 import type { AdminMetrics } from './metrics.js';
 
 export { HttpError } from './http-error.js';
 
-/** An entity's hold as the API shows it: the parked events with their payloads (null: the job is gone). */
-export interface HoldView {
-  hold: Hold;
-  parked: ParkedEvent[];
-}
+export type { HoldView } from './entity-answer.js';
 
 /** The store operations the API serves (the real stores in main.ts; the same in tests, over a real Redis). */
 export interface AdminStores extends HoldStores {
@@ -81,28 +76,13 @@ export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Lo
   router.get('/entities/:kind/:id', async (req, res) => {
     const kind = parse(Kind, req.params.kind, 'kind');
     const id = parse(Id, req.params.id, 'id');
-    const [entity, held] = await Promise.all([stores.entities.get(kind, id), stores.holdOf(kind, id)]);
+    const [record, held] = await Promise.all([stores.entities.get(kind, id), stores.holdOf(kind, id)]);
     // No state yet (on hold before its first event applied, or its only event released): history and hold shown.
-    const history = entity === undefined ? await stores.historyOf(kind, id) : entity.history;
-    if (entity === undefined && held === undefined && history.length === 0) {
+    const history = record === undefined ? await stores.historyOf(kind, id) : [];
+    if (record === undefined && held === undefined && history.length === 0) {
       throw new HttpError(404, `no ${kind} entity with id ${id}`);
     }
-    const state = entity ?? {
-      kind,
-      id,
-      status: null,
-      fields: {},
-      version: 0,
-      createdAt: null,
-      updatedAt: null,
-    };
-    res.json({
-      ...state,
-      history,
-      onHold: held !== undefined,
-      hold: held?.hold ?? null,
-      parked: held?.parked ?? [],
-    } satisfies EntityWithHistory);
+    res.json(entityAnswer({ kind, id, record, history, held }) satisfies EntityWithHistory);
   });
 
   holdRoutes(router, stores, logger);

@@ -11,7 +11,7 @@ import {
 import { z } from 'zod';
 
 /** 7 days: room for Ripio's late retries, well inside the 30-day dedupe window (docs/configuration.md). */
-export const DEFAULT_MAX_EVENT_AGE_SECONDS = 7 * 86_400;
+const DEFAULT_MAX_EVENT_AGE_SECONDS = 7 * 86_400;
 
 /** The receiver's settings, read from the environment once at start. */
 export const ReceiverEnv = z
@@ -23,6 +23,10 @@ export const ReceiverEnv = z
     RIPIO_WEBHOOK_SECRETS: secretListSetting(
       'RIPIO_WEBHOOK_SECRETS',
       'The secret(s) Ripio signs webhooks with; during a rotation list the new one and the old one.',
+    ),
+    INTAKE_PROOF_KEYS: secretListSetting(
+      'INTAKE_PROOF_KEYS',
+      'Keys only receivers and workers hold: the first signs each job’s intake proof, all verify (same list in both).',
     ),
     BODY_LIMIT: positiveIntSetting.default(262_144).describe('Largest accepted body in bytes (larger: 413).'),
     ENQUEUE_TIMEOUT_MS: positiveIntSetting

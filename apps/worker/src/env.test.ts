@@ -1,6 +1,13 @@
 import { TEST_FORWARD_SECRET } from '@ripio-webhooks/test-support';
 import { describe, expect, it } from 'vitest';
-import { loadEnv } from './env.js';
+import { loadEnv as loadAnyEnv } from './env.js';
+
+const PROOF_KEY = 'worker-tests-intake-proof-key-0123456789';
+
+/** The settings with the one required variable set, as every deployment has it. */
+function loadEnv(source: Record<string, string>) {
+  return loadAnyEnv({ INTAKE_PROOF_KEYS: PROOF_KEY, ...source });
+}
 
 describe('worker env', () => {
   it('has the documented defaults', () => {
@@ -18,6 +25,7 @@ describe('worker env', () => {
         HISTORY_LIMIT: 100,
         HANDLER_TIMEOUT_MS: 30_000,
         HANDLE_CONFLICTS: false,
+        HANDLE_LATE: false,
         FORWARD_TIMEOUT_MS: 5_000,
         METRICS_PORT: 9091,
         METRICS_HOST: '0.0.0.0',
@@ -25,6 +33,8 @@ describe('worker env', () => {
         SHUTDOWN_TIMEOUT_MS: 30_000,
         JOB_LOCK_MS: 30_000,
         STALLED_INTERVAL_MS: 30_000,
+        INTAKE_PROOF_KEYS: [PROOF_KEY],
+        RIPIO_WEBHOOK_SECRETS: [],
       },
     });
     if (loaded.ok) {
@@ -39,13 +49,15 @@ describe('worker env', () => {
     ['false', false],
     ['0', false],
     ['', false],
-  ])('reads HANDLE_CONFLICTS=%j as %s', (value, expected) => {
-    const loaded = loadEnv({ HANDLE_CONFLICTS: value });
+  ])('reads HANDLE_CONFLICTS=%j and HANDLE_LATE=%j as %s', (value, expected) => {
+    const loaded = loadEnv({ HANDLE_CONFLICTS: value, HANDLE_LATE: value });
     expect(loaded.ok && loaded.env.HANDLE_CONFLICTS).toBe(expected);
+    expect(loaded.ok && loaded.env.HANDLE_LATE).toBe(expected);
   });
 
   it.each([
     [{ HANDLE_CONFLICTS: 'yes' }, 'HANDLE_CONFLICTS'],
+    [{ HANDLE_LATE: 'yes' }, 'HANDLE_LATE'],
     [{ WORKER_CONCURRENCY: '0' }, 'WORKER_CONCURRENCY'],
     [{ QUEUE_PREFIX: 'a:b' }, 'QUEUE_PREFIX'],
     [{ BACKOFF_BASE_MS: '5000', BACKOFF_MAX_MS: '10' }, 'BACKOFF_MAX_MS'],
@@ -67,6 +79,19 @@ describe('worker env', () => {
     const loaded = loadEnv(source);
     expect(loaded.ok).toBe(false);
     if (!loaded.ok) expect(loaded.message).toContain(name);
+  });
+
+  it('refuses to start without INTAKE_PROOF_KEYS or with a key shorter than 32 characters', () => {
+    for (const source of [{}, { INTAKE_PROOF_KEYS: 'short' }, { INTAKE_PROOF_KEYS: `${PROOF_KEY},short` }]) {
+      const loaded = loadAnyEnv(source);
+      expect(loaded.ok).toBe(false);
+      if (!loaded.ok) expect(loaded.message).toContain('INTAKE_PROOF_KEYS');
+    }
+  });
+
+  it("reads the optional RIPIO_WEBHOOK_SECRETS (the fallback check of Ripio's signature) as a list", () => {
+    const loaded = loadEnv({ RIPIO_WEBHOOK_SECRETS: ' new , old,' });
+    expect(loaded.ok && loaded.env.RIPIO_WEBHOOK_SECRETS).toEqual(['new', 'old']);
   });
 
   it('takes any stalled-check interval beside the job lock (neither bounds the other)', () => {

@@ -1,5 +1,6 @@
+import type { ConflictReason } from '@ripio-webhooks/core';
 import type { ParsedEvent } from '@ripio-webhooks/schemas';
-import type { CommittedOutcome, DeadLetterReason, OutcomeLabel } from '@ripio-webhooks/store';
+import type { CommittedOutcome, DeadLetterReason, EventJobData, OutcomeLabel } from '@ripio-webhooks/store';
 
 /**
  * What one attempt at an event ends in (discriminant `outcome`), and beside it what each one maps to:
@@ -8,6 +9,7 @@ import type { CommittedOutcome, DeadLetterReason, OutcomeLabel } from '@ripio-we
  * | ---------------------------- | ---------------------------- | ---------------------------- | ------------------ |
  * | applied, late, conflict,     | completes: committed         | yes, `outcome` label         | -                  |
  * |   duplicate                  |                              |                              |                    |
+ * | unsigned                     | completes: dead-lettered     | yes, `outcome` label         | the same name      |
  * | invalid, unknown_type        | completes: dead-lettered     | yes, `outcome` label         | the same name      |
  * | lock_busy                    | delayed, no attempt spent    | no                           | -                  |
  * | parked                       | delayed, no attempt spent    | yes, when first parked       | -                  |
@@ -18,6 +20,7 @@ import type { CommittedOutcome, DeadLetterReason, OutcomeLabel } from '@ripio-we
  */
 export type ProcessingOutcome =
   | CommittedEventOutcome
+  | UnsignedJobOutcome
   | RejectedEventOutcome
   | LockBusyOutcome
   | ParkedOutcome
@@ -31,6 +34,10 @@ export interface CommittedEventOutcome {
   eventKey: string;
   /** The entity's status before the event (null: it did not exist). */
   fromStatus: string | null;
+  /** The entity's status after the event (an applied event may leave it as it was: a Sell and Pay extra deposit). */
+  toStatus: string | null;
+  /** Why a `conflict` is one (undefined for the other outcomes). */
+  conflictReason: ConflictReason | undefined;
 }
 
 /** Another worker holds the entity's lock: the job waits a little, without spending an attempt. */
@@ -60,6 +67,16 @@ interface DeadLetterDetails {
   attemptsMade: number;
 }
 
+/**
+ * The job carries no valid proof that a receiver verified it (it was put on the queue some other way, or its body
+ * was changed): dead-lettered on the first attempt, its body never parsed, no entity touched, no handler run.
+ */
+export interface UnsignedJobOutcome extends DeadLetterDetails {
+  outcome: 'unsigned';
+  /** The job's data as the dead-letter entry keeps it (fields it lacks filled in, so the entry can be listed). */
+  job: EventJobData;
+}
+
 /** Invalid, unknown or unstorable: nothing a retry could change, dead-lettered on the first attempt. */
 export interface RejectedEventOutcome extends DeadLetterDetails {
   outcome: 'invalid' | 'unknown_type';
@@ -81,7 +98,7 @@ export interface FailedEventOutcome extends DeadLetterDetails {
 }
 
 /** What the outcomes that end in the dead-letter queue have in common. */
-export type DeadLetteredOutcome = RejectedEventOutcome | FailedEventOutcome;
+export type DeadLetteredOutcome = UnsignedJobOutcome | RejectedEventOutcome | FailedEventOutcome;
 
 /** What a job returns: BullMQ stores it as the job's return value, and the admin API shows it (stored data). */
 export type JobResult =
@@ -95,6 +112,7 @@ export function jobResultOf(outcome: CommittedEventOutcome | DeadLetteredOutcome
     case 'conflict':
     case 'duplicate':
       return { result: 'committed', outcome: outcome.outcome };
+    case 'unsigned':
     case 'invalid':
     case 'unknown_type':
     case 'handler_failed':
@@ -114,7 +132,7 @@ export function deadLetterReasonOf(outcome: DeadLetteredOutcome): DeadLetterReas
 
 /** The `outcome` label of ripio_events_processed_total and of the per-minute counters: the outcome's own name. */
 export function processedLabelOf(
-  outcome: CommittedEventOutcome | RejectedEventOutcome | ParkedOutcome,
+  outcome: CommittedEventOutcome | RejectedEventOutcome | UnsignedJobOutcome | ParkedOutcome,
 ): OutcomeLabel {
   return outcome.outcome;
 }

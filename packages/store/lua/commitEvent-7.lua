@@ -20,7 +20,7 @@
   ARGV[5] dedupe TTL in seconds
   ARGV[6] history limit (entries kept)
   ARGV[7] outcome: applied | late | conflict | duplicate
-          (duplicate: the dedupe record already exists and is left as it is)
+          (duplicate: the dedupe record, if it still exists, is left as it is)
   ARGV[8] event key
   ARGV[9] now (ISO time: the next blocker's `since`)
 

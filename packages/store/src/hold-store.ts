@@ -12,7 +12,7 @@ import {
   type ReleaseHoldResult,
   type ReleaseRecord,
 } from './hold-types.js';
-import { entityKeys } from './keys.js';
+import { entityKeys, type EntityKeys } from './keys.js';
 import { runScript } from './scripts.js';
 
 export interface HoldStoreOptions {
@@ -125,23 +125,24 @@ function toReleaseResult(reply: unknown): ReleaseHoldResult {
   }
 }
 
+/** The entity's hold and its parked events (both keys share one hash tag, so the MULTI is valid on a cluster). */
+async function readHold(redis: RedisClient, keys: EntityKeys): Promise<HoldRecord | undefined> {
+  const replies = await redis.multi().get(keys.hold).lrange(keys.parked, 0, -1).exec();
+  if (replies === null) throw new Error('MULTI reading a hold was aborted');
+  const [[holdError, holdJson] = [null, null], [parkedError, parked] = [null, []]] = replies;
+  if (holdError) throw holdError;
+  if (parkedError) throw parkedError;
+  const hold = parseHold(holdJson);
+  if (hold === undefined) return undefined;
+  return { hold, parked: (parked as string[]).map((raw) => JSON.parse(raw) as ParkedEntry) };
+}
+
 export function createHoldStore({ redis, queuePrefix, now }: HoldStoreOptions): HoldStore {
   const keysOf = (kind: EntityKind, id: string) => entityKeys(queuePrefix, kind, id);
   const clock = now ?? (() => new Date());
 
   return {
-    async get(kind, id) {
-      const keys = keysOf(kind, id);
-      // Both keys share one hash tag, so this MULTI is valid on a cluster too.
-      const replies = await redis.multi().get(keys.hold).lrange(keys.parked, 0, -1).exec();
-      if (replies === null) throw new Error('MULTI reading a hold was aborted');
-      const [[holdError, holdJson] = [null, null], [parkedError, parked] = [null, []]] = replies;
-      if (holdError) throw holdError;
-      if (parkedError) throw parkedError;
-      const hold = parseHold(holdJson);
-      if (hold === undefined) return undefined;
-      return { hold, parked: (parked as string[]).map((raw) => JSON.parse(raw) as ParkedEntry) };
-    },
+    get: (kind, id) => readHold(redis, keysOf(kind, id)),
 
     async park(kind, id, token, entry) {
       const keys = keysOf(kind, id);
@@ -156,12 +157,8 @@ export function createHoldStore({ redis, queuePrefix, now }: HoldStoreOptions): 
 
     async holdOnFailure(kind, id, token, blocker, attemptsMade, error) {
       const keys = keysOf(kind, id);
-      const identity = {
-        blocker: blocker.eventKey,
-        blockerType: blocker.eventType,
-        issueDatetime: blocker.issueDatetime,
-        receivedAt: blocker.receivedAt,
-      };
+      const { eventKey, eventType, issueDatetime, receivedAt } = blocker;
+      const identity = { blocker: eventKey, blockerType: eventType, issueDatetime, receivedAt };
       const reply = await runScript(
         redis,
         'holdOnFailure-3.lua',
@@ -184,12 +181,8 @@ export function createHoldStore({ redis, queuePrefix, now }: HoldStoreOptions): 
 
     async release(request) {
       const keys = keysOf(request.kind, request.id);
-      const record: ReleaseRecord = {
-        action: request.action,
-        reason: request.reason,
-        operator: request.operator,
-        at: clock().toISOString(),
-      };
+      const { action, reason, operator } = request;
+      const record: ReleaseRecord = { action, reason, operator, at: clock().toISOString() };
       const reply = await runScript(
         redis,
         'releaseHold-5.lua',

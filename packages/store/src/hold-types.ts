@@ -4,13 +4,7 @@
  * entries and the release record are stored as JSON by the Lua scripts; their shapes are the contracts' (the
  * admin API shows them as they are).
  */
-export type {
-  HeldEntity,
-  Hold,
-  ParkedEntry,
-  ReleaseAction,
-  ReleaseRecord,
-} from '@ripio-webhooks/contracts';
+export type { HeldEntity, Hold, ParkedEntry, ReleaseAction, ReleaseRecord } from '@ripio-webhooks/contracts';
 import type { Hold, ParkedEntry } from '@ripio-webhooks/contracts';
 
 /** What a commit or a release did to the entity's hold. */

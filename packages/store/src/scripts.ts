@@ -3,7 +3,7 @@ import type { RedisClient } from './connection.js';
 
 /** The Lua scripts in `lua/`, by file name (`<name>-<numberOfKeys>.lua`). */
 export const SCRIPT_FILES = [
-  'lockAndLoad-6.lua',
+  'lockAndLoad-7.lua',
   'commitEvent-7.lua',
   'releaseLock-1.lua',
   'parkEvent-3.lua',

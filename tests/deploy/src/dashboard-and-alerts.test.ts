@@ -151,7 +151,7 @@ describe('Grafana dashboard', () => {
 });
 
 describe('Prometheus alert rules', () => {
-  it('cover DLQ growth, backlog age, signature failures, 503 answers and dead workers', () => {
+  it('cover DLQ growth, backlog age, signature failures, 503 answers, dead workers and unsigned jobs', () => {
     const names = alertRules.map((rule) => rule.alert);
     for (const name of [
       'RipioDeadLetterGrowing',
@@ -159,6 +159,7 @@ describe('Prometheus alert rules', () => {
       'RipioSignatureFailureSpike',
       'RipioReceiverUnavailable',
       'RipioNoWorkerAlive',
+      'RipioUnsignedJob',
     ]) {
       expect(names).toContain(name);
     }

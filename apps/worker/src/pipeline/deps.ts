@@ -1,4 +1,4 @@
-import type { RetryPolicy } from '@ripio-webhooks/core';
+import type { IntakeProofKeys, RetryPolicy } from '@ripio-webhooks/core';
 import type { DeadLetterStore, EntityStore, OutcomeCounter } from '@ripio-webhooks/store';
 import type { Logger } from 'pino';
 import type { HandlerRunner } from '../handlers/run-handlers.js';
@@ -17,9 +17,13 @@ export interface ProcessorSettings {
   /** Entity lock TTL = handlerTimeoutMs + this (default 30 s). */
   lockTtlMarginMs?: number;
   handleConflicts: boolean;
+  /** Run handlers for `late` events too (HANDLE_LATE). */
+  handleLate: boolean;
   dedupeTtlSeconds: number;
   historyLimit: number;
   retry: RetryPolicy;
+  /** What a job's intake proof is checked with (INTAKE_PROOF_KEYS, and RIPIO_WEBHOOK_SECRETS when given). */
+  intakeProof: IntakeProofKeys;
   /** When a parked event's job rechecks its entity (default 5 s .. 5 min). */
   parkRecheck?: ParkRecheckSettings;
 }

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { exponentialBackoffMs } from '@ripio-webhooks/core';
-import type { EntityState, EventJobData, Hold, ParkedEntry, ReleaseRecord } from '@ripio-webhooks/store';
+import type {
+  EntityState,
+  EventJobData,
+  Hold,
+  HistoryEntry,
+  ParkedEntry,
+  ReleaseRecord,
+} from '@ripio-webhooks/store';
 import type { Job } from 'bullmq';
 import { holdOnFailure } from '../holds/hold-actions.js';
 import type { LockBusyOutcome } from '../outcome.js';
@@ -16,6 +23,8 @@ export interface LockedJob extends ParsedJob {
   before: EntityState | undefined;
   /** The event's dedupe record: its committed outcome when the event key was seen before. */
   seenOutcome: string | undefined;
+  /** The entity's history entries, oldest first, with what Ripio sent in each. */
+  history: HistoryEntry[];
   /** The entity's hold (undefined: not on hold). */
   hold: Hold | undefined;
   /** An operator released the hold this event held: it is decided normally. */
@@ -25,9 +34,8 @@ export interface LockedJob extends ParsedJob {
 }
 
 /**
- * Takes the entity's lock and, in the same round trip, reads the entity, the event's dedupe record and the
- * entity's hold (lockAndLoad-6.lua). When
- * another worker holds the lock the attempt ends as `lock_busy` (the job waits without spending an attempt).
+ * Takes the entity's lock and, in the same round trip, reads the entity, its history, the event's dedupe record
+ * and the entity's hold (lockAndLoad-7.lua). When * another worker holds the lock the attempt ends as `lock_busy` (the job waits without spending an attempt).
  */
 export async function lockStep(
   deps: Pick<PipelineDeps, 'entities' | 'settings'>,
@@ -51,6 +59,7 @@ export async function lockStep(
         token,
         before: loaded.entity,
         seenOutcome: loaded.seenOutcome,
+        history: loaded.history,
         hold: loaded.hold,
         released: loaded.released,
         parked: loaded.parked,

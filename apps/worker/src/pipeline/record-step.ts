@@ -15,6 +15,7 @@ import {
   type ProcessingOutcome,
   type RejectedEventOutcome,
   type RetryOutcome,
+  type UnsignedJobOutcome,
 } from '../outcome.js';
 import type { PipelineDeps } from './deps.js';
 import { lockWaitDelayMs } from './lock-step.js';
@@ -54,6 +55,7 @@ export async function recordStep(
         'event committed',
       );
       return jobResultOf(outcome);
+    case 'unsigned':
     case 'invalid':
     case 'unknown_type':
       await deadLetter(deps, attempt, outcome);
@@ -126,24 +128,26 @@ async function deadLetter(deps: PipelineDeps, { job }: Attempt, outcome: DeadLet
   const failedAt = iso(deps.now());
   const reason = deadLetterReasonOf(outcome);
   const { error, attemptsMade } = outcome;
+  // An unsigned job's data is kept as the verify step filed it (its own may lack what an entry needs).
+  const data = outcome.outcome === 'unsigned' ? outcome.job : job.data;
   await deps.deadLetters.add(outcome.name, {
-    job: job.data,
+    job: data,
     reason,
     error,
     attemptsMade,
-    firstFailedAt: job.data.firstFailedAt ?? failedAt,
+    firstFailedAt: data.firstFailedAt ?? failedAt,
     lastFailedAt: failedAt,
   });
   deps.metrics.deadLettered.inc({ reason });
   deps.logger.error(
-    { eventKey: job.data.eventKey, jobId: job.id, reason, error, attemptsMade },
+    { eventKey: data.eventKey, jobId: job.id, reason, error, attemptsMade },
     'event dead-lettered',
   );
 }
 
 /** Lag, transition and conflict metrics of a committed event. */
 function observeCommit(deps: PipelineDeps, { job }: Attempt, committed: CommittedEventOutcome): void {
-  const { event, outcome, fromStatus } = committed;
+  const { event, outcome, fromStatus, toStatus, conflictReason } = committed;
   const nowMs = deps.now();
   if (outcome !== 'duplicate') {
     deps.metrics.eventLag.observe(
@@ -156,16 +160,20 @@ function observeCommit(deps: PipelineDeps, { job }: Attempt, committed: Committe
     );
   }
   if (outcome === 'applied') {
-    deps.metrics.transitions.inc({ kind: event.kind, from: fromStatus ?? 'NEW', to: event.status });
+    deps.metrics.transitions.inc({
+      kind: event.kind,
+      from: fromStatus ?? 'NEW',
+      to: toStatus ?? event.status,
+    });
   }
-  if (outcome === 'conflict') deps.metrics.conflicts.inc({ kind: event.kind });
+  if (conflictReason !== undefined) deps.metrics.conflicts.inc({ kind: event.kind, reason: conflictReason });
 }
 
 /** ripio_events_processed_total, ripio_processing_duration_seconds and the per-minute outcome counter. */
 function countProcessed(
   deps: PipelineDeps,
   { startedMs }: Attempt,
-  outcome: CommittedEventOutcome | RejectedEventOutcome | ParkedOutcome,
+  outcome: CommittedEventOutcome | RejectedEventOutcome | UnsignedJobOutcome | ParkedOutcome,
 ): void {
   const label = processedLabelOf(outcome);
   const { family, eventType } =
