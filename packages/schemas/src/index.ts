@@ -13,3 +13,4 @@ export * from './families/off-ramp.js';
 export * from './families/on-ramp.js';
 export * from './families/sell-and-pay.js';
 export * from './families/support-ticket.js';
+export * from './json-depth.js';

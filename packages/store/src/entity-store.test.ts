@@ -8,7 +8,7 @@ import {
   type EntityStore,
   type HistoryEntry,
 } from './entity-store.js';
-import { LUA_JSON_MAX_DEPTH } from './json-depth.js';
+import { LUA_JSON_MAX_DEPTH } from '@ripio-webhooks/schemas';
 import { entityKeys } from './keys.js';
 import type { CommittedOutcome } from './outcomes.js';
 

@@ -6,7 +6,6 @@ export * from './event-enqueuer.js';
 export * from './hold-index.js';
 export * from './hold-store.js';
 export * from './hold-types.js';
-export * from './json-depth.js';
 export * from './keys.js';
 export * from './outcomes.js';
 export * from './promote-job.js';

@@ -1,5 +1,10 @@
-import { eventKeyOfEvent, parseEventBody, type ParsedEvent } from '@ripio-webhooks/schemas';
-import { unstorableFieldsIssue, type EventJobData } from '@ripio-webhooks/store';
+import {
+  eventKeyOfEvent,
+  parseEventBody,
+  unstorableFieldsIssue,
+  type ParsedEvent,
+} from '@ripio-webhooks/schemas';
+import type { EventJobData } from '@ripio-webhooks/store';
 import type { Logger } from 'pino';
 import { UNKNOWN_LABEL } from '../metrics.js';
 import type { RejectedEventOutcome } from '../outcome.js';
