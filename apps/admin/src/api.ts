@@ -24,10 +24,10 @@ export interface AdminStores {
   readStats(): Promise<Stats>;
 }
 
-export const MAX_LIST_LIMIT = 500;
-export const DEFAULT_LIST_LIMIT = 50;
-export const MAX_BULK_REPLAY = 500;
-export const DEFAULT_BULK_REPLAY = 100;
+const MAX_LIST_LIMIT = 500;
+const DEFAULT_LIST_LIMIT = 50;
+const MAX_BULK_REPLAY = 500;
+const DEFAULT_BULK_REPLAY = 100;
 
 /** A client mistake, answered with its status and message as JSON. */
 export class HttpError extends Error {

@@ -26,9 +26,7 @@ import { openDeadLetterQueue, openEventsQueue } from './queues.js';
 export type {
   BulkReplayReport,
   DeadLetterDetail,
-  DeadLetterEntry,
   DeadLetterPage,
-  ReplayReport,
   ReplayResult,
 } from '@ripio-webhooks/contracts';
 
@@ -77,7 +75,7 @@ export interface DeadLetterStore {
 const SCAN_BATCH = 200;
 const MAX_SCANNED_PER_PAGE = 5_000;
 
-export function toDeadLetterEntry(job: Job<DeadLetterData>): DeadLetterEntry {
+function toDeadLetterEntry(job: Job<DeadLetterData>): DeadLetterEntry {
   const { data } = job;
   return {
     id: job.id ?? data.job.eventKey,

@@ -16,7 +16,7 @@ export interface EntityKeys {
   seen(eventKey: string): string;
 }
 
-export function entityTag(kind: EntityKind, id: string): string {
+function entityTag(kind: EntityKind, id: string): string {
   return `{${kind}:${encodeURIComponent(id)}}`;
 }
 
