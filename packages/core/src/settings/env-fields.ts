@@ -53,3 +53,13 @@ export const dedupeEnvFields = {
         '`MAX_EVENT_AGE_SECONDS` must stay below it. Set the same value in both apps.',
     ),
 };
+
+/**
+ * `HISTORY_LIMIT`: history entries kept per entity. The worker caps each entity's history with it; the admin app
+ * writes an operator's release of a hold into the same history with the same cap, so both read it.
+ */
+export const historyEnvFields = {
+  HISTORY_LIMIT: positiveIntSetting
+    .default(100)
+    .describe('History entries kept per entity (the worker and the admin app, which records hold releases).'),
+};
