@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { apiRouter, type AdminStores } from './api.js';
 import { requireAuth } from './auth.js';
 import { QUEUES_PATH } from './bull-board.js';
-import { readConsoleScript, readPublic, renderConsolePage } from './console-page.js';
+import { readConsoleScripts, readPublic, renderConsolePage } from './console-page.js';
 import { adminErrorHandler } from './error-handler.js';
 import { loginRouter } from './login.js';
 import type { AdminMetrics } from './metrics.js';
@@ -20,7 +20,7 @@ export interface AdminAppOptions {
   now?: () => number;
 }
 
-/** The console: one page, one script (compiled from console/console.ts), one stylesheet. */
+/** The console: one page, its script modules (compiled from console/*.ts), one stylesheet. */
 const CONSOLE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
   "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -69,13 +69,13 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
   next();
 };
 
-/** The console's page, script and stylesheet, each under CONSOLE_CSP. */
+/** The console's page, stylesheet and modules (under /console/), each under CONSOLE_CSP. */
 function serveConsole(app: Express): void {
   const consoleFiles: Record<string, { type: string; body: string }> = {
     '/': { type: 'html', body: renderConsolePage(readPublic('index.html')) },
-    '/console.js': { type: 'js', body: readConsoleScript() },
     '/console.css': { type: 'css', body: readPublic('console.css') },
   };
+  for (const [name, body] of readConsoleScripts()) consoleFiles[`/console/${name}`] = { type: 'js', body };
   for (const [path, file] of Object.entries(consoleFiles)) {
     app.get(path, (_req, res) => {
       res.setHeader('Content-Security-Policy', CONSOLE_CSP);

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { RedisUnavailableError } from '@ripio-webhooks/store';
-import { HttpError } from './api.js';
+import { HttpError } from './http-error.js';
 
 /**
  * The admin app's last handler: a client mistake (HttpError, a body-parser error) is answered with its status and
