@@ -92,7 +92,7 @@ describe('authentication', () => {
     ['get', '/api/no-such-route'],
     ['get', '/metrics'],
     ['get', '/'],
-    ['get', '/console.js'],
+    ['get', '/console/console.js'],
     ['get', '/queues/'],
     ['get', '/queues/api/queues'],
   ];

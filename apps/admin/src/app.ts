@@ -1,10 +1,10 @@
-import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
-import { RedisUnavailableError } from '@ripio-webhooks/store';
-import { apiRouter, HttpError, type AdminStores } from './api.js';
+import { apiRouter, type AdminStores } from './api.js';
 import { requireAuth } from './auth.js';
 import { QUEUES_PATH } from './bull-board.js';
-import { readConsoleScript, readPublic, renderConsolePage } from './console-page.js';
+import { readConsoleScripts, readPublic, renderConsolePage } from './console-page.js';
+import { adminErrorHandler } from './error-handler.js';
 import { loginRouter } from './login.js';
 import type { AdminMetrics } from './metrics.js';
 
@@ -20,7 +20,7 @@ export interface AdminAppOptions {
   now?: () => number;
 }
 
-/** The console: one page, one script (compiled from console/console.ts), one stylesheet. */
+/** The console: one page, its script modules (compiled from console/*.ts), one stylesheet. */
 const CONSOLE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
   "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -30,17 +30,10 @@ const CONSOLE_CSP =
  * header or as the cookie /login sets: the JSON API (/api), /metrics, the console (/) and bull-board (/queues).
  */
 export function createAdminApp(options: AdminAppOptions): Express {
-  const { logger } = options;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('Cache-Control', 'no-store');
-    next();
-  });
+  app.use(securityHeaders);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -56,52 +49,37 @@ export function createAdminApp(options: AdminAppOptions): Express {
   app.get('/metrics', async (_req, res) => {
     res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
   });
-  app.use('/api', apiRouter(options.stores, options.metrics, logger));
+  app.use('/api', apiRouter(options.stores, options.metrics, options.logger));
   if (options.queuesDashboard !== undefined) app.use(QUEUES_PATH, options.queuesDashboard);
+  serveConsole(app);
 
+  app.use((req, res) => {
+    res.status(404).json({ error: `not found: ${req.method} ${req.path}` });
+  });
+  app.use(adminErrorHandler(options.logger));
+  return app;
+}
+
+/** Headers on every answer: no sniffing, no referrer, no framing, no caching. */
+const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
+
+/** The console's page, stylesheet and modules (under /console/), each under CONSOLE_CSP. */
+function serveConsole(app: Express): void {
   const consoleFiles: Record<string, { type: string; body: string }> = {
     '/': { type: 'html', body: renderConsolePage(readPublic('index.html')) },
-    '/console.js': { type: 'js', body: readConsoleScript() },
     '/console.css': { type: 'css', body: readPublic('console.css') },
   };
+  for (const [name, body] of readConsoleScripts()) consoleFiles[`/console/${name}`] = { type: 'js', body };
   for (const [path, file] of Object.entries(consoleFiles)) {
     app.get(path, (_req, res) => {
       res.setHeader('Content-Security-Policy', CONSOLE_CSP);
       res.type(file.type).send(file.body);
     });
   }
-
-  app.use((req, res) => {
-    res.status(404).json({ error: `not found: ${req.method} ${req.path}` });
-  });
-
-  const onError: ErrorRequestHandler = (error: unknown, req, res, next) => {
-    if (res.headersSent) {
-      next(error);
-      return;
-    }
-    if (error instanceof HttpError) {
-      res.status(error.status).json({ error: error.message });
-      return;
-    }
-    // Body-parser errors (bad JSON, too large) carry their status.
-    if (
-      error instanceof Error &&
-      'status' in error &&
-      typeof error.status === 'number' &&
-      error.status < 500
-    ) {
-      res.status(error.status).json({ error: error.message });
-      return;
-    }
-    if (error instanceof RedisUnavailableError) {
-      logger.warn({ err: error, path: req.path }, 'redis unavailable');
-      res.status(503).json({ error: 'Redis is unavailable; try again shortly' });
-      return;
-    }
-    logger.error({ err: error, method: req.method, path: req.path }, 'admin request failed');
-    res.status(500).json({ error: 'internal error (see the admin logs)' });
-  };
-  app.use(onError);
-  return app;
 }

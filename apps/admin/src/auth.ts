@@ -47,7 +47,7 @@ export function readCookie(header: string | undefined, name: string): string | u
 export type Credential = 'bearer' | 'session' | 'none';
 
 /** Which credential, if any, the request carries validly. */
-export function credentialOf(req: Request, token: string, nowMs: number): Credential {
+function credentialOf(req: Request, token: string, nowMs: number): Credential {
   const header = req.headers.authorization;
   if (header !== undefined) {
     const match = /^Bearer\s+(.+)$/i.exec(header.trim());

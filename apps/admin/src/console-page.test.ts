@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEAD_LETTER_REASONS } from '@ripio-webhooks/contracts';
 import { ENTITY_KINDS } from '@ripio-webhooks/schemas';
-import { readConsoleScript, readPublic, renderConsolePage } from './console-page.js';
+import { readConsoleScripts, readPublic, renderConsolePage } from './console-page.js';
 
 describe('the console page', () => {
   it('offers every entity kind and dead-letter reason from their one definition', () => {
@@ -19,7 +19,13 @@ describe('the console page', () => {
     expect(() => renderConsolePage('<select><!-- options: planets --></select>')).toThrow(/planets/);
   });
 
-  it('serves the compiled console module', () => {
-    expect(readConsoleScript()).toMatch(/^export \{\};$/m);
+  it('serves the compiled console modules, each relative import resolving to one of them', () => {
+    const scripts = readConsoleScripts();
+    expect(scripts.get('console.js')).toMatch(/^import \{ .+ \} from '\.\/dom\.js';$/m);
+    for (const [name, source] of scripts) {
+      for (const [, target] of source.matchAll(/ from '\.\/([^']+)'/g)) {
+        expect(scripts.has(target ?? ''), `${name} imports ./${target}`).toBe(true);
+      }
+    }
   });
 });

@@ -1,23 +1,31 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { DEAD_LETTER_REASONS } from '@ripio-webhooks/contracts';
 import { ENTITY_KINDS } from '@ripio-webhooks/schemas';
 import { escapeHtml } from './html.js';
 
-/** The console's static sources (page and stylesheets) and its script, compiled by `tsc -p console`. */
+/** The console's static sources (page and stylesheets) and its modules, compiled by `tsc -p console`. */
 const PUBLIC_DIR = new URL('../public/', import.meta.url);
-const CONSOLE_SCRIPT = new URL('../dist/console/console.js', import.meta.url);
+const CONSOLE_DIR = new URL('../dist/console/', import.meta.url);
 
 export function readPublic(name: string): string {
   return readFileSync(new URL(name, PUBLIC_DIR), 'utf8');
 }
 
-/** The console's script (console/console.ts as compiled by the admin's build). */
-export function readConsoleScript(): string {
+/**
+ * The console's ES modules (console/*.ts as compiled by the admin's build), by file name: console.js, the page's
+ * script, and the modules it imports.
+ */
+export function readConsoleScripts(): Map<string, string> {
+  let names: string[];
   try {
-    return readFileSync(CONSOLE_SCRIPT, 'utf8');
+    names = readdirSync(CONSOLE_DIR).filter((name) => name.endsWith('.js'));
   } catch (error) {
     throw new Error('the admin console script is not built: run `pnpm run build` first', { cause: error });
   }
+  if (!names.includes('console.js')) {
+    throw new Error('the admin console script is not built: run `pnpm run build` first');
+  }
+  return new Map(names.map((name) => [name, readFileSync(new URL(name, CONSOLE_DIR), 'utf8')]));
 }
 
 function optionsOf(values: readonly string[]): string {

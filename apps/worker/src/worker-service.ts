@@ -49,7 +49,7 @@ export interface WorkerService {
  * Once SHUTDOWN_TIMEOUT_MS has passed, the longest wait for each remaining closing step. Redis may be gone by
  * then, so no step may wait for it: the process must end.
  */
-export const FORCED_CLOSE_STEP_MS = 2_000;
+const FORCED_CLOSE_STEP_MS = 2_000;
 
 /** Wires Redis, stores, handlers, the BullMQ worker and the metrics server from parsed settings. */
 export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions): Promise<WorkerService> {

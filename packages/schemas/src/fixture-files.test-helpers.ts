@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
+const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
 /** The file names in one fixture folder, sorted. */
 export function fixtureNames(folder: 'docs' | 'realistic'): string[] {

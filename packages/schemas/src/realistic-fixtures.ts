@@ -27,7 +27,7 @@ export const FIXTURE_ENTITY_IDS: { readonly [K in EntityKind]: string } = {
   account: '7142b065-79c4-4f48-9e33-11b23b6689e2',
 };
 
-export const FIXTURE_CUSTOMER_ID = 'b6cecc1f-c90d-424b-adaa-c82b780696c1';
+const FIXTURE_CUSTOMER_ID = 'b6cecc1f-c90d-424b-adaa-c82b780696c1';
 
 /** Issue times one minute apart, in catalog order (aliases after their canonical names). */
 const FIRST_ISSUE_MS = Date.UTC(2026, 2, 12, 14, 0, 0, 123);

@@ -1,46 +1,40 @@
-import type { Job, Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type {
   BulkReplayReport,
   DeadLetterDetail,
-  DeadLetterEntry,
   DeadLetterPage,
   ReplayReport,
   ReplayResult,
 } from '@ripio-webhooks/contracts';
-import { compareArrival, issueDatetimeOf, type ArrivalKey } from './arrival-order.js';
+import { compareArrival, type ArrivalKey } from './arrival-order.js';
 import type { RedisClient } from './connection.js';
+import {
+  listDeadLetters,
+  matchingArrivalKeys,
+  toDeadLetterEntry,
+  type DeadLetterFilter,
+  type DeadLetterListOptions,
+} from './dead-letter-scan.js';
 import {
   DEFAULT_RETENTION,
   deadLetterJobOptions,
   eventJobOptions,
   type DeadLetterData,
-  type DeadLetterReason,
   type EventJobData,
   type RetentionOptions,
 } from './queue-definition.js';
 import { openDeadLetterQueue, openEventsQueue } from './queues.js';
 import { recordsOf } from './replay-records.js';
 
+export type { DeadLetterFilter, DeadLetterListOptions } from './dead-letter-scan.js';
+
 /** The admin API's dead-letter answers (their one home is the contracts package). */
 export type {
   BulkReplayReport,
   DeadLetterDetail,
-  DeadLetterEntry,
   DeadLetterPage,
-  ReplayReport,
   ReplayResult,
 } from '@ripio-webhooks/contracts';
-
-export interface DeadLetterFilter {
-  reason?: DeadLetterReason;
-  eventType?: string;
-}
-
-export interface DeadLetterListOptions extends DeadLetterFilter {
-  limit: number;
-  /** Opaque; from a previous page's `nextCursor`. */
-  cursor?: string;
-}
 
 export interface DeadLetterStoreOptions {
   redis: RedisClient;
@@ -73,33 +67,6 @@ export interface DeadLetterStore {
   close(): Promise<void>;
 }
 
-/** Entries read per round trip while listing; and the most a single `list` call scans. */
-const SCAN_BATCH = 200;
-const MAX_SCANNED_PER_PAGE = 5_000;
-
-export function toDeadLetterEntry(job: Job<DeadLetterData>): DeadLetterEntry {
-  const { data } = job;
-  return {
-    id: job.id ?? data.job.eventKey,
-    eventKey: data.job.eventKey,
-    eventType: job.name,
-    reason: data.reason,
-    error: data.error,
-    attemptsMade: data.attemptsMade,
-    firstFailedAt: data.firstFailedAt,
-    lastFailedAt: data.lastFailedAt,
-    deadLetteredAt: data.deadLetteredAt,
-    receivedAt: data.job.receivedAt,
-  };
-}
-
-function matches(entry: DeadLetterEntry, filter: DeadLetterFilter): boolean {
-  return (
-    (filter.reason === undefined || entry.reason === filter.reason) &&
-    (filter.eventType === undefined || entry.eventType === filter.eventType)
-  );
-}
-
 function parsePayload(rawBody: string): unknown {
   try {
     return JSON.parse(rawBody) as unknown;
@@ -108,11 +75,39 @@ function parsePayload(rawBody: string): unknown {
   }
 }
 
-function parseCursor(cursor: string | undefined): number {
-  if (cursor === undefined || cursor === '') return 0;
-  const offset = Number(cursor);
-  if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`invalid dead-letter cursor: ${cursor}`);
-  return offset;
+/** The queues and settings a replay uses. */
+interface ReplayContext {
+  redis: RedisClient;
+  queuePrefix: string;
+  deadLetter: Queue<DeadLetterData>;
+  events: Queue<EventJobData>;
+  retention: RetentionOptions;
+  now: () => Date;
+}
+
+async function replayEntry(context: ReplayContext, id: string): Promise<ReplayResult> {
+  const { redis, queuePrefix, deadLetter, events, retention, now } = context;
+  const entry = await deadLetter.getJob(id);
+  if (entry === undefined) return { outcome: 'missing' };
+  const { firstFailedAt: _firstFailedAt, ...original } = entry.data.job;
+  const eventKey = original.eventKey;
+  // Read before the replay: a worker may process the replayed event at once.
+  const { previousOutcome, released } = await recordsOf(redis, queuePrefix, eventKey);
+  // A finished job keeps its id in the completed/failed set, and adding a job with a known id is a no-op.
+  const previous = await events.getJob(eventKey);
+  if (previous !== undefined) {
+    const state = await previous.getState();
+    if (state === 'completed' || state === 'failed') await previous.remove();
+  }
+  await events.add(
+    entry.name,
+    { ...original, replayedAt: now().toISOString() },
+    eventJobOptions(eventKey, retention),
+  );
+  // Removed only after the add: a crash in between leaves the entry, and replaying it again is a duplicate.
+  await entry.remove();
+  const expectation = released ? ({ expect: 'late', because: 'released' } as const) : {};
+  return { outcome: 'replayed', eventKey, previousOutcome, ...expectation };
 }
 
 /** Replays the oldest `max` of the entries, one at a time, so the events queue receives them in that order. */
@@ -134,72 +129,11 @@ export function createDeadLetterStore(options: DeadLetterStoreOptions): DeadLett
   const events: Queue<EventJobData> = openEventsQueue({ redis, queuePrefix });
   const retention = options.retention ?? DEFAULT_RETENTION;
   const now = options.now ?? (() => new Date());
-
-  async function list({ limit, cursor, ...filter }: DeadLetterListOptions): Promise<DeadLetterPage> {
-    if (!Number.isInteger(limit) || limit < 1) {
-      throw new RangeError(`limit must be a positive integer, got ${limit}`);
-    }
-    let offset = parseCursor(cursor);
-    const entries: DeadLetterEntry[] = [];
-    let scanned = 0;
-    while (scanned < MAX_SCANNED_PER_PAGE) {
-      // The wait list holds every entry (nobody consumes the queue); index 0 is the newest.
-      const ids = await deadLetter.getRanges(['wait'], offset, offset + SCAN_BATCH - 1, false);
-      const jobs = await Promise.all(ids.map((id) => deadLetter.getJob(id)));
-      for (const job of jobs) {
-        offset += 1;
-        scanned += 1;
-        if (job === undefined) continue;
-        const entry = toDeadLetterEntry(job);
-        if (!matches(entry, filter)) continue;
-        entries.push(entry);
-        if (entries.length === limit) return { entries, nextCursor: String(offset) };
-      }
-      if (ids.length < SCAN_BATCH) return { entries };
-    }
-    return { entries, nextCursor: String(offset) };
-  }
-
-  /** Every entry matching `filter`, as arrival keys (the whole list, in batches). */
-  async function arrivalKeys(filter: DeadLetterFilter): Promise<ArrivalKey[]> {
-    const keys: ArrivalKey[] = [];
-    for (let offset = 0; ; offset += SCAN_BATCH) {
-      const ids = await deadLetter.getRanges(['wait'], offset, offset + SCAN_BATCH - 1, false);
-      for (const job of await Promise.all(ids.map((id) => deadLetter.getJob(id)))) {
-        if (job === undefined || !matches(toDeadLetterEntry(job), filter)) continue;
-        const { receivedAt, rawBody, eventKey } = job.data.job;
-        keys.push({ id: job.id ?? eventKey, receivedAt, issueDatetime: issueDatetimeOf(rawBody) });
-      }
-      if (ids.length < SCAN_BATCH) return keys;
-    }
-  }
-
-  async function replay(id: string): Promise<ReplayResult> {
-    const entry = await deadLetter.getJob(id);
-    if (entry === undefined) return { outcome: 'missing' };
-    const { firstFailedAt: _firstFailedAt, ...original } = entry.data.job;
-    const eventKey = original.eventKey;
-    // Read before the replay: a worker may process the replayed event at once.
-    const { previousOutcome, released } = await recordsOf(redis, queuePrefix, eventKey);
-    // A finished job keeps its id in the completed/failed set, and adding a job with a known id is a no-op.
-    const previous = await events.getJob(eventKey);
-    if (previous !== undefined) {
-      const state = await previous.getState();
-      if (state === 'completed' || state === 'failed') await previous.remove();
-    }
-    await events.add(
-      entry.name,
-      { ...original, replayedAt: now().toISOString() },
-      eventJobOptions(eventKey, retention),
-    );
-    // Removed only after the add: a crash in between leaves the entry, and replaying it again is a duplicate.
-    await entry.remove();
-    const expectation = released ? ({ expect: 'late', because: 'released' } as const) : {};
-    return { outcome: 'replayed', eventKey, previousOutcome, ...expectation };
-  }
+  const replay = (id: string): Promise<ReplayResult> =>
+    replayEntry({ redis, queuePrefix, deadLetter, events, retention, now }, id);
 
   return {
-    list,
+    list: (listOptions) => listDeadLetters(deadLetter, listOptions),
 
     async get(id) {
       const job = await deadLetter.getJob(id);
@@ -209,7 +143,8 @@ export function createDeadLetterStore(options: DeadLetterStoreOptions): DeadLett
 
     replay,
 
-    replayMany: async (filter, max) => replayInArrivalOrder(await arrivalKeys(filter), replay, max),
+    replayMany: async (filter, max) =>
+      replayInArrivalOrder(await matchingArrivalKeys(deadLetter, filter), replay, max),
 
     async remove(id) {
       const job = await deadLetter.getJob(id);

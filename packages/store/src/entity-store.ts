@@ -12,10 +12,8 @@ export type {
   EntityRecord,
   EntityState,
   HistoryEntry,
-  LastConflict,
   LockAndLoadResult,
   PreparedCommit,
-  ReleaseHistoryEntry,
 } from './entity-types.js';
 
 export interface EntityStoreOptions {

@@ -15,7 +15,7 @@ export const RETRY_BACKOFF_TYPE = 'ripio';
  * BullMQ's own attempt ceiling. The worker's MAX_ATTEMPTS decides when an event is dead-lettered (the processor
  * moves it to the dead-letter queue itself), so operators can change it without touching queued jobs.
  */
-export const BULLMQ_ATTEMPTS_CEILING = 1_000;
+const BULLMQ_ATTEMPTS_CEILING = 1_000;
 /** Approximate cap of each queue's BullMQ events stream (`streams.events.maxLen`), so it cannot grow unbounded. */
 export const EVENTS_STREAM_MAX_LEN = 10_000;
 

@@ -1,6 +1,7 @@
-import { Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { DEAD_LETTER_QUEUE, EVENTS_QUEUE } from './queue-definition.js';
 import { DEAD_LETTER_REASONS, QUEUE_STATES, type QueueSnapshot } from './queue-snapshot.js';
+import { oneReadPerScrape, snapshotGaugeDefiner } from './scrape-snapshot.js';
 
 /** The queue gauge names, in the order they are registered. */
 export const QUEUE_GAUGE_NAMES = [
@@ -25,42 +26,10 @@ export function registerQueueGauges(
   readSnapshot: () => Promise<QueueSnapshot>,
   onSnapshotError: (error: unknown) => void = () => undefined,
 ): void {
-  let pending: Promise<QueueSnapshot | undefined> | undefined;
-  const snapshot = (): Promise<QueueSnapshot | undefined> => {
-    pending ??= readSnapshot()
-      .catch((error: unknown) => {
-        onSnapshotError(error);
-        return undefined;
-      })
-      .finally(() => {
-        // Every gauge of this scrape asks within the same turn; the next scrape reads afresh.
-        setImmediate(() => {
-          pending = undefined;
-        });
-      });
-    return pending;
-  };
-
-  const queueGauge = <L extends string>(
-    name: (typeof QUEUE_GAUGE_NAMES)[number],
-    help: string,
-    labelNames: readonly L[],
-    fill: (gauge: Gauge<L>, data: QueueSnapshot) => void,
-  ): void => {
-    new Gauge<L>({
-      name,
-      help,
-      labelNames,
-      registers: [registry],
-      async collect() {
-        const data = await snapshot();
-        this.reset();
-        if (data !== undefined) fill(this, data);
-        else if (labelNames.length === 0) (this as Gauge).set(Number.NaN);
-      },
-    });
-  };
-
+  const queueGauge = snapshotGaugeDefiner<(typeof QUEUE_GAUGE_NAMES)[number], QueueSnapshot>(
+    registry,
+    oneReadPerScrape(readSnapshot, onSnapshotError),
+  );
   queueGauge(
     'ripio_queue_jobs',
     'Jobs per queue and state, read at scrape time',

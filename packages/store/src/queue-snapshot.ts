@@ -15,11 +15,10 @@ export {
   QUEUE_STATES,
   type QueueCounts,
   type QueueSnapshot,
-  type QueueState,
 } from '@ripio-webhooks/contracts';
 
 /** The most dead-letter entries read to count them by reason (beyond it, `deadLetterByReasonTruncated`). */
-export const DEAD_LETTER_COUNT_LIMIT = 10_000;
+const DEAD_LETTER_COUNT_LIMIT = 10_000;
 
 export interface SnapshotOptions {
   redis: RedisClient;
@@ -103,7 +102,7 @@ function usedMemoryOf(info: string): number {
   return match?.[1] === undefined ? 0 : Number(match[1]);
 }
 
-export async function readUsedMemoryBytes(redis: RedisClient): Promise<number> {
+async function readUsedMemoryBytes(redis: RedisClient): Promise<number> {
   if ('nodes' in redis && typeof redis.nodes === 'function') {
     const infos = await Promise.all(redis.nodes('master').map((node) => node.info('memory')));
     return infos.reduce((sum, info) => sum + usedMemoryOf(info), 0);

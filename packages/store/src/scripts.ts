@@ -19,7 +19,7 @@ type ScriptCommand = (...args: ScriptArg[]) => Promise<unknown>;
 const sources = new Map<ScriptFile, string>();
 
 /** Reads a script from `lua/` at the package root: `../lua` from both `src/` and `dist/`. */
-export function scriptSource(file: ScriptFile): string {
+function scriptSource(file: ScriptFile): string {
   let source = sources.get(file);
   if (source === undefined) {
     source = readFileSync(new URL(`../lua/${file}`, import.meta.url), 'utf8');

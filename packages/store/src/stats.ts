@@ -34,6 +34,56 @@ export interface OutcomeCounter {
   close(): Promise<void>;
 }
 
+/** minute -> outcome -> count. */
+type Counts = Map<number, Map<ProcessingOutcome, number>>;
+
+function addCount(into: Counts, minute: number, outcome: ProcessingOutcome, n: number): void {
+  let bucket = into.get(minute);
+  if (bucket === undefined) {
+    bucket = new Map();
+    into.set(minute, bucket);
+  }
+  bucket.set(outcome, (bucket.get(outcome) ?? 0) + n);
+}
+
+/**
+ * Writes `batch` in one pipeline: HINCRBY per minute and outcome + EXPIRE per minute. Returns the counts Redis did
+ * not apply (unreachable, refused), to be written again with the next flush, and the first error.
+ */
+async function writeCounts(
+  redis: RedisClient,
+  queuePrefix: string,
+  batch: Counts,
+): Promise<{ unwritten: Counts; error: Error | undefined }> {
+  const pipeline = redis.pipeline();
+  // What each command adds, by its index in the pipeline (undefined for the EXPIREs).
+  const increments: ([number, ProcessingOutcome, number] | undefined)[] = [];
+  for (const [minute, bucket] of batch) {
+    const key = outcomesKey(queuePrefix, minute);
+    for (const [outcome, count] of bucket) {
+      pipeline.hincrby(key, outcome, count);
+      increments.push([minute, outcome, count]);
+    }
+    pipeline.expire(key, OUTCOME_STATS_TTL_SECONDS);
+    increments.push(undefined);
+  }
+  let replies: [Error | null, unknown][];
+  try {
+    replies = (await pipeline.exec()) ?? [];
+  } catch (error) {
+    replies = increments.map(() => [error instanceof Error ? error : new Error(String(error)), null]);
+  }
+  const unwritten: Counts = new Map();
+  let firstError: Error | undefined;
+  increments.forEach((increment, index) => {
+    const error = replies[index]?.[0] ?? (replies[index] === undefined ? new Error('no reply') : null);
+    if (error === null) return;
+    firstError ??= error;
+    if (increment !== undefined) addCount(unwritten, ...increment);
+  });
+  return { unwritten, error: firstError };
+}
+
 /**
  * The worker's outcome counter: `record` costs no Redis request, a flush once a second (and when asked) writes
  * all the counts of that second in one round trip. The counters are for the last-hour view of the console and
@@ -43,56 +93,20 @@ export function createOutcomeCounter(options: OutcomeCounterOptions): OutcomeCou
   const { redis, queuePrefix } = options;
   const now = options.now ?? Date.now;
   const onError = options.onError ?? (() => undefined);
-  /** minute -> outcome -> count, not yet written. */
-  let pending = new Map<number, Map<ProcessingOutcome, number>>();
+  /** Counts not yet written. */
+  let pending: Counts = new Map();
   let timer: NodeJS.Timeout | undefined;
   let soon = false;
-
-  function merge(
-    into: Map<number, Map<ProcessingOutcome, number>>,
-    minute: number,
-    outcome: ProcessingOutcome,
-    n: number,
-  ) {
-    let bucket = into.get(minute);
-    if (bucket === undefined) {
-      bucket = new Map();
-      into.set(minute, bucket);
-    }
-    bucket.set(outcome, (bucket.get(outcome) ?? 0) + n);
-  }
 
   async function flush(): Promise<void> {
     if (pending.size === 0) return;
     const batch = pending;
     pending = new Map();
-    const pipeline = redis.pipeline();
-    // What each command adds, by its index in the pipeline (undefined for the EXPIREs).
-    const increments: ([number, ProcessingOutcome, number] | undefined)[] = [];
-    for (const [minute, bucket] of batch) {
-      const key = outcomesKey(queuePrefix, minute);
-      for (const [outcome, count] of bucket) {
-        pipeline.hincrby(key, outcome, count);
-        increments.push([minute, outcome, count]);
-      }
-      pipeline.expire(key, OUTCOME_STATS_TTL_SECONDS);
-      increments.push(undefined);
+    const { unwritten, error } = await writeCounts(redis, queuePrefix, batch);
+    for (const [minute, bucket] of unwritten) {
+      for (const [outcome, count] of bucket) addCount(pending, minute, outcome, count);
     }
-    let replies: [Error | null, unknown][];
-    try {
-      replies = (await pipeline.exec()) ?? [];
-    } catch (error) {
-      replies = increments.map(() => [error instanceof Error ? error : new Error(String(error)), null]);
-    }
-    // An increment Redis did not apply (unreachable, refused) is counted again with the next flush.
-    let firstError: Error | undefined;
-    increments.forEach((increment, index) => {
-      const error = replies[index]?.[0] ?? (replies[index] === undefined ? new Error('no reply') : null);
-      if (error === null) return;
-      firstError ??= error;
-      if (increment !== undefined) merge(pending, ...increment);
-    });
-    if (firstError !== undefined) onError(firstError);
+    if (error !== undefined) onError(error);
   }
 
   const flushQuietly = (): void => {
@@ -101,7 +115,7 @@ export function createOutcomeCounter(options: OutcomeCounterOptions): OutcomeCou
 
   return {
     record(outcome) {
-      merge(pending, minuteOf(now()), outcome, 1);
+      addCount(pending, minuteOf(now()), outcome, 1);
       if (timer === undefined) {
         timer = setInterval(flushQuietly, options.flushIntervalMs ?? 1_000);
         timer.unref();

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { ForwardFailedError } from '../errors/forward-failed-error.js';
 import { UnrecoverableEventError } from '../errors/unrecoverable-event-error.js';
 import type { EventHandler, HandledOutcome } from './define-handlers.js';
 
@@ -34,19 +35,8 @@ export function forwardSignature(secret: string, body: string): string {
 }
 
 /** Statuses worth retrying: timeouts, too early, rate limited, and every 5xx. */
-export function isRetryableStatus(status: number): boolean {
+function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 425 || status === 429 || status >= 500;
-}
-
-export class ForwardFailedError extends Error {
-  override readonly name = 'ForwardFailedError';
-  constructor(
-    message: string,
-    readonly status?: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /**

@@ -9,7 +9,7 @@ import type { StateMachine } from './state-machine.js';
 import { supportTicketMachine } from './support-ticket.js';
 
 /** The state machine of every entity kind. */
-export const MACHINES: { readonly [K in EntityKind]: StateMachine } = {
+const MACHINES: { readonly [K in EntityKind]: StateMachine } = {
   'on-ramp': onRampMachine,
   'off-ramp': offRampMachine,
   'sell-and-pay': sellAndPayMachine,

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * Every field carries its description (`.describe`): docs/configuration.md is generated from them.
  */
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const portSetting = z.coerce.number().int().min(0).max(65_535);
 export const positiveIntSetting = z.coerce.number().int().min(1);
@@ -39,7 +39,7 @@ export const sharedEnvFields = {
 };
 
 /** 30 days: far beyond any redelivery Ripio makes, and the bound the receiver's event-age check stays under. */
-export const DEFAULT_DEDUPE_TTL_SECONDS = 30 * 86_400;
+const DEFAULT_DEDUPE_TTL_SECONDS = 30 * 86_400;
 
 /**
  * `DEDUPE_TTL_SECONDS`: the worker keeps each processed event's dedupe record this long, and the receiver checks at

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** Header names Ripio's signature may arrive under (lower-cased, as Node presents them). */
-export const SIGNATURE_HEADERS = ['x-wh-signature-256', 'http-x-wh-signature-256'] as const;
+const SIGNATURE_HEADERS = ['x-wh-signature-256', 'http-x-wh-signature-256'] as const;
 
 export type SignatureCheck =
   | { outcome: 'valid'; secretIndex: number }
@@ -33,7 +33,7 @@ export function findSignatureHeader(headers: HeaderBag): { header: string; value
 }
 
 /** Reads the signature from either accepted header name; the first non-empty value wins. */
-export function readSignatureHeader(headers: HeaderBag): string | undefined {
+function readSignatureHeader(headers: HeaderBag): string | undefined {
   return findSignatureHeader(headers)?.value;
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Identifier, nullableString, optionalString } from '../common.js';
 
 /** SellAndPayTrade: the crypto-to-fiat conversion. */
-export const SellAndPayTrade = z.looseObject({
+const SellAndPayTrade = z.looseObject({
   id: optionalString,
   customerId: optionalString,
   baseAsset: optionalString,
@@ -12,10 +12,9 @@ export const SellAndPayTrade = z.looseObject({
   rate: optionalString,
   marketRate: optionalString,
 });
-export type SellAndPayTrade = z.infer<typeof SellAndPayTrade>;
 
 /** SellAndPayPaymentOrder: the QR code payment to the merchant. */
-export const SellAndPayPaymentOrder = z.looseObject({
+const SellAndPayPaymentOrder = z.looseObject({
   id: optionalString,
   customerId: optionalString,
   merchant: optionalString,
@@ -24,11 +23,10 @@ export const SellAndPayPaymentOrder = z.looseObject({
   currency: optionalString,
   providerTxnId: nullableString,
 });
-export type SellAndPayPaymentOrder = z.infer<typeof SellAndPayPaymentOrder>;
 
 /** SellAndPayCryptoDeposit: the deposit detected on chain. Its `id` tells two deposits of one transaction apart
  * (the event key's discriminator); it is required only where it is the entity id (the orphan deposit). */
-export const SellAndPayCryptoDeposit = z.looseObject({
+const SellAndPayCryptoDeposit = z.looseObject({
   id: optionalString,
   txnId: optionalString,
   hash: optionalString,
@@ -41,7 +39,6 @@ export const SellAndPayCryptoDeposit = z.looseObject({
   status: optionalString,
   network: optionalString,
 });
-export type SellAndPayCryptoDeposit = z.infer<typeof SellAndPayCryptoDeposit>;
 
 /** The Sell and Pay transaction object (SellAndPayWebhookSerializer). `trade`, `paymentOrder`,
  * `cryptoDeposit` and `refundTxnHash` are nullable as documented. */
