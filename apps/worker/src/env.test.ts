@@ -14,6 +14,7 @@ describe('worker env', () => {
         BACKOFF_BASE_MS: 1_000,
         BACKOFF_MAX_MS: 600_000,
         DEDUPE_TTL_SECONDS: 2_592_000,
+        DEAD_LETTER_RETENTION_DAYS: 30,
         HISTORY_LIMIT: 100,
         HANDLER_TIMEOUT_MS: 30_000,
         HANDLE_CONFLICTS: false,
@@ -53,6 +54,7 @@ describe('worker env', () => {
     [{ METRICS_PORT: '70000' }, 'METRICS_PORT'],
     [{ JOB_LOCK_MS: '500' }, 'JOB_LOCK_MS'],
     [{ STALLED_INTERVAL_MS: 'soon' }, 'STALLED_INTERVAL_MS'],
+    [{ DEAD_LETTER_RETENTION_DAYS: '0' }, 'DEAD_LETTER_RETENTION_DAYS'],
   ])('refuses %j naming %s', (source, name) => {
     const loaded = loadEnv(source);
     expect(loaded.ok).toBe(false);

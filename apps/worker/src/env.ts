@@ -27,6 +27,8 @@ export const WorkerEnv = z
     BACKOFF_MAX_MS: nonNegativeIntSetting.default(600_000),
     /** How long a processed event's dedupe record lives (30 days). */
     DEDUPE_TTL_SECONDS: positiveIntSetting.default(2_592_000),
+    /** Days a dead-letter entry is kept before the retention sweep removes it (unless it holds an entity). */
+    DEAD_LETTER_RETENTION_DAYS: positiveIntSetting.default(30),
     /** History entries kept per entity. */
     HISTORY_LIMIT: positiveIntSetting.default(100),
     /** Absolute path or file: URL of the operator's handlers module. */

@@ -13,6 +13,7 @@ import {
 import type { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { WorkerEnv } from './env.js';
+import { startDeadLetterRetention } from './dead-letter-retention.js';
 import { createEventWorker, sweepFailedJobs, type FailedSweepDeps } from './event-worker.js';
 import type { EventHandler, HandlerMap } from './handlers/define-handlers.js';
 import { createForwarder } from './handlers/forwarder.js';
@@ -91,7 +92,17 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
     stalledIntervalMs: env.STALLED_INTERVAL_MS,
   });
   worker.on('error', (error) => logger.error({ error: error.message }, 'worker error'));
-  const stopSweep = startFailedSweep(worker, { events, deadLetters, metrics, logger });
+  const stopFailedSweep = startFailedSweep(worker, { events, deadLetters, metrics, logger });
+  const stopRetention = startDeadLetterRetention({
+    connection: { redis, queuePrefix },
+    retentionDays: env.DEAD_LETTER_RETENTION_DAYS,
+    metrics,
+    logger,
+  });
+  const stopSweep = (): void => {
+    stopFailedSweep();
+    stopRetention();
+  };
   const metricsServer = await startMetricsServer(metrics.registry, env.METRICS_HOST, env.METRICS_PORT);
   logger.info(
     {

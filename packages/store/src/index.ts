@@ -1,4 +1,5 @@
 export * from './connection.js';
+export * from './dead-letter-retention.js';
 export * from './dead-letter-store.js';
 export * from './entity-store.js';
 export * from './event-enqueuer.js';
