@@ -3,7 +3,8 @@
 //
 // 1. Finds a Redis: REDIS_URL if set; else a Redis answering PING on 127.0.0.1:6379; else `redis-server` from
 //    PATH, started by this script with AOF into .data/redis (port 6390, or a free one); else explains the options.
-// 2. Uses RIPIO_WEBHOOK_SECRETS and ADMIN_TOKEN from the environment, or generates them (and prints them).
+// 2. Uses RIPIO_WEBHOOK_SECRETS and ADMIN_TOKEN from the environment, or generates random ones (printed in the
+//    summary as "(generated)"); the apps refuse a weak one either way (docs/configuration.md).
 // 3. Starts the receiver, two workers and the admin app from their dist/main.js, with prefixed logs, and waits
 //    until each health endpoint answers.
 // 4. Prints the URLs, the token and a ready-to-paste `simulate` command.
@@ -356,13 +357,14 @@ async function main() {
 
   const redis = await findRedis();
   const queuePrefix = env.QUEUE_PREFIX ?? 'ripio';
-  const secrets = env.RIPIO_WEBHOOK_SECRETS ?? `whsec_local_${randomBytes(16).toString('hex')}`;
+  // Random, well above the apps' 32-character minimum; a fixed local secret would be a weak one everywhere.
+  const secrets = env.RIPIO_WEBHOOK_SECRETS ?? `whsec_local_${randomBytes(24).toString('hex')}`;
   const secret =
     secrets
       .split(',')
       .map((value) => value.trim())
       .find((value) => value !== '') ?? secrets;
-  const adminToken = env.ADMIN_TOKEN ?? randomBytes(24).toString('hex');
+  const adminToken = env.ADMIN_TOKEN ?? randomBytes(32).toString('hex');
 
   const common = {
     ...env,

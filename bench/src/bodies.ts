@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { signRipioBody } from '@ripio-webhooks/core';
 import { toRipioJson } from '@ripio-webhooks/schemas';
+import { TEST_WEBHOOK_SECRET } from '@ripio-webhooks/test-support';
 
 /** The webhook secret every server of the benchmark is configured with. */
-export const BENCH_SECRET = 'whsec_bench_0123456789abcdef';
+export const BENCH_SECRET = TEST_WEBHOOK_SECRET;
 
 export interface SignedEvent {
   entityId: string;

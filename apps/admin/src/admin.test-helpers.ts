@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { freePort, startChildApp, type ChildApp } from '@ripio-webhooks/test-support';
+import { freePort, startChildApp, TEST_ADMIN_TOKEN, type ChildApp } from '@ripio-webhooks/test-support';
 import { QueueEvents, type Job, type Queue } from 'bullmq';
 import type { Express } from 'express';
 import { pino } from 'pino';
@@ -24,7 +24,7 @@ import { bullBoardRouter } from './bull-board.js';
 import { createAdminMetrics, type AdminMetrics } from './metrics.js';
 import { openAdminStores, type OpenedStores } from './stores.js';
 
-export const TOKEN = 'test-admin-token-0123456789';
+export const TOKEN = TEST_ADMIN_TOKEN;
 
 export interface AdminHarness {
   app: Express;

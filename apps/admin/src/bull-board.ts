@@ -27,7 +27,7 @@ function decoded(part: string): string | undefined {
  * other write with 405 before bull-board sees it. bull-board's own `readOnlyMode` refuses retries too, and its
  * `allowRetries` is a display flag its handlers do not check, so the rule is kept here, as an allow-list.
  */
-export function retryOnlyGuard(events: Queue): RequestHandler {
+function retryOnlyGuard(events: Queue): RequestHandler {
   return (req, res, next) => {
     const refuse = (): void => {
       res.status(405).json({ error: READ_ONLY_MESSAGE });

@@ -1,3 +1,4 @@
+import { TEST_ADMIN_TOKEN } from '@ripio-webhooks/test-support';
 import { describe, expect, it } from 'vitest';
 import { loadEnv } from './env.js';
 
@@ -8,17 +9,33 @@ describe('loadEnv', () => {
     if (!result.ok) expect(result.message).toMatch(/ADMIN_TOKEN: ADMIN_TOKEN is required/);
   });
 
-  it('refuses a short token', () => {
-    const result = loadEnv({ ADMIN_TOKEN: 'short' });
+  it.each([
+    ['a token shorter than 32 characters', 'x'.repeat(16), /ADMIN_TOKEN must be at least 32 characters/],
+    [
+      'a 31-character random token',
+      TEST_ADMIN_TOKEN.slice(0, 31),
+      /ADMIN_TOKEN must be at least 32 characters/,
+    ],
+    [
+      '.env.example’s placeholder',
+      'replace-with-a-long-random-token-openssl-rand-hex-32',
+      /ADMIN_TOKEN is a placeholder/,
+    ],
+    ['change-me, repeated', 'change-me-change-me-change-me-change-me', /ADMIN_TOKEN is a placeholder/],
+    ['one character repeated', 'x'.repeat(64), /ADMIN_TOKEN is a placeholder/],
+  ])('refuses %s, naming ADMIN_TOKEN but not the value', (_label, token, message) => {
+    const result = loadEnv({ ADMIN_TOKEN: token });
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.message).toMatch(/ADMIN_TOKEN must be at least 16 characters/);
+    if (result.ok) return;
+    expect(result.message).toMatch(message);
+    expect(result.message).not.toContain(token);
   });
 
   it('defaults to loopback on 8081 with the shared Redis settings', () => {
-    expect(loadEnv({ ADMIN_TOKEN: 'x'.repeat(16) })).toEqual({
+    expect(loadEnv({ ADMIN_TOKEN: TEST_ADMIN_TOKEN })).toEqual({
       ok: true,
       env: {
-        ADMIN_TOKEN: 'x'.repeat(16),
+        ADMIN_TOKEN: TEST_ADMIN_TOKEN,
         ADMIN_PORT: 8081,
         ADMIN_HOST: '127.0.0.1',
         REDIS_URL: 'redis://127.0.0.1:6379',
@@ -30,7 +47,7 @@ describe('loadEnv', () => {
   });
 
   it('names a bad port and a bad prefix', () => {
-    const result = loadEnv({ ADMIN_TOKEN: 'x'.repeat(16), ADMIN_PORT: 'eighty', QUEUE_PREFIX: 'a:b' });
+    const result = loadEnv({ ADMIN_TOKEN: TEST_ADMIN_TOKEN, ADMIN_PORT: 'eighty', QUEUE_PREFIX: 'a:b' });
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.message).toMatch(/ADMIN_PORT/);

@@ -1,17 +1,33 @@
-import { parseSettings, sharedEnvFields, type SettingsResult } from '@ripio-webhooks/core';
+import { parseSettings, secretSetting, sharedEnvFields, type SettingsResult } from '@ripio-webhooks/core';
 import { z } from 'zod';
 
 /** The admin app's settings, read from the environment once at start. */
 export const AdminEnv = z.object({
   ...sharedEnvFields,
-  ADMIN_PORT: z.coerce.number().int().min(0).max(65_535).default(8081),
+  ADMIN_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65_535)
+    .default(8081)
+    .describe('Port of the admin listener.'),
   /** Loopback by default: the admin API must never share the public webhook port or interface. */
-  ADMIN_HOST: z.string().min(1).default('127.0.0.1'),
+  ADMIN_HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe('Interface of the admin listener: keep it private (loopback outside containers).'),
   /** Every route but /healthz needs it (Bearer header, or the login cookie derived from it). */
-  ADMIN_TOKEN: z
-    .string({ error: 'ADMIN_TOKEN is required (the bearer token of the admin API and console)' })
-    .min(16, 'ADMIN_TOKEN must be at least 16 characters'),
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
+  ADMIN_TOKEN: secretSetting(
+    'ADMIN_TOKEN',
+    'The bearer token of the admin API, console, `/queues` and `/metrics`; the login cookie is derived from it.',
+  ),
+  SHUTDOWN_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(10_000)
+    .describe('Time to finish in-flight requests after SIGTERM.'),
 });
 export type AdminEnv = z.infer<typeof AdminEnv>;
 

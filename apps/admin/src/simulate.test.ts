@@ -11,7 +11,12 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli, type SimulationExpectations } from '@ripio-webhooks/cli';
 import { createDeadLetterStore } from '@ripio-webhooks/store';
-import { deleteKeysContaining, freePort, uniquePrefix } from '@ripio-webhooks/test-support';
+import {
+  deleteKeysContaining,
+  freePort,
+  TEST_WEBHOOK_SECRET,
+  uniquePrefix,
+} from '@ripio-webhooks/test-support';
 import {
   distMain,
   eventBody,
@@ -27,7 +32,7 @@ import {
 const run = promisify(execFile);
 const redisUrl = inject('redisUrl');
 const prefix = uniquePrefix('simulate');
-const SECRET = 'whsec_simulate_test';
+const SECRET = TEST_WEBHOOK_SECRET;
 const CLI_MAIN = fileURLToPath(new URL('../../../packages/cli/dist/main.js', import.meta.url));
 const auth = { Authorization: `Bearer ${TOKEN}` };
 

@@ -1,43 +1,65 @@
 import {
+  dedupeEnvFields,
   nonNegativeIntSetting,
   portSetting,
   positiveIntSetting,
   parseSettings,
+  secretListSetting,
   sharedEnvFields,
   type SettingsResult,
 } from '@ripio-webhooks/core';
 import { z } from 'zod';
 
-/** Comma-separated secrets; blanks around commas ignored. At least one is required. */
-const Secrets = z
-  .string({ error: 'RIPIO_WEBHOOK_SECRETS is required (one or more comma-separated secrets)' })
-  .transform((value) =>
-    value
-      .split(',')
-      .map((secret) => secret.trim())
-      .filter((secret) => secret !== ''),
-  )
-  .refine((secrets) => secrets.length > 0, 'RIPIO_WEBHOOK_SECRETS must hold at least one non-empty secret');
+/** 7 days: room for Ripio's late retries, well inside the 30-day dedupe window (docs/configuration.md). */
+export const DEFAULT_MAX_EVENT_AGE_SECONDS = 7 * 86_400;
 
 /** The receiver's settings, read from the environment once at start. */
-export const ReceiverEnv = z.object({
-  ...sharedEnvFields,
-  PORT: portSetting.default(8080),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  RIPIO_WEBHOOK_SECRETS: Secrets,
-  /** Largest accepted body in bytes. */
-  BODY_LIMIT: positiveIntSetting.default(262_144),
-  /** How long an enqueue may take before the answer is 503. */
-  ENQUEUE_TIMEOUT_MS: positiveIntSetting.default(2_000),
-  RETRY_AFTER_SECONDS: positiveIntSetting.default(5),
-  /** Refuse events whose `issueDatetime` is older than this; 0 turns the check off. */
-  MAX_EVENT_AGE_SECONDS: nonNegativeIntSetting.default(0),
-  /** Answer 503 while more jobs than this are waiting; 0 turns back-pressure off. */
-  BACKLOG_LIMIT: nonNegativeIntSetting.default(0),
-  SHUTDOWN_TIMEOUT_MS: positiveIntSetting.default(10_000),
-  /** A request (headers and body) must arrive within this; bounds slow-loris senders (Node's default is 300 s). */
-  REQUEST_TIMEOUT_MS: positiveIntSetting.default(30_000),
-});
+export const ReceiverEnv = z
+  .object({
+    ...sharedEnvFields,
+    ...dedupeEnvFields,
+    PORT: portSetting.default(8080).describe('Port of the webhook listener.'),
+    HOST: z.string().min(1).default('0.0.0.0').describe('Interface of the webhook listener.'),
+    RIPIO_WEBHOOK_SECRETS: secretListSetting(
+      'RIPIO_WEBHOOK_SECRETS',
+      'The secret(s) Ripio signs webhooks with; during a rotation list the new one and the old one.',
+    ),
+    BODY_LIMIT: positiveIntSetting.default(262_144).describe('Largest accepted body in bytes (larger: 413).'),
+    ENQUEUE_TIMEOUT_MS: positiveIntSetting
+      .default(2_000)
+      .describe(
+        'Deadline for Redis to confirm a job (503 + Retry-After past it); also `/readyz`’s PING deadline.',
+      ),
+    RETRY_AFTER_SECONDS: positiveIntSetting.default(5).describe('`Retry-After` of a 503.'),
+    MAX_EVENT_AGE_SECONDS: nonNegativeIntSetting
+      .default(DEFAULT_MAX_EVENT_AGE_SECONDS)
+      .describe(
+        'Refuse (400) an event whose `issueDatetime` is older than this (7 days). Must be below ' +
+          '`DEDUPE_TTL_SECONDS`; 0 turns the check off (see below for what that costs).',
+      ),
+    BACKLOG_LIMIT: nonNegativeIntSetting
+      .default(0)
+      .describe('Answer 503 while more jobs than this wait; 0 turns back-pressure off.'),
+    SHUTDOWN_TIMEOUT_MS: positiveIntSetting
+      .default(10_000)
+      .describe('Time to finish in-flight requests after SIGTERM.'),
+    REQUEST_TIMEOUT_MS: positiveIntSetting
+      .default(30_000)
+      .describe(
+        'A request (headers and body) must arrive within this; bounds slow senders (Node’s default: 300 s).',
+      ),
+  })
+  .superRefine((env, context) => {
+    if (env.MAX_EVENT_AGE_SECONDS >= env.DEDUPE_TTL_SECONDS) {
+      context.addIssue({
+        code: 'custom',
+        path: ['MAX_EVENT_AGE_SECONDS'],
+        message:
+          `MAX_EVENT_AGE_SECONDS (${env.MAX_EVENT_AGE_SECONDS}) must be below DEDUPE_TTL_SECONDS ` +
+          `(${env.DEDUPE_TTL_SECONDS}): an older captured request would be accepted after its dedupe record expired`,
+      });
+    }
+  });
 export type ReceiverEnv = z.infer<typeof ReceiverEnv>;
 
 export type EnvResult = SettingsResult<ReceiverEnv>;

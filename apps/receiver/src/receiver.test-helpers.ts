@@ -2,15 +2,20 @@ import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { signRipioBody } from '@ripio-webhooks/core';
 import { openEventsQueue, type EventJobData } from '@ripio-webhooks/store';
-import { deleteKeysContaining, uniquePrefix } from '@ripio-webhooks/test-support';
+import {
+  deleteKeysContaining,
+  TEST_OLD_WEBHOOK_SECRET,
+  TEST_WEBHOOK_SECRET,
+  uniquePrefix,
+} from '@ripio-webhooks/test-support';
 import { ReceiverEnv } from './env.js';
 // Brings test-support's `ProvidedContext` augmentation (`inject('redisUrl')`) into this package's type program.
 export type {} from '@ripio-webhooks/test-support/global-setup';
 import type { ReceiverMetrics } from './metrics.js';
 import { wireReceiver, type WiredReceiver } from './receiver.js';
 
-export const SECRET = 'current-secret';
-export const OLD_SECRET = 'previous-secret';
+export const SECRET = TEST_WEBHOOK_SECRET;
+export const OLD_SECRET = TEST_OLD_WEBHOOK_SECRET;
 
 export const silentLogger: Logger = pino({ level: 'silent' });
 
@@ -39,6 +44,8 @@ export function testEnv(overrides: Record<string, string>): ReceiverEnv {
     RIPIO_WEBHOOK_SECRETS: `${SECRET},${OLD_SECRET}`,
     HOST: '127.0.0.1',
     PORT: '0',
+    // The bodies carry fixed past dates; tests of the age check set their own MAX_EVENT_AGE_SECONDS.
+    MAX_EVENT_AGE_SECONDS: '0',
     ...overrides,
   });
 }

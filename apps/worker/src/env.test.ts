@@ -1,3 +1,4 @@
+import { TEST_FORWARD_SECRET } from '@ripio-webhooks/test-support';
 import { describe, expect, it } from 'vitest';
 import { loadEnv } from './env.js';
 
@@ -50,7 +51,16 @@ describe('worker env', () => {
     [{ QUEUE_PREFIX: 'a:b' }, 'QUEUE_PREFIX'],
     [{ BACKOFF_BASE_MS: '5000', BACKOFF_MAX_MS: '10' }, 'BACKOFF_MAX_MS'],
     [{ FORWARD_URL: 'http://127.0.0.1:9/hook' }, 'FORWARD_SECRET'],
-    [{ FORWARD_URL: 'ftp://x', FORWARD_SECRET: 's' }, 'FORWARD_URL'],
+    [{ FORWARD_URL: 'ftp://x', FORWARD_SECRET: TEST_FORWARD_SECRET }, 'FORWARD_URL'],
+    [
+      { FORWARD_URL: 'http://127.0.0.1:9/hook', FORWARD_SECRET: 'forward-secret' },
+      'FORWARD_SECRET must be at least 32',
+    ],
+    [
+      { FORWARD_URL: 'http://127.0.0.1:9/hook', FORWARD_SECRET: 'replace-with-your-forwarding-secret-0123' },
+      'FORWARD_SECRET is a placeholder',
+    ],
+    [{ DEDUPE_TTL_SECONDS: '0' }, 'DEDUPE_TTL_SECONDS'],
     [{ METRICS_PORT: '70000' }, 'METRICS_PORT'],
     [{ JOB_LOCK_MS: '500' }, 'JOB_LOCK_MS'],
     [{ STALLED_INTERVAL_MS: 'soon' }, 'STALLED_INTERVAL_MS'],
@@ -64,6 +74,17 @@ describe('worker env', () => {
   it('takes any stalled-check interval beside the job lock (neither bounds the other)', () => {
     const loaded = loadEnv({ JOB_LOCK_MS: '5000', STALLED_INTERVAL_MS: '60000' });
     expect(loaded.ok && [loaded.env.JOB_LOCK_MS, loaded.env.STALLED_INTERVAL_MS]).toEqual([5_000, 60_000]);
+  });
+
+  it('forwards with a strong secret', () => {
+    const loaded = loadEnv({
+      FORWARD_URL: 'http://127.0.0.1:9/hook',
+      FORWARD_SECRET: ` ${TEST_FORWARD_SECRET} `,
+    });
+    expect(loaded.ok && [loaded.env.FORWARD_URL, loaded.env.FORWARD_SECRET]).toEqual([
+      'http://127.0.0.1:9/hook',
+      TEST_FORWARD_SECRET,
+    ]);
   });
 
   it('treats an empty FORWARD_URL as unset', () => {

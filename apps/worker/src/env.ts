@@ -1,5 +1,7 @@
 import {
   booleanSetting,
+  dedupeEnvFields,
+  optionalSecretSetting,
   nonNegativeIntSetting,
   portSetting,
   positiveIntSetting,
@@ -19,39 +21,74 @@ const optionalText = z
 export const WorkerEnv = z
   .object({
     ...sharedEnvFields,
-    /** Jobs one worker process runs at the same time. */
-    WORKER_CONCURRENCY: positiveIntSetting.default(16),
-    /** Failed attempts after which an event is dead-lettered. */
-    MAX_ATTEMPTS: positiveIntSetting.default(10),
-    BACKOFF_BASE_MS: nonNegativeIntSetting.default(1_000),
-    BACKOFF_MAX_MS: nonNegativeIntSetting.default(600_000),
-    /** How long a processed event's dedupe record lives (30 days). */
-    DEDUPE_TTL_SECONDS: positiveIntSetting.default(2_592_000),
-    /** Days a dead-letter entry is kept before the retention sweep removes it (unless it holds an entity). */
-    DEAD_LETTER_RETENTION_DAYS: positiveIntSetting.default(30),
-    /** History entries kept per entity. */
-    HISTORY_LIMIT: positiveIntSetting.default(100),
-    /** Absolute path or file: URL of the operator's handlers module. */
-    HANDLERS_MODULE: optionalText,
-    HANDLER_TIMEOUT_MS: positiveIntSetting.default(30_000),
-    /** Run handlers for `conflict` events too. */
-    HANDLE_CONFLICTS: booleanSetting.default(false),
-    FORWARD_URL: optionalText,
-    FORWARD_SECRET: optionalText,
-    FORWARD_TIMEOUT_MS: positiveIntSetting.default(5_000),
-    METRICS_PORT: portSetting.default(9091),
-    METRICS_HOST: z.string().min(1).default('0.0.0.0'),
-    /** Also export the queue gauges (normally the admin app does). */
-    EXPORT_QUEUE_GAUGES: booleanSetting.default(false),
-    /**
-     * BullMQ's job lock (lockDuration). Renewed every half of it while a job runs, so it must exceed twice the
-     * longest event-loop block; after a worker dies, its jobs are free again once their locks expire.
-     */
-    JOB_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
-    /** How often BullMQ's stalled-job check runs (stalledInterval): it hands expired-lock jobs to a live worker. */
-    STALLED_INTERVAL_MS: z.coerce.number().int().min(1_000).default(30_000),
-    /** How long shutdown waits for active jobs before it stops anyway. */
-    SHUTDOWN_TIMEOUT_MS: positiveIntSetting.default(30_000),
+    ...dedupeEnvFields,
+    WORKER_CONCURRENCY: positiveIntSetting
+      .default(16)
+      .describe('Jobs one worker process runs at the same time.'),
+    MAX_ATTEMPTS: positiveIntSetting
+      .default(10)
+      .describe('Failed attempts after which an event is dead-lettered.'),
+    BACKOFF_BASE_MS: nonNegativeIntSetting
+      .default(1_000)
+      .describe(
+        'Retry delay of the first retry: base × 2^(attempt−1), capped at `BACKOFF_MAX_MS`, equal jitter.',
+      ),
+    BACKOFF_MAX_MS: nonNegativeIntSetting
+      .default(600_000)
+      .describe('Cap of the retry delay; at least `BACKOFF_BASE_MS`.'),
+    HISTORY_LIMIT: positiveIntSetting.default(100).describe('History entries kept per entity.'),
+    DEAD_LETTER_RETENTION_DAYS: positiveIntSetting
+      .default(30)
+      .describe(
+        'Days a dead-letter entry is kept; older ones are removed by an hourly sweep, except one whose event blocks an entity hold.',
+      ),
+    HANDLERS_MODULE: optionalText.describe(
+      'Absolute path or `file:` URL of your handlers module; unset: none.',
+    ),
+    HANDLER_TIMEOUT_MS: positiveIntSetting
+      .default(30_000)
+      .describe('Per handler call; the entity lock lives this + `JOB_LOCK_MS`.'),
+    HANDLE_CONFLICTS: booleanSetting
+      .default(false)
+      .describe('Also run handlers for `conflict` events (true/false).'),
+    FORWARD_URL: optionalText.describe(
+      'Built-in forwarder: POST each applied event, signed with `FORWARD_SECRET`, to this http(s) URL; unset: off.',
+    ),
+    FORWARD_SECRET: optionalSecretSetting(
+      'FORWARD_SECRET',
+      'The key the forwarder signs with (`X-Ripio-Webhooks-Signature`); required with `FORWARD_URL`.',
+    ),
+    FORWARD_TIMEOUT_MS: positiveIntSetting.default(5_000).describe('Deadline of one forward request.'),
+    METRICS_PORT: portSetting.default(9091).describe('Port of the worker’s `/metrics` and `/healthz`.'),
+    METRICS_HOST: z
+      .string()
+      .min(1)
+      .default('0.0.0.0')
+      .describe('Interface of the worker’s `/metrics` and `/healthz`.'),
+    EXPORT_QUEUE_GAUGES: booleanSetting
+      .default(false)
+      .describe(
+        'Also export the queue gauges from this worker (only when no admin app runs; on one replica only).',
+      ),
+    JOB_LOCK_MS: z.coerce
+      .number()
+      .int()
+      .min(1_000)
+      .default(30_000)
+      .describe(
+        'BullMQ’s job lock, renewed every half of it while a job runs: keep it above twice the longest event-loop ' +
+          'block and twice the longest Redis outage workers should ride through. With `STALLED_INTERVAL_MS` it ' +
+          'bounds how soon a dead worker’s jobs resume elsewhere (about their sum).',
+      ),
+    STALLED_INTERVAL_MS: z.coerce
+      .number()
+      .int()
+      .min(1_000)
+      .default(30_000)
+      .describe('How often BullMQ’s stalled-job check hands expired-lock jobs to a live worker.'),
+    SHUTDOWN_TIMEOUT_MS: positiveIntSetting
+      .default(30_000)
+      .describe('Time to finish the jobs in hand after SIGTERM before stopping anyway.'),
   })
   .superRefine((env, context) => {
     if (env.BACKOFF_MAX_MS < env.BACKOFF_BASE_MS) {

@@ -110,8 +110,9 @@ describe('retries and the dead-letter queue (real Redis, real BullMQ workers)', 
     fixed = true;
     done = world.completions(1);
     expect(await world.deadLetters.replay(withdrawal.eventKey)).toEqual({
-      result: 'replayed',
+      outcome: 'replayed',
       eventKey: withdrawal.eventKey,
+      previousOutcome: null,
     });
     await done;
     const after = await world.entities.get('off-ramp', entityId);

@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { sampleEvent } from '@ripio-webhooks/schemas';
 import { bullPrefix, entityKeys, EVENTS_QUEUE } from '@ripio-webhooks/store';
+import { TEST_FORWARD_SECRET } from '@ripio-webhooks/test-support';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
@@ -14,7 +15,7 @@ import {
 import { startWorker, type WorkerService } from './worker-service.js';
 import { silentLogger, WorkerTestWorld } from './worker.test-helpers.js';
 
-const SECRET = 'forward-secret';
+const SECRET = TEST_FORWARD_SECRET;
 const ISSUED = '2026-03-01T10:00:00.000Z';
 
 interface Received {

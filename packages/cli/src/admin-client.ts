@@ -115,7 +115,7 @@ function withQuery(path: string, query: Query): string {
 }
 
 /** Relative API paths (no leading slash, so a base URL with a path prefix keeps it). */
-export const adminPaths = {
+const adminPaths = {
   entity: (kind: string, id: string) => `api/entities/${encodeURIComponent(kind)}/${encodeURIComponent(id)}`,
   deadLetters: 'api/dead-letter',
   deadLetter: (id: string) => `api/dead-letter/${encodeURIComponent(id)}`,

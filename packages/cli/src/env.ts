@@ -1,12 +1,17 @@
-import { parseSettings } from '@ripio-webhooks/core';
+import { optionalSecretSetting, parseSettings } from '@ripio-webhooks/core';
 import { z } from 'zod';
 
 /** The environment the CLI reads: only defaults for flags (a flag always wins). */
 export const CliEnv = z.object({
-  ADMIN_TOKEN: z.string().optional(),
-  ADMIN_URL: z.url().default('http://127.0.0.1:8081'),
-  /** A secret `simulate` signs with when `--secret` is absent (the receiver's first active secret). */
-  RIPIO_WEBHOOK_SECRET: z.string().min(1).optional(),
+  ADMIN_TOKEN: optionalSecretSetting(
+    'ADMIN_TOKEN',
+    'The admin app’s token, sent by the admin API commands when `--token` is absent.',
+  ),
+  ADMIN_URL: z.url().default('http://127.0.0.1:8081').describe('The admin app, for the admin API commands.'),
+  RIPIO_WEBHOOK_SECRET: optionalSecretSetting(
+    'RIPIO_WEBHOOK_SECRET',
+    '`simulate` signs with it when `--secret` is absent (one of the receiver’s `RIPIO_WEBHOOK_SECRETS`).',
+  ),
 });
 export type CliEnv = z.infer<typeof CliEnv>;
 

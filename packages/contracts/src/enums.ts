@@ -37,5 +37,3 @@ export type QueueState = z.infer<typeof QueueState>;
 
 /** What replaying one dead-letter entry did: put back on the events queue, or no such entry. */
 export const REPLAY_OUTCOMES = ['replayed', 'missing'] as const;
-export const ReplayOutcome = z.enum(REPLAY_OUTCOMES);
-export type ReplayOutcome = z.infer<typeof ReplayOutcome>;

@@ -10,3 +10,4 @@ export * from './settings/parse-settings.js';
 export * from './settings/env-fields.js';
 export * from './machines/entity-progress.js';
 export * from './machines/decide-event.js';
+export * from './settings/secret-setting.js';

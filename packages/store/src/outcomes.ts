@@ -1,10 +1,6 @@
-/** The processing outcomes live in the contracts package (their one home); store keeps exporting their names. */
+/** The `outcome` label of `ripio_events_processed_total`: one processing outcome (its one home is contracts). */
 export {
-  COMMITTED_OUTCOMES,
   PROCESSING_OUTCOMES,
   type CommittedOutcome,
-  type ProcessingOutcome,
+  type ProcessingOutcome as OutcomeLabel,
 } from '@ripio-webhooks/contracts';
-
-/** The `outcome` label of `ripio_events_processed_total`: one processing outcome. */
-export type { ProcessingOutcome as OutcomeLabel } from '@ripio-webhooks/contracts';

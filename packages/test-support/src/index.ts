@@ -3,3 +3,10 @@ export { LocalRedisServer } from './local-redis-server.js';
 export { uniquePrefix, deleteKeysContaining } from './unique-prefix.js';
 export { startChildApp, type ChildApp } from './child-app.js';
 export { shutdownWithoutRedis } from './shutdown-without-redis.js';
+export {
+  TEST_ADMIN_TOKEN,
+  TEST_FORWARD_SECRET,
+  TEST_OLD_WEBHOOK_SECRET,
+  TEST_WEBHOOK_SECRET,
+  TEST_WEBHOOK_SECRETS,
+} from './test-secrets.js';

@@ -28,19 +28,54 @@ export function readComposeFile(): { text: string; data: unknown; compose: Compo
   return { text, data, compose: data as ComposeFile };
 }
 
-/** A service's `environment`, as a map (both the map and the list form), values as strings. */
-export function environmentOf(service: ComposeService): Map<string, string> {
-  const env = new Map<string, string>();
+/**
+ * A service's `environment` as the file declares it (map or list form): a value, or null for a bare name, which
+ * compose fills from .env or the shell (and leaves unset when neither has it).
+ */
+export function environmentOf(service: ComposeService): Map<string, string | null> {
+  const env = new Map<string, string | null>();
   const source = service.environment ?? {};
   if (Array.isArray(source)) {
     for (const entry of source) {
       const [name = '', ...rest] = entry.split('=');
-      env.set(name, rest.join('='));
+      env.set(name, rest.length === 0 ? null : rest.join('='));
     }
   } else {
-    for (const [name, value] of Object.entries(source)) env.set(name, value === null ? '' : String(value));
+    for (const [name, value] of Object.entries(source)) env.set(name, value === null ? null : String(value));
   }
   return env;
+}
+
+/**
+ * What the container receives, resolved against a .env as compose resolves it: a bare name takes the .env value
+ * (absent when .env lacks it), and `${NAME}`, `${NAME:-default}`, `${NAME:?message}` are interpolated
+ * (`:?` throws the message when NAME is unset or empty, as compose refuses the file).
+ */
+export function resolveEnvironment(
+  service: ComposeService,
+  dotenv: ReadonlyMap<string, string>,
+): Map<string, string> {
+  const resolved = new Map<string, string>();
+  for (const [name, declared] of environmentOf(service)) {
+    if (declared === null) {
+      const value = dotenv.get(name);
+      if (value !== undefined) resolved.set(name, value);
+      continue;
+    }
+    resolved.set(
+      name,
+      declared.replace(
+        /(?<!\$)\$\{([A-Z][A-Z0-9_]*)(?:(:-|:\?)([^}]*))?\}/g,
+        (_match, variable: string, operator?: string, word?: string) => {
+          const value = dotenv.get(variable) ?? '';
+          if (value !== '') return value;
+          if (operator === ':?') throw new Error(word ?? `${variable} is required`);
+          return operator === ':-' ? (word ?? '') : '';
+        },
+      ),
+    );
+  }
+  return resolved;
 }
 
 export interface PortMapping {

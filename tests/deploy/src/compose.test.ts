@@ -11,14 +11,37 @@ import {
   interpolatedVariables,
   portsOf,
   readComposeFile,
+  resolveEnvironment,
   type ComposeService,
 } from './compose-file.js';
+import { TEST_ADMIN_TOKEN, TEST_WEBHOOK_SECRET } from '@ripio-webhooks/test-support';
 import { loadAppEnvSchema, type AppEnvSchema } from './env-schemas.js';
 import { parseEnvFile } from './env-file.js';
 import { APPS, readRepoFile, repoPath, type AppName } from './repo.js';
 
 const { text: composeText, data: composeData, compose } = readComposeFile();
-const envExample = parseEnvFile(readRepoFile('.env.example'));
+const envExampleText = readRepoFile('.env.example');
+const envExample = parseEnvFile(envExampleText);
+
+/** The secrets .env.example leaves as placeholders, and strong values an operator would put in their place. */
+const SECRETS_TO_FILL = new Map([
+  ['RIPIO_WEBHOOK_SECRETS', TEST_WEBHOOK_SECRET],
+  ['ADMIN_TOKEN', TEST_ADMIN_TOKEN],
+]);
+
+/** .env.example with its secrets filled in, as a user has it after `cp .env.example .env` and editing. */
+function filledEnvText(): string {
+  let text = envExampleText;
+  for (const [name, value] of SECRETS_TO_FILL) {
+    text = text.replace(new RegExp(`^${name}=.*$`, 'm'), `${name}=${value}`);
+  }
+  return text;
+}
+
+/** `filledEnvText()` with every commented setting given a value too, so compose resolves every bare name. */
+function everySettingEnvText(): string {
+  return filledEnvText().replace(/^# ?([A-Z][A-Z0-9_]*)=.*$/gm, '$1=set-in-dotenv');
+}
 
 function composeSchemaValidator(): ReturnType<Ajv2019['compile']> {
   const require = createRequire(import.meta.url);
@@ -104,7 +127,7 @@ describe('docker-compose config -q (Debian docker-compose, no engine needed)', (
   it.skipIf(dockerCompose === undefined)(
     'accepts the file with a .env copied from .env.example',
     async () => {
-      const dir = projectWith(readRepoFile('.env.example'));
+      const dir = projectWith(envExampleText);
       const result = await compose(dir, 'config', '-q');
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
@@ -120,12 +143,39 @@ describe('docker-compose config -q (Debian docker-compose, no engine needed)', (
     },
   );
 
-  it.skipIf(dockerCompose === undefined)('refuses a .env without ADMIN_TOKEN, naming it', async () => {
-    const dir = projectWith(readRepoFile('.env.example').replace(/^ADMIN_TOKEN=.*$/m, ''));
-    const result = await compose(dir, 'config', '-q');
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain('ADMIN_TOKEN');
-  });
+  it.skipIf(dockerCompose === undefined).each(['ADMIN_TOKEN', 'RIPIO_WEBHOOK_SECRETS'])(
+    'refuses a .env without %s, naming it',
+    async (name) => {
+      const dir = projectWith(envExampleText.replace(new RegExp(`^${name}=.*$`, 'm'), ''));
+      const result = await compose(dir, 'config', '-q');
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toContain(name);
+    },
+  );
+
+  it.skipIf(dockerCompose === undefined)(
+    'hands each app only variables its schema declares (the receiver never gets ADMIN_TOKEN)',
+    async () => {
+      // Every setting set in .env: what compose then gives each container is all it could ever give.
+      const dir = projectWith(everySettingEnvText());
+      const result = await compose(dir, 'config');
+      expect(result.code, result.stderr).toBe(0);
+      const resolved = parse(result.stdout) as { services: Record<string, ComposeService> };
+      for (const app of APPS) {
+        const schema = await loadAppEnvSchema(app);
+        const given = [...environmentOf(resolved.services[app] ?? {}).keys()];
+        expect(given.length, `${app} gets no environment`).toBeGreaterThan(0);
+        expect(
+          given.filter((name) => !schema.keys.has(name)),
+          `${app} receives variables apps/${app}/src/env.ts does not read`,
+        ).toEqual([]);
+      }
+      const receiverGets = environmentOf(resolved.services.receiver ?? {});
+      expect(receiverGets.has('ADMIN_TOKEN')).toBe(false);
+      expect(receiverGets.get('RIPIO_WEBHOOK_SECRETS')).toBe(TEST_WEBHOOK_SECRET);
+      expect(environmentOf(resolved.services.admin ?? {}).get('ADMIN_TOKEN')).toBe(TEST_ADMIN_TOKEN);
+    },
+  );
 });
 
 describe("compose services against the apps' config schemas", () => {
@@ -138,23 +188,48 @@ describe("compose services against the apps' config schemas", () => {
     if (schema === undefined) throw new Error(`no schema for ${app}`);
     return schema;
   }
-  /** What the app sees in the container: .env (from .env.example) overridden by the service's environment. */
-  function containerEnv(app: AppName): Record<string, string> {
-    return Object.fromEntries([...envExample.set, ...environmentOf(service(app))]);
+  /** What the app sees in its container with `envText` as .env: its service's environment, resolved. */
+  function containerEnv(app: AppName, envText = filledEnvText()): Record<string, string> {
+    return Object.fromEntries(resolveEnvironment(service(app), parseEnvFile(envText).set));
   }
 
-  it.each(APPS)('%s: every variable set in compose exists in its schema', (app) => {
-    const unknown = [...environmentOf(service(app)).keys()].filter((key) => !schemaOf(app).keys.has(key));
+  it.each(APPS)('%s: compose declares exactly the variables its schema reads', (app) => {
+    const declared = new Set(environmentOf(service(app)).keys());
+    const unknown = [...declared].filter((key) => !schemaOf(app).keys.has(key));
     expect(unknown, `apps/${app}/src/env.ts does not read these (renamed?)`).toEqual([]);
+    const unreachable = [...schemaOf(app).keys].filter((key) => !declared.has(key));
+    expect(unreachable, `settings of ${app} that .env cannot reach (add them to its environment)`).toEqual(
+      [],
+    );
   });
 
-  it.each(APPS)('%s: reads .env, and starts with .env.example plus its compose environment', (app) => {
-    const envFile = service(app).env_file;
-    expect(Array.isArray(envFile) ? envFile : [envFile]).toContain('.env');
+  it('gives no app service the whole .env, nor another app’s secrets', () => {
+    for (const app of APPS) expect(service(app).env_file, `${app} env_file`).toBeUndefined();
+    const given = (app: AppName): Set<string> => new Set(environmentOf(service(app)).keys());
+    expect(given('receiver').has('ADMIN_TOKEN')).toBe(false);
+    expect(given('receiver').has('FORWARD_SECRET')).toBe(false);
+    expect(given('worker').has('ADMIN_TOKEN')).toBe(false);
+    expect(given('admin').has('RIPIO_WEBHOOK_SECRETS')).toBe(false);
+  });
+
+  it.each(APPS)('%s: starts with .env.example once its secrets are filled in', (app) => {
     const env = containerEnv(app);
     const missing = [...schemaOf(app).required].filter((key) => env[key] === undefined || env[key] === '');
     expect(missing, 'required variables not set by .env.example or compose').toEqual([]);
     expect(schemaOf(app).problems(env)).toEqual([]);
+  });
+
+  it('refuses .env.example’s placeholder secrets as they are, naming each', () => {
+    expect(schemaOf('receiver').problems(containerEnv('receiver', envExampleText))).toEqual([
+      expect.stringMatching(/^RIPIO_WEBHOOK_SECRETS: RIPIO_WEBHOOK_SECRETS is a placeholder/),
+    ]);
+    expect(schemaOf('admin').problems(containerEnv('admin', envExampleText))).toEqual([
+      expect.stringMatching(/^ADMIN_TOKEN: ADMIN_TOKEN is a placeholder/),
+    ]);
+    // Each placeholder is exactly what SECRETS_TO_FILL replaces: nothing else in the file is left to fill.
+    expect([...envExample.set.keys()].filter((key) => !SECRETS_TO_FILL.has(key))).toEqual([
+      'GRAFANA_ADMIN_PASSWORD',
+    ]);
   });
 
   it('.env.example documents every app variable, and nothing else but compose settings', () => {
@@ -164,9 +239,14 @@ describe("compose services against the apps' config schemas", () => {
     expect(undocumented, 'add these to .env.example').toEqual([]);
     const stray = [...envExample.documented].filter((key) => !appKeys.has(key) && !composeKeys.has(key));
     expect(stray, 'no app or compose setting reads these').toEqual([]);
-    // Secrets come from .env, never from the compose file itself.
+    // Secrets come from .env, never from the compose file itself: a bare name or `${NAME:?…}`.
     for (const app of APPS) {
-      for (const key of schemaOf(app).required) expect(environmentOf(service(app)).has(key)).toBe(false);
+      for (const key of schemaOf(app).required) {
+        const declared = environmentOf(service(app)).get(key);
+        if (declared !== null) {
+          expect(declared, `${app} ${key}`).toMatch(new RegExp(`^\\$\\{${key}:\\?[^}]*\\}$`));
+        }
+      }
     }
   });
 

@@ -1,7 +1,13 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, LocalRedisServer, uniquePrefix } from '@ripio-webhooks/test-support';
+import {
+  freePort,
+  LocalRedisServer,
+  TEST_ADMIN_TOKEN,
+  TEST_WEBHOOK_SECRET,
+  uniquePrefix,
+} from '@ripio-webhooks/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from './app-process.js';
 import { findBinary, runCommand } from './binaries.js';
@@ -60,12 +66,12 @@ describe('the image contents: pnpm deploy --prod per app, started alone', () => 
       };
       const envOf: Record<AppName, Record<string, string>> = {
         receiver: {
-          RIPIO_WEBHOOK_SECRETS: 'image-test-secret',
+          RIPIO_WEBHOOK_SECRETS: TEST_WEBHOOK_SECRET,
           PORT: String(ports.receiver),
           HOST: '127.0.0.1',
         },
         worker: { METRICS_PORT: String(ports.worker), METRICS_HOST: '127.0.0.1' },
-        admin: { ADMIN_TOKEN: 'image-test-token-0123456789', ADMIN_PORT: String(ports.admin) },
+        admin: { ADMIN_TOKEN: TEST_ADMIN_TOKEN, ADMIN_PORT: String(ports.admin) },
       };
       for (const app of APPS) {
         running.push(

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { signRipioBody } from '@ripio-webhooks/core';
 import { ENTITY_KINDS, EVENT_TYPES, FAMILIES, sampleEvent, toRipioJson } from '@ripio-webhooks/schemas';
-import { freePort, LocalRedisServer, uniquePrefix } from '@ripio-webhooks/test-support';
+import {
+  freePort,
+  LocalRedisServer,
+  TEST_ADMIN_TOKEN,
+  TEST_WEBHOOK_SECRET,
+  uniquePrefix,
+} from '@ripio-webhooks/test-support';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scrape, startApp, type RunningApp } from './app-process.js';
@@ -13,8 +19,8 @@ import { startPrometheus, type PrometheusServer } from './prometheus-server.js';
 import { readRepoFile } from './repo.js';
 
 const catalogue = parseCatalogue(readRepoFile('docs', 'metrics.md'));
-const secret = `whsec_deploy_${randomBytes(8).toString('hex')}`;
-const adminToken = randomBytes(24).toString('hex');
+const secret = TEST_WEBHOOK_SECRET;
+const adminToken = TEST_ADMIN_TOKEN;
 
 /** Every PromQL expression of the dashboard and the alert rules. */
 function dashboardAndAlertExpressions(): { where: string; expr: string }[] {

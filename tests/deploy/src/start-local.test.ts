@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { secretProblem } from '@ripio-webhooks/core';
 import { freePort } from '@ripio-webhooks/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findBinary, missingBinaryMessage, runCommand } from './binaries.js';
@@ -92,6 +93,11 @@ describe('scripts/start-local.mjs (what `npm start` runs after the build)', () =
           output,
         )?.[1];
         expect(simulateLine, output).toBeDefined();
+        // No secret was set: it generated strong ones, said so, and the apps accepted them.
+        const secret = /^\s+secret\s+(\S+)\s+\(generated/m.exec(output)?.[1] ?? '';
+        expect(/admin token\s+\S+\s+\(generated/.test(output), output).toBe(true);
+        expect([secretProblem(secret), secretProblem(token)]).toEqual([undefined, undefined]);
+        expect(secret).not.toBe(token);
         expect(output).toContain(`http://127.0.0.1:${port}/webhooks/ripio`);
         expect(output).toContain(`http://127.0.0.1:${metricsPort + 1}/metrics`);
 

@@ -31,7 +31,7 @@ export function formatEntity(entity: EntityWithHistory): string {
 }
 
 /** `NEW -> A` / `A -> B` for an applied event; `stays A` for one that changed nothing. */
-export function describeMove({ outcome, fromStatus, toStatus }: HistoryEntry): string {
+function describeMove({ outcome, fromStatus, toStatus }: HistoryEntry): string {
   if (outcome === 'applied') return `${fromStatus ?? 'NEW'} -> ${show(toStatus)}`;
   return `stays ${fromStatus ?? toStatus ?? 'NEW'}`;
 }

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
-/** Settings fields every app shares; each app's `env.ts` spreads them into its own schema. */
+/**
+ * Settings fields more than one app reads; each app's `env.ts` spreads the groups it uses into its own schema.
+ * Every field carries its description (`.describe`): docs/configuration.md is generated from them.
+ */
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -15,11 +18,38 @@ export const booleanSetting = z
 
 /** `REDIS_URL`, `QUEUE_PREFIX` and `LOG_LEVEL`, the same in every app. */
 export const sharedEnvFields = {
-  REDIS_URL: z.string().min(1).default('redis://127.0.0.1:6379'),
+  REDIS_URL: z
+    .string()
+    .min(1)
+    .default('redis://127.0.0.1:6379')
+    .describe('`redis://`, `rediss://` or `redis+cluster://host:port,host:port`.'),
   QUEUE_PREFIX: z
     .string()
     .min(1)
     .regex(/^[^:{}]+$/, 'QUEUE_PREFIX must not contain ":", "{" or "}"')
-    .default('ripio'),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    .default('ripio')
+    .describe(
+      'Prefix of every Redis key (BullMQ uses the hash tag `{QUEUE_PREFIX}`). The same value in every app; give ' +
+        'each deployment sharing a Redis its own.',
+    ),
+  LOG_LEVEL: z
+    .enum(LOG_LEVELS)
+    .default('info')
+    .describe(`pino level, one of ${LOG_LEVELS.join(', ')}; logs are JSON lines.`),
+};
+
+/** 30 days: far beyond any redelivery Ripio makes, and the bound the receiver's event-age check stays under. */
+export const DEFAULT_DEDUPE_TTL_SECONDS = 30 * 86_400;
+
+/**
+ * `DEDUPE_TTL_SECONDS`: the worker keeps each processed event's dedupe record this long, and the receiver checks at
+ * start that its `MAX_EVENT_AGE_SECONDS` stays below it. Both must read the same value.
+ */
+export const dedupeEnvFields = {
+  DEDUPE_TTL_SECONDS: positiveIntSetting
+    .default(DEFAULT_DEDUPE_TTL_SECONDS)
+    .describe(
+      'How long a processed event is remembered for dedupe (30 days). The receiver reads it too: ' +
+        '`MAX_EVENT_AGE_SECONDS` must stay below it. Set the same value in both apps.',
+    ),
 };

@@ -13,11 +13,7 @@ import type {
 } from '@ripio-webhooks/contracts';
 
 /** The admin API's answers, as @ripio-webhooks/contracts defines them (the admin app builds them from it). */
-export type {
-  DeadLetterEntry,
-  EntityWithHistory as EntityRecord,
-  HistoryEntry,
-} from '@ripio-webhooks/contracts';
+export type { DeadLetterEntry, EntityWithHistory as EntityRecord } from '@ripio-webhooks/contracts';
 
 /**
  * The admin app over real HTTP with the Bearer token: the CLI's admin client, which parses every answer with its

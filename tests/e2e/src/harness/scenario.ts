@@ -37,6 +37,12 @@ export function useStack(options: StackOptions | (() => StackOptions)): () => St
   };
 }
 
+/**
+ * When the simulated events were issued: the start of the previous hour, recent enough for the receiver's
+ * default MAX_EVENT_AGE_SECONDS (7 days) and the same for every scenario of one run.
+ */
+export const ISSUED_AT = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000).toISOString();
+
 /** A simulator plan signed with the stack's secret, over every family (inferred flows included, so KYC runs). */
 export function planFor(
   stack: Stack,
@@ -47,7 +53,7 @@ export function planFor(
     ...options,
     seed: options.seed ?? SEED,
     secret: stack.secret,
-    startAt: '2026-03-01T12:00:00.000Z',
+    startAt: ISSUED_AT,
   });
 }
 

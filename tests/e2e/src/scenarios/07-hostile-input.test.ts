@@ -3,12 +3,12 @@ import { signRipioBody } from '@ripio-webhooks/core';
 import { sampleEvent, toRipioJson, type WireEventName } from '@ripio-webhooks/schemas';
 import { describe, expect, it } from 'vitest';
 import { residentBytes, scriptSocket, sendRaw, type RawOutcome } from '../harness/raw-http.js';
-import { assertPromiseKept, planFor, scaled, useStack } from '../harness/scenario.js';
+import { assertPromiseKept, ISSUED_AT, planFor, scaled, useStack } from '../harness/scenario.js';
 import { sendDeliveries } from '../harness/sender.js';
 import { LEDGER_PREFIX, type Stack } from '../harness/stack.js';
 import { eventKeyOfBody, outcomeOfRecord, readLedger, verifyScenario } from '../harness/verify.js';
 
-const ISSUED = '2026-03-01T12:00:00.000Z';
+const ISSUED = ISSUED_AT;
 const MIB = 1024 * 1024;
 
 function eventBody(eventType: WireEventName, entityId: string): string {
