@@ -1,6 +1,7 @@
 import {
   booleanSetting,
   dedupeEnvFields,
+  entityRetentionEnvFields,
   optionalSecretSetting,
   nonNegativeIntSetting,
   portSetting,
@@ -22,6 +23,7 @@ export const WorkerEnv = z
   .object({
     ...sharedEnvFields,
     ...dedupeEnvFields,
+    ...entityRetentionEnvFields,
     WORKER_CONCURRENCY: positiveIntSetting
       .default(16)
       .describe('Jobs one worker process runs at the same time.'),
@@ -91,6 +93,15 @@ export const WorkerEnv = z
       .describe('Time to finish the jobs in hand after SIGTERM before stopping anyway.'),
   })
   .superRefine((env, context) => {
+    if (env.ENTITY_RETENTION_DAYS * 86_400 < env.DEDUPE_TTL_SECONDS) {
+      context.addIssue({
+        code: 'custom',
+        path: ['ENTITY_RETENTION_DAYS'],
+        message:
+          `ENTITY_RETENTION_DAYS (${env.ENTITY_RETENTION_DAYS} days) must be at least DEDUPE_TTL_SECONDS ` +
+          `(${env.DEDUPE_TTL_SECONDS} s): an entity must outlive the dedupe records of its events`,
+      });
+    }
     if (env.BACKOFF_MAX_MS < env.BACKOFF_BASE_MS) {
       context.addIssue({
         code: 'custom',
