@@ -112,12 +112,24 @@ function showEntity(entity: EntityWithHistory): void {
     el('span', entity.status, { class: 'status', id: 'entity-status' }),
     el('span', `version ${entity.version}`, { class: 'muted' }),
   );
+  if (entity.cycle > 1) header.append(el('span', `deposit cycle ${entity.cycle}`, { class: 'muted' }));
   const times = el('p', `created ${entity.createdAt} · updated ${entity.updatedAt}`, { class: 'muted' });
+  const conflicts = entity.lastConflict
+    ? el(
+        'p',
+        `${entity.conflicts} conflict(s); latest: ${entity.lastConflict.eventType} (${entity.lastConflict.reason}, ` +
+          `${entity.lastConflict.status} kept, ${entity.lastConflict.eventStatus} asked) at ` +
+          entity.lastConflict.processedAt,
+        { class: 'error', id: 'entity-conflicts' },
+      )
+    : null;
   const timeline = el('ol', null, { class: 'timeline', id: 'entity-timeline' });
   for (const item of entity.history) {
     const row = el('li', null, { class: `outcome-${item.outcome}` });
     row.append(
-      el('span', item.outcome, { class: 'badge' }),
+      el('span', item.conflictReason ? `${item.outcome}: ${item.conflictReason}` : item.outcome, {
+        class: 'badge',
+      }),
       el('strong', item.eventType),
       el('span', describeMove(item), { class: 'move' }),
       el(
@@ -127,6 +139,7 @@ function showEntity(entity: EntityWithHistory): void {
           class: 'muted',
         },
       ),
+      eventData(item),
     );
     timeline.append(row);
   }
@@ -135,7 +148,29 @@ function showEntity(entity: EntityWithHistory): void {
     el('summary', 'Fields of the latest applied event'),
     el('pre', JSON.stringify(entity.fields, null, 2)),
   );
-  box.append(header, times, el('h3', 'Timeline (oldest first)'), timeline, fields);
+  box.append(
+    header,
+    times,
+    ...(conflicts ? [conflicts] : []),
+    el('h3', 'Timeline (oldest first)'),
+    timeline,
+    fields,
+  );
+}
+
+/** What Ripio sent in one event: its payload, a differing duplicate's raw body, or why there is none. */
+function eventData(item: HistoryEntry): HTMLElement {
+  if (item.payload === undefined && item.rawBody === undefined) {
+    const why =
+      item.outcome === 'duplicate' ? 'same body as the first copy' : 'payload not kept (older entry)';
+    return el('span', why, { class: 'muted' });
+  }
+  const data = el('details', null, { class: 'event-data' });
+  data.append(
+    el('summary', item.payload !== undefined ? 'What Ripio sent' : 'Body (differs from the first copy)'),
+    el('pre', item.payload !== undefined ? JSON.stringify(item.payload, null, 2) : (item.rawBody ?? '')),
+  );
+  return data;
 }
 
 async function lookUpEntity(event: Event): Promise<void> {

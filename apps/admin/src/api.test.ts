@@ -9,6 +9,7 @@ import {
 } from '@ripio-webhooks/contracts';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parseEventBody } from '@ripio-webhooks/schemas';
 import { createDeadLetterStore, type DeadLetterStore } from '@ripio-webhooks/store';
 import { deleteKeysContaining, uniquePrefix } from '@ripio-webhooks/test-support';
 import {
@@ -70,6 +71,13 @@ async function deadLetterValidEvent(
     lastFailedAt: at(600),
   });
   return data.eventKey;
+}
+
+/** The object of an event body, as the worker keeps it in the history entry's payload. */
+function objectOf(rawBody: string): Record<string, unknown> {
+  const parsed = parseEventBody(rawBody);
+  if (!parsed.ok) throw new Error(parsed.issues.join('; '));
+  return parsed.event.object;
 }
 
 describe('authentication', () => {
@@ -198,17 +206,44 @@ describe('entity lookup', () => {
     expect(history.at(-1)?.toStatus).toBe('WITHDRAWAL_COMPLETED');
   });
 
-  it('records an event that arrives after its status was passed as late, without moving the entity', async () => {
+  it('records an event that arrives after its status was passed as late, with its payload, without moving the entity', async () => {
     const id = 'ofr-entity-late';
     await waiter.process(admin.events, eventBody('OFF-RAMP.WITHDRAWAL.PROCESSING', id, at(2)));
-    expect(await waiter.process(admin.events, eventBody('OFF-RAMP.TRADE.COMPLETED', id, at(1)))).toEqual({
-      result: 'committed',
-      outcome: 'late',
-    });
+    const trade = eventBody('OFF-RAMP.TRADE.COMPLETED', id, at(1));
+    expect(await waiter.process(admin.events, trade)).toEqual({ result: 'committed', outcome: 'late' });
     const response = await request(admin.app).get(`/api/entities/off-ramp/${id}`).set(auth);
-    expect(response.body).toMatchObject({ status: 'WITHDRAWAL_PROCESSING', version: 1 });
-    const outcomes = EntityWithHistory.parse(response.body).history.map((entry) => entry.outcome);
-    expect(outcomes).toEqual(['applied', 'late']);
+    // The late event was recorded (its payload and progress), so the entity was written: version 2.
+    expect(response.body).toMatchObject({ status: 'WITHDRAWAL_PROCESSING', version: 2, conflicts: 0 });
+    const { history } = EntityWithHistory.parse(response.body);
+    expect(history.map((entry) => entry.outcome)).toEqual(['applied', 'late']);
+    expect(history[1]?.payload).toEqual(objectOf(trade));
+  });
+
+  it('shows a conflict on the entity (count, latest, reason) with the payload of the event', async () => {
+    const id = 'ofr-entity-conflict';
+    await waiter.process(admin.events, eventBody('OFF-RAMP.WITHDRAWAL.COMPLETED', id, at(3)));
+    const cancel = eventBody('OFF-RAMP.ORDER.CANCELLED', id, at(4));
+    expect(await waiter.process(admin.events, cancel)).toEqual({ result: 'committed', outcome: 'conflict' });
+    const response = await request(admin.app).get(`/api/entities/off-ramp/${id}`).set(auth);
+    const entity = EntityWithHistory.parse(response.body);
+    expect(entity).toMatchObject({
+      status: 'WITHDRAWAL_COMPLETED',
+      cycle: 1,
+      conflicts: 1,
+      lastConflict: {
+        eventType: 'OFF-RAMP.ORDER.CANCELLED',
+        reason: 'contradicts_status',
+        status: 'WITHDRAWAL_COMPLETED',
+        eventStatus: 'ORDER_CANCELLED',
+      },
+    });
+    expect(entity.history[1]).toMatchObject({
+      outcome: 'conflict',
+      conflictReason: 'contradicts_status',
+      payload: objectOf(cancel),
+    });
+    // The worker's recorded progress is not part of the answer.
+    expect(response.body).not.toHaveProperty('progress');
   });
 
   it('answers 404 for an unknown entity and 400 for an unknown kind', async () => {

@@ -14,6 +14,7 @@ import {
 } from '@ripio-webhooks/contracts';
 import { ENTITY_KINDS } from '@ripio-webhooks/schemas';
 import type { DeadLetterStore, EntityStore } from '@ripio-webhooks/store';
+import { entityAnswer } from './entity-answer.js';
 import type { AdminMetrics } from './metrics.js';
 
 /** The store operations the API serves (the real stores in main.ts; the same in tests, over a real Redis). */
@@ -87,7 +88,7 @@ export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Lo
     const id = parse(Id, req.params.id, 'id');
     const entity = await stores.entities.get(kind, id);
     if (entity === undefined) throw new HttpError(404, `no ${kind} entity with id ${id}`);
-    res.json(entity satisfies EntityWithHistory);
+    res.json(entityAnswer(entity) satisfies EntityWithHistory);
   });
 
   router.get('/dead-letter', async (req, res) => {

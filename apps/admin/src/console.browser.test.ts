@@ -56,7 +56,7 @@ describe.skipIf(!hasChromium)('admin console in Chromium (skipped when /usr/bin/
     await waiter.ready();
     cleanup = new Redis(redisUrl);
 
-    // One entity through the off-ramp success flow, then a late event for it.
+    // One entity through the off-ramp success flow, then a late event and a conflict for it.
     const flow = [
       'OFF-RAMP.DEPOSIT.RECEIVED',
       'OFF-RAMP.WITHDRAWAL.PROCESSING',
@@ -66,6 +66,7 @@ describe.skipIf(!hasChromium)('admin console in Chromium (skipped when /usr/bin/
       await waiter.process(admin.events, eventBody(type, 'ui-tx-1', at(index * 2)));
     }
     await waiter.process(admin.events, eventBody('OFF-RAMP.TRADE.COMPLETED', 'ui-tx-1', at(1)));
+    await waiter.process(admin.events, eventBody('OFF-RAMP.ORDER.CANCELLED', 'ui-tx-1', at(7)));
 
     // A dead-lettered valid event (replayable) and an unknown type whose name tries to inject markup.
     const deadLetters = createDeadLetterStore({ redis: admin.redis, queuePrefix: prefix });
@@ -143,7 +144,20 @@ describe.skipIf(!hasChromium)('admin console in Chromium (skipped when /usr/bin/
     const outcomes = await Promise.all(
       Array.from({ length: await items.count() }, (_, index) => items.nth(index).getAttribute('class')),
     );
-    expect(outcomes).toEqual(['outcome-applied', 'outcome-applied', 'outcome-applied', 'outcome-late']);
+    expect(outcomes).toEqual([
+      'outcome-applied',
+      'outcome-applied',
+      'outcome-applied',
+      'outcome-late',
+      'outcome-conflict',
+    ]);
+    expect(await page.textContent('#entity-conflicts')).toContain(
+      '1 conflict(s); latest: OFF-RAMP.ORDER.CANCELLED (contradicts_status',
+    );
+    // What Ripio sent in the late event is shown with it.
+    const lateData = await items.nth(3).locator('.event-data pre').textContent();
+    expect(lateData).toContain('"transactionId": "ui-tx-1"');
+    expect(lateData).toContain('"status": "TRADE_COMPLETED"');
 
     await page.fill('#entity-id', 'nobody');
     await page.click('#entity-form button[type=submit]');

@@ -20,6 +20,7 @@ describe('worker env', () => {
         HISTORY_LIMIT: 100,
         HANDLER_TIMEOUT_MS: 30_000,
         HANDLE_CONFLICTS: false,
+        HANDLE_LATE: false,
         FORWARD_TIMEOUT_MS: 5_000,
         METRICS_PORT: 9091,
         METRICS_HOST: '0.0.0.0',
@@ -41,13 +42,15 @@ describe('worker env', () => {
     ['false', false],
     ['0', false],
     ['', false],
-  ])('reads HANDLE_CONFLICTS=%j as %s', (value, expected) => {
-    const loaded = loadEnv({ HANDLE_CONFLICTS: value });
+  ])('reads HANDLE_CONFLICTS=%j and HANDLE_LATE=%j as %s', (value, expected) => {
+    const loaded = loadEnv({ HANDLE_CONFLICTS: value, HANDLE_LATE: value });
     expect(loaded.ok && loaded.env.HANDLE_CONFLICTS).toBe(expected);
+    expect(loaded.ok && loaded.env.HANDLE_LATE).toBe(expected);
   });
 
   it.each([
     [{ HANDLE_CONFLICTS: 'yes' }, 'HANDLE_CONFLICTS'],
+    [{ HANDLE_LATE: 'yes' }, 'HANDLE_LATE'],
     [{ WORKER_CONCURRENCY: '0' }, 'WORKER_CONCURRENCY'],
     [{ QUEUE_PREFIX: 'a:b' }, 'QUEUE_PREFIX'],
     [{ BACKOFF_BASE_MS: '5000', BACKOFF_MAX_MS: '10' }, 'BACKOFF_MAX_MS'],

@@ -53,6 +53,9 @@ export const WorkerEnv = z
     HANDLE_CONFLICTS: booleanSetting
       .default(false)
       .describe('Also run handlers for `conflict` events (true/false).'),
+    HANDLE_LATE: booleanSetting
+      .default(false)
+      .describe('Also run handlers for `late` events (true/false).'),
     FORWARD_URL: optionalText.describe(
       'Built-in forwarder: POST each applied event, signed with `FORWARD_SECRET`, to this http(s) URL; unset: off.',
     ),

@@ -1,3 +1,4 @@
+import { CONFLICT_REASONS } from '@ripio-webhooks/core';
 import { ENTITY_KINDS, FAMILIES } from '@ripio-webhooks/schemas';
 import {
   DEAD_LETTER_REASONS,
@@ -18,7 +19,7 @@ export interface WorkerMetrics {
   eventLag: Histogram<'family'>;
   receiptToCommit: Histogram<'family'>;
   transitions: Counter<'kind' | 'from' | 'to'>;
-  conflicts: Counter<'kind'>;
+  conflicts: Counter<'kind' | 'reason'>;
   retries: Counter<'family'>;
   deadLettered: Counter<'reason'>;
   deadLettersExpired: Counter<'reason'>;
@@ -55,7 +56,9 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
     metrics.deadLettered.inc({ reason }, 0);
     metrics.deadLettersExpired.inc({ reason }, 0);
   }
-  for (const kind of ENTITY_KINDS) metrics.conflicts.inc({ kind }, 0);
+  for (const kind of ENTITY_KINDS) {
+    for (const reason of CONFLICT_REASONS) metrics.conflicts.inc({ kind, reason }, 0);
+  }
   for (const family of FAMILIES) metrics.retries.inc({ family }, 0);
   const gauges = options.queueGauges;
   if (gauges !== undefined) {
@@ -107,8 +110,8 @@ function eventMetrics(
     }),
     conflicts: new Counter({
       name: 'ripio_conflicts_total',
-      help: 'Events that contradicted their entity (recorded, status unchanged), by kind.',
-      labelNames: ['kind'],
+      help: 'Events that contradicted their entity (recorded with their payload, status unchanged), by kind and reason.',
+      labelNames: ['kind', 'reason'],
       registers,
     }),
   };

@@ -1,3 +1,4 @@
+import type { ConflictReason } from '@ripio-webhooks/core';
 import type { ParsedEvent } from '@ripio-webhooks/schemas';
 import type { CommittedOutcome, DeadLetterReason, OutcomeLabel } from '@ripio-webhooks/store';
 
@@ -25,6 +26,10 @@ export interface CommittedEventOutcome {
   eventKey: string;
   /** The entity's status before the event (null: it did not exist). */
   fromStatus: string | null;
+  /** The entity's status after the event (an applied event may leave it as it was: a Sell and Pay extra deposit). */
+  toStatus: string | null;
+  /** Why a `conflict` is one (undefined for the other outcomes). */
+  conflictReason: ConflictReason | undefined;
 }
 
 /** Another worker holds the entity's lock: the job waits a little, without spending an attempt. */

@@ -123,6 +123,7 @@ function processorSettings(env: WorkerEnv, retry: RetryPolicy): ProcessorSetting
     // A dead worker's entity locks expire this long after its handler deadline, like its job locks.
     lockTtlMarginMs: env.JOB_LOCK_MS,
     handleConflicts: env.HANDLE_CONFLICTS,
+    handleLate: env.HANDLE_LATE,
     dedupeTtlSeconds: env.DEDUPE_TTL_SECONDS,
     historyLimit: env.HISTORY_LIMIT,
     retry,

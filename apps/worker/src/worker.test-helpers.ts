@@ -34,6 +34,7 @@ export interface WorkerSetup {
   concurrency?: number;
   retry?: RetryPolicy;
   handleConflicts?: boolean;
+  handleLate?: boolean;
   handlerTimeoutMs?: number;
   /** Jitter source for the retry schedule and lock waits. */
   random?: () => number;
@@ -77,6 +78,7 @@ export class WorkerTestWorld {
         settings: {
           handlerTimeoutMs: setup.handlerTimeoutMs ?? 5_000,
           handleConflicts: setup.handleConflicts ?? false,
+          handleLate: setup.handleLate ?? false,
           dedupeTtlSeconds: 3_600,
           historyLimit: 100,
           retry,

@@ -32,8 +32,30 @@ export const HistoryEntry = z.object({
   fromStatus: z.string().nullable(),
   /** Status after the event (the same as fromStatus unless applied). */
   toStatus: z.string().nullable(),
+  /**
+   * What Ripio sent in the event: its object (`transactionObject`, `transaction`, ...). Every outcome but
+   * `duplicate` has one (entries written before payloads were kept have none).
+   */
+  payload: z.record(z.string(), z.unknown()).optional(),
+  /** A `duplicate` whose body differs from the copy recorded first (a resend that adds a field): its raw body. */
+  rawBody: z.string().optional(),
+  /** Why a `conflict` is one: `contradicts_status`, `deposit_while_cycle_open` or `deposit_unknown`. */
+  conflictReason: z.string().optional(),
+  /** The off-ramp deposit cycle the event was recorded in (other kinds: absent). */
+  cycle: z.number().int().min(1).optional(),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+/** The latest event recorded as a `conflict` on an entity. */
+const LastConflict = z.object({
+  eventKey: z.string(),
+  eventType: z.string(),
+  reason: z.string(),
+  /** The status the entity kept, and the one the event asked for. */
+  status: z.string(),
+  eventStatus: z.string(),
+  processedAt: isoTime,
+});
 
 /** `GET /api/entities/:kind/:id`: the entity's current state and its history. */
 export const EntityWithHistory = z.object({
@@ -42,10 +64,15 @@ export const EntityWithHistory = z.object({
   status: z.string(),
   /** The object of the latest applied event (unknown fields kept). */
   fields: z.record(z.string(), z.unknown()),
-  /** 1 after the first applied event, +1 for each applied event after it. */
+  /** 1 when created, +1 for each event that changed what is stored of it (every outcome but `duplicate`). */
   version: z.number().int().min(1),
   createdAt: isoTime,
   updatedAt: isoTime,
+  /** The deposit cycle the entity is in: 1, or more for an off-ramp session that took further deposits. */
+  cycle: z.number().int().min(1),
+  /** Events recorded as `conflict` (ripio_conflicts_total counts them too). */
+  conflicts: z.number().int().min(0),
+  lastConflict: LastConflict.nullable(),
   history: z.array(HistoryEntry),
 });
 export type EntityWithHistory = z.infer<typeof EntityWithHistory>;

@@ -14,7 +14,7 @@
   ARGV[5] dedupe TTL in seconds
   ARGV[6] history limit (entries kept)
   ARGV[7] outcome: applied | late | conflict | duplicate
-          (duplicate: the dedupe record already exists and is left as it is)
+          (duplicate: the dedupe record, if it still exists, is left as it is)
 
   Returns one status string
     'committed'         everything written, lock released

@@ -14,7 +14,7 @@ import type { CommittedOutcome } from './outcomes.js';
 
 const KIND = 'off-ramp' as const;
 
-describe('entity store (lockAndLoad-3 / commitEvent-4 / releaseLock-1 on a real Redis)', () => {
+describe('entity store (lockAndLoad-4 / commitEvent-4 / releaseLock-1 on a real Redis)', () => {
   let redis: Redis;
   let prefix: string;
 
@@ -107,7 +107,7 @@ describe('entity store (lockAndLoad-3 / commitEvent-4 / releaseLock-1 on a real 
     const entities = store();
     const first = await entities.lockAndLoad(KIND, 'lock-1', 'k1', 'token-a', 60_000);
     const second = await entities.lockAndLoad(KIND, 'lock-1', 'k1', 'token-b', 60_000);
-    expect(first).toEqual({ outcome: 'locked', entity: undefined, seenOutcome: undefined });
+    expect(first).toEqual({ outcome: 'locked', entity: undefined, seenOutcome: undefined, history: [] });
     expect(second).toEqual({ outcome: 'busy' });
     const ttl = await redis.pttl(entityKeys(prefix, KIND, 'lock-1').lock);
     expect(ttl).toBeGreaterThan(0);
@@ -139,9 +139,14 @@ describe('entity store (lockAndLoad-3 / commitEvent-4 / releaseLock-1 on a real 
     const record = await entities.get(KIND, 'commit-1');
     expect(record).toEqual({ ...next, history: [entry('key-1', 'applied', null, 'ORDER_CREATED')] });
 
-    // The next load sees the event as seen and returns the entity.
+    // The next load sees the event as seen and returns the entity with its history, in the same round trip.
     const again = await entities.lockAndLoad(KIND, 'commit-1', 'key-1', 't2', 60_000);
-    expect(again).toEqual({ outcome: 'locked', entity: next, seenOutcome: 'applied' });
+    expect(again).toEqual({
+      outcome: 'locked',
+      entity: next,
+      seenOutcome: 'applied',
+      history: [entry('key-1', 'applied', null, 'ORDER_CREATED')],
+    });
   });
 
   it('refuses to commit without the lock, and writes nothing', async () => {

@@ -1,3 +1,4 @@
+import type { ConflictReason, EntityProgress } from '@ripio-webhooks/core';
 import type { EntityKind } from '@ripio-webhooks/schemas';
 import type { RedisClient } from './connection.js';
 import { entityKeys } from './keys.js';
@@ -11,10 +12,30 @@ export interface EntityState {
   status: string;
   /** The object of the latest applied event (unknown fields kept). */
   fields: Record<string, unknown>;
-  /** 1 after the first applied event, +1 for each applied event after it. */
+  /** 1 when created, +1 for each commit that writes the entity (every outcome but `duplicate`). */
   version: number;
   createdAt: string;
   updatedAt: string;
+  /**
+   * What `decideEvent` decides from (status, deposit cycles, recorded events), written in the same commit as the
+   * status. Absent on an entity stored before progress existed: the worker rebuilds it from the history.
+   */
+  progress?: EntityProgress;
+  /** Events recorded as `conflict` so far (absent: none). */
+  conflicts?: number;
+  /** The latest of them. */
+  lastConflict?: LastConflict;
+}
+
+/** The latest conflict of an entity, kept on the entity so an operator sees it without reading the history. */
+export interface LastConflict {
+  eventKey: string;
+  eventType: string;
+  reason: ConflictReason;
+  /** The status the entity kept, and the one the event asked for. */
+  status: string;
+  eventStatus: string;
+  processedAt: string;
 }
 
 /** One entry of an entity's history (oldest first). */
@@ -29,6 +50,17 @@ export interface HistoryEntry {
   fromStatus: string | null;
   /** Status after the event (the same as fromStatus unless applied). */
   toStatus: string | null;
+  /**
+   * What Ripio sent: the event's object (`transactionObject`, `cryptoDeposit`, ...) for every outcome but
+   * `duplicate`. Absent on entries written before payloads were kept.
+   */
+  payload?: Record<string, unknown>;
+  /** A `duplicate` whose body differs from the copy recorded first (a resend that adds a field): its raw body. */
+  rawBody?: string;
+  /** Why a `conflict` is one. */
+  conflictReason?: ConflictReason;
+  /** The off-ramp deposit cycle the event was recorded in (absent: 1, or an entry from before cycles). */
+  cycle?: number;
 }
 
 /** What the admin API returns for an entity. */
@@ -36,10 +68,16 @@ export interface EntityRecord extends EntityState {
   history: HistoryEntry[];
 }
 
-/** What lockAndLoad-3.lua ends in: the entity is ours (with what it read), or another token holds its lock. */
+/** What lockAndLoad-4.lua ends in: the entity is ours (with what it read), or another token holds its lock. */
 export type LockAndLoadResult =
   | { outcome: 'busy' }
-  | { outcome: 'locked'; entity: EntityState | undefined; seenOutcome: string | undefined };
+  | {
+      outcome: 'locked';
+      entity: EntityState | undefined;
+      seenOutcome: string | undefined;
+      /** The entity's history entries, oldest first (with their payloads). */
+      history: HistoryEntry[];
+    };
 
 /**
  * One event's commit with its JSON already built (the worker's `buildCommit`): what commitEvent-4.lua is sent,
@@ -69,7 +107,10 @@ export interface EntityStoreOptions {
 
 export interface EntityStore {
   get(kind: EntityKind, id: string): Promise<EntityRecord | undefined>;
-  /** Takes the entity lock (or refreshes it if `token` holds it) and reads the entity and the event's dedupe record. */
+  /**
+   * Takes the entity lock (or refreshes it if `token` holds it) and reads the entity, its history and the event's
+   * dedupe record.
+   */
   lockAndLoad(
     kind: EntityKind,
     id: string,
@@ -87,6 +128,10 @@ function parseEntity(json: string): EntityState {
   return JSON.parse(json) as EntityState;
 }
 
+function parseHistoryEntry(json: string): HistoryEntry {
+  return JSON.parse(json) as HistoryEntry;
+}
+
 /** Maps commitEvent-4.lua's reply to a CommitResult; anything else is a bug in the script or its caller. */
 function toCommitResult(reply: unknown): CommitResult {
   switch (reply) {
@@ -101,13 +146,19 @@ function toCommitResult(reply: unknown): CommitResult {
 }
 
 function toLockAndLoadResult(reply: unknown): LockAndLoadResult {
-  if (!Array.isArray(reply)) throw new Error(`lockAndLoad-3.lua returned ${JSON.stringify(reply)}`);
-  const [acquired, entity, seen] = reply as [number, string | null | undefined, string | null | undefined];
+  if (!Array.isArray(reply)) throw new Error(`lockAndLoad-4.lua returned ${JSON.stringify(reply)}`);
+  const [acquired, entity, seen, history] = reply as [
+    number,
+    string | null | undefined,
+    string | null | undefined,
+    string[] | undefined,
+  ];
   if (acquired === 0) return { outcome: 'busy' };
   return {
     outcome: 'locked',
     entity: typeof entity === 'string' ? parseEntity(entity) : undefined,
     seenOutcome: typeof seen === 'string' ? seen : undefined,
+    history: (history ?? []).map(parseHistoryEntry),
   };
 }
 
@@ -126,7 +177,7 @@ export function createEntityStore({ redis, queuePrefix }: EntityStoreOptions): E
       if (typeof entityJson !== 'string') return undefined;
       return {
         ...parseEntity(entityJson),
-        history: (history as string[]).map((entry) => JSON.parse(entry) as HistoryEntry),
+        history: (history as string[]).map(parseHistoryEntry),
       };
     },
 
@@ -134,8 +185,8 @@ export function createEntityStore({ redis, queuePrefix }: EntityStoreOptions): E
       const keys = keysOf(kind, id);
       const reply = await runScript(
         redis,
-        'lockAndLoad-3.lua',
-        [keys.lock, keys.entity, keys.seen(eventKey)],
+        'lockAndLoad-4.lua',
+        [keys.lock, keys.entity, keys.seen(eventKey), keys.history],
         [token, Math.ceil(ttlMs)],
       );
       return toLockAndLoadResult(reply);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { RedisClient } from './connection.js';
 
 /** The Lua scripts in `lua/`, by file name (`<name>-<numberOfKeys>.lua`). */
-export const SCRIPT_FILES = ['lockAndLoad-3.lua', 'commitEvent-4.lua', 'releaseLock-1.lua'] as const;
+export const SCRIPT_FILES = ['lockAndLoad-4.lua', 'commitEvent-4.lua', 'releaseLock-1.lua'] as const;
 export type ScriptFile = (typeof SCRIPT_FILES)[number];
 
 type ScriptArg = string | number;

@@ -1,8 +1,11 @@
 import type { EventType, ParsedEvent } from '@ripio-webhooks/schemas';
-import type { EntityState } from '@ripio-webhooks/store';
+import type { EntityState, HistoryEntry } from '@ripio-webhooks/store';
 
-/** The outcomes handlers run for: `applied` always, `conflict` only with HANDLE_CONFLICTS=true. */
-export type HandledOutcome = 'applied' | 'conflict';
+/**
+ * The outcomes handlers run for: `applied` always, `conflict` only with HANDLE_CONFLICTS=true, `late` only with
+ * HANDLE_LATE=true.
+ */
+export type HandledOutcome = 'applied' | 'conflict' | 'late';
 
 /** What a handler is called with. */
 export interface HandlerContext<T extends EventType = EventType> {
@@ -14,10 +17,15 @@ export interface HandlerContext<T extends EventType = EventType> {
   /** The entity before this event (undefined for a new entity). */
   before: EntityState | undefined;
   /**
-   * The entity as it will be committed once every handler succeeds (`applied`), or unchanged (`conflict`). Not
-   * yet stored when the handler runs.
+   * The entity as it will be committed once every handler succeeds: moved (`applied`), or in the same status
+   * (`late`, `conflict`). Not yet stored when the handler runs.
    */
   after: EntityState;
+  /**
+   * The entity's history before this event, oldest first (up to HISTORY_LIMIT entries): each earlier event's
+   * type, outcome and `payload` (what Ripio sent in it), read under the entity's lock.
+   */
+  history: readonly HistoryEntry[];
   /** ISO time the receiver read the event. */
   receivedAt: string;
   /** 1 on the first attempt, 2 on the first retry, ... */

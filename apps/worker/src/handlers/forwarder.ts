@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { UnrecoverableEventError } from '../errors/unrecoverable-event-error.js';
-import type { EventHandler } from './define-handlers.js';
+import type { EventHandler, HandledOutcome } from './define-handlers.js';
 
 /** The header carrying `sha256=<hex HMAC-SHA256 of the exact body with FORWARD_SECRET>`. */
 export const FORWARD_SIGNATURE_HEADER = 'X-Ripio-Webhooks-Signature';
@@ -20,10 +20,10 @@ export interface ForwardBody {
   eventType: string;
   kind: string;
   entityId: string;
-  outcome: 'applied' | 'conflict';
+  outcome: HandledOutcome;
   /** Status before the event (null: new entity). */
   from: string | null;
-  /** Status after the event (the same as `from` for a conflict). */
+  /** Status after the event (the same as `from` for a late event or a conflict). */
   to: string;
   event: unknown;
   entity: unknown;

@@ -33,6 +33,7 @@ const context = {
   after,
   receivedAt: 'x',
   attempt: 1,
+  history: [],
 };
 
 describe('handler runner', () => {

@@ -1,3 +1,4 @@
+import { progressAfter, type EntityProgress } from '@ripio-webhooks/core';
 import { parseEvent, sampleEvent, type ParsedEvent } from '@ripio-webhooks/schemas';
 import type { EntityState } from '@ripio-webhooks/store';
 import { describe, expect, it } from 'vitest';
@@ -20,8 +21,16 @@ const before: EntityState = {
   createdAt: '2026-03-01T09:00:00.000Z',
   updatedAt: '2026-03-01T09:30:00.000Z',
 };
+const progress: EntityProgress = {
+  status: 'DEPOSIT_RECEIVED',
+  cycle: 1,
+  cycleDiscriminator: null,
+  recordedEvents: [{ eventType: 'OFF-RAMP.DEPOSIT.RECEIVED', discriminator: null }],
+  earlierCycles: [],
+};
 const common = {
   eventKey: 'k',
+  differingBody: undefined,
   token: 'lock-token',
   receivedAt: '2026-03-01T10:00:01.000Z',
   now: '2026-03-01T10:00:02.000Z',
@@ -36,7 +45,8 @@ describe('buildCommit', () => {
       ...common,
       event,
       before: undefined,
-      decision: { kind: 'applied', from: null, to: 'DEPOSIT_RECEIVED' },
+      progress: undefined,
+      decision: { kind: 'applied', from: null, to: 'DEPOSIT_RECEIVED', newCycle: false },
     });
     expect(plan.next).toEqual({
       kind: 'off-ramp',
@@ -46,6 +56,13 @@ describe('buildCommit', () => {
       version: 1,
       createdAt: common.now,
       updatedAt: common.now,
+      progress: {
+        status: 'DEPOSIT_RECEIVED',
+        cycle: 1,
+        cycleDiscriminator: event.discriminator,
+        recordedEvents: [{ eventType: 'OFF-RAMP.DEPOSIT.RECEIVED', discriminator: null }],
+        earlierCycles: [],
+      },
     });
     expect(plan.after).toBe(plan.next);
     expect(plan.history).toEqual({
@@ -57,6 +74,8 @@ describe('buildCommit', () => {
       outcome: 'applied',
       fromStatus: null,
       toStatus: 'DEPOSIT_RECEIVED',
+      payload: event.object,
+      cycle: 1,
     });
   });
 
@@ -66,7 +85,8 @@ describe('buildCommit', () => {
       ...common,
       event,
       before,
-      decision: { kind: 'applied', from: 'DEPOSIT_RECEIVED', to: 'TRADE_COMPLETED' },
+      progress,
+      decision: { kind: 'applied', from: 'DEPOSIT_RECEIVED', to: 'TRADE_COMPLETED', newCycle: false },
     });
     expect(plan.next).toMatchObject({
       status: 'TRADE_COMPLETED',
@@ -77,20 +97,78 @@ describe('buildCommit', () => {
     expect(plan.history).toMatchObject({ fromStatus: 'DEPOSIT_RECEIVED', toStatus: 'TRADE_COMPLETED' });
   });
 
-  it.each(['late', 'conflict', 'duplicate'] as const)('records %s without changing the entity', (outcome) => {
-    const event = parsed('OFF-RAMP.ORDER.CANCELLED');
-    const decision =
-      outcome === 'duplicate'
-        ? { kind: outcome }
-        : { kind: outcome, status: 'DEPOSIT_RECEIVED', eventStatus: 'ORDER_CANCELLED' };
-    const plan = buildCommit({ ...common, event, before, decision });
-    expect(plan.next).toBeUndefined();
-    expect(plan.after).toBe(before);
-    expect(plan.history).toMatchObject({
-      outcome,
-      fromStatus: 'DEPOSIT_RECEIVED',
-      toStatus: 'DEPOSIT_RECEIVED',
+  it('records a late event with its payload and progress, keeping the status and fields', () => {
+    const event = parsed('OFF-RAMP.DEPOSIT.RECEIVED');
+    const seen = { ...progress, status: 'TRADE_COMPLETED', recordedEvents: [] };
+    const decision = {
+      kind: 'late',
+      status: 'TRADE_COMPLETED',
+      eventStatus: 'DEPOSIT_RECEIVED',
+      cycle: 1,
+    } as const;
+    const current = { ...before, status: 'TRADE_COMPLETED' };
+    const plan = buildCommit({ ...common, event, before: current, progress: seen, decision });
+    expect(plan.next).toEqual({
+      ...current,
+      version: 4,
+      updatedAt: common.now,
+      progress: progressAfter('off-ramp', seen, event, decision),
     });
+    expect(plan.next?.progress?.recordedEvents).toEqual([
+      { eventType: 'OFF-RAMP.DEPOSIT.RECEIVED', discriminator: null },
+    ]);
+    expect(plan.after).toBe(plan.next);
+    expect(plan.history).toMatchObject({
+      outcome: 'late',
+      fromStatus: 'TRADE_COMPLETED',
+      toStatus: 'TRADE_COMPLETED',
+      payload: event.object,
+      cycle: 1,
+    });
+  });
+
+  it('records a conflict with its reason, counted on the entity as its latest conflict', () => {
+    const event = parsed('OFF-RAMP.ORDER.CANCELLED');
+    const decision = {
+      kind: 'conflict',
+      status: 'DEPOSIT_RECEIVED',
+      eventStatus: 'ORDER_CANCELLED',
+      reason: 'contradicts_status',
+    } as const;
+    const plan = buildCommit({ ...common, event, before: { ...before, conflicts: 2 }, progress, decision });
+    expect(plan.next).toMatchObject({
+      status: 'DEPOSIT_RECEIVED',
+      fields: before.fields,
+      version: 4,
+      conflicts: 3,
+      lastConflict: {
+        eventKey: 'k',
+        eventType: 'OFF-RAMP.ORDER.CANCELLED',
+        reason: 'contradicts_status',
+        status: 'DEPOSIT_RECEIVED',
+        eventStatus: 'ORDER_CANCELLED',
+        processedAt: common.now,
+      },
+    });
+    expect(plan.history).toMatchObject({
+      outcome: 'conflict',
+      conflictReason: 'contradicts_status',
+      payload: event.object,
+    });
+  });
+
+  it('records a duplicate without a payload, or with its raw body when it differs from the first copy', () => {
+    const event = parsed('OFF-RAMP.DEPOSIT.RECEIVED');
+    const decision = { kind: 'duplicate', status: 'DEPOSIT_RECEIVED' } as const;
+    const exact = buildCommit({ ...common, event, before, progress, decision });
+    expect(exact.next).toBeUndefined();
+    expect(exact.after).toBe(before);
+    expect(exact.history).toMatchObject({ outcome: 'duplicate', toStatus: 'DEPOSIT_RECEIVED' });
+    expect(exact.history).not.toHaveProperty('payload');
+    expect(exact.history).not.toHaveProperty('rawBody');
+    const resend = buildCommit({ ...common, event, before, progress, decision, differingBody: '{"x":1}' });
+    expect(resend.history).toMatchObject({ outcome: 'duplicate', rawBody: '{"x":1}' });
+    expect(resend.history).not.toHaveProperty('payload');
   });
 });
 
@@ -101,7 +179,8 @@ describe('buildCommit: what commitEvent-4.lua is sent', () => {
       ...common,
       event,
       before,
-      decision: { kind: 'applied', from: 'DEPOSIT_RECEIVED', to: 'TRADE_COMPLETED' },
+      progress,
+      decision: { kind: 'applied', from: 'DEPOSIT_RECEIVED', to: 'TRADE_COMPLETED', newCycle: false },
     });
     expect(plan.prepared).toEqual({
       kind: 'off-ramp',
@@ -119,7 +198,13 @@ describe('buildCommit: what commitEvent-4.lua is sent', () => {
 
   it('sends no entity when it does not change, and expects version 0 when there was none', () => {
     const event = parsed('OFF-RAMP.ORDER.CANCELLED');
-    const plan = buildCommit({ ...common, event, before: undefined, decision: { kind: 'duplicate' } });
+    const plan = buildCommit({
+      ...common,
+      event,
+      before: undefined,
+      progress: undefined,
+      decision: { kind: 'duplicate', status: 'ORDER_CANCELLED' },
+    });
     expect(plan.prepared).toMatchObject({ expectedVersion: 0, entityJson: '', outcome: 'duplicate' });
   });
 });

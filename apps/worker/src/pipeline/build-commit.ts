@@ -1,9 +1,6 @@
-import type { Decision } from '@ripio-webhooks/core';
+import { hasCycles, progressAfter, type EntityProgress, type EventDecision } from '@ripio-webhooks/core';
 import type { ParsedEvent } from '@ripio-webhooks/schemas';
 import type { CommittedOutcome, EntityState, HistoryEntry, PreparedCommit } from '@ripio-webhooks/store';
-
-/** What the machine decided, or that the event key was already processed. */
-export type EventDecision = Decision | { kind: 'duplicate' };
 
 export interface CommitInput {
   event: ParsedEvent;
@@ -11,7 +8,11 @@ export interface CommitInput {
   /** The lock token the commit must still hold. */
   token: string;
   before: EntityState | undefined;
+  /** The progress the decision was made from (undefined: no entity yet). */
+  progress: EntityProgress | undefined;
   decision: EventDecision;
+  /** A `duplicate`'s raw body, when it differs from the copy recorded first; kept with its history entry. */
+  differingBody: string | undefined;
   /** ISO time the receiver read the event. */
   receivedAt: string;
   /** ISO time of this processing. */
@@ -22,7 +23,7 @@ export interface CommitInput {
 
 export interface BuiltCommit {
   outcome: CommittedOutcome;
-  /** The entity to store (version + 1), or undefined when it does not change. */
+  /** The entity to store (version + 1), or undefined when it does not change (`duplicate`). */
   next: EntityState | undefined;
   /** The entity as handlers see it afterwards: `next`, or the current state when unchanged. */
   after: EntityState | undefined;
@@ -58,28 +59,14 @@ export function buildCommit(input: CommitInput): BuiltCommit {
   };
 }
 
-function planOf({
-  event,
-  eventKey,
-  before,
-  decision,
-  receivedAt,
-  now,
-}: CommitInput): Omit<BuiltCommit, 'prepared'> {
-  const current = before?.status ?? null;
-  const entry = (outcome: CommittedOutcome, toStatus: string | null): HistoryEntry => ({
-    eventKey,
-    eventType: event.eventType,
-    issueDatetime: event.issueDatetime,
-    receivedAt,
-    processedAt: now,
-    outcome,
-    fromStatus: current,
-    toStatus,
-  });
+type Plan = Omit<BuiltCommit, 'prepared'>;
+
+function planOf(input: CommitInput): Plan {
+  const { event, before, progress, decision, now } = input;
   switch (decision.kind) {
     case 'applied': {
       const next: EntityState = {
+        ...before,
         kind: event.kind,
         id: event.entityId,
         status: decision.to,
@@ -87,21 +74,75 @@ function planOf({
         version: (before?.version ?? 0) + 1,
         createdAt: before?.createdAt ?? now,
         updatedAt: now,
+        progress: progressAfter(event.kind, progress, event, decision),
       };
-      return { outcome: 'applied', next, after: next, history: entry('applied', decision.to) };
+      return { outcome: 'applied', next, after: next, history: entryOf(input, next, decision.to) };
     }
     case 'late':
-    case 'conflict':
+    case 'conflict': {
+      if (before === undefined) throw new Error(`a ${decision.kind} event needs an entity`);
+      const conflict =
+        decision.kind === 'conflict'
+          ? {
+              conflicts: (before.conflicts ?? 0) + 1,
+              lastConflict: {
+                eventKey: input.eventKey,
+                eventType: event.eventType,
+                reason: decision.reason,
+                status: decision.status,
+                eventStatus: decision.eventStatus,
+                processedAt: now,
+              },
+            }
+          : {};
+      const next: EntityState = {
+        ...before,
+        ...conflict,
+        version: before.version + 1,
+        updatedAt: now,
+        progress: progressAfter(event.kind, progress, event, decision),
+      };
+      return { outcome: decision.kind, next, after: next, history: entryOf(input, next, before.status) };
+    }
     case 'duplicate':
       return {
-        outcome: decision.kind,
+        outcome: 'duplicate',
         next: undefined,
         after: before,
-        history: entry(decision.kind, current),
+        history: entryOf(input, undefined, before?.status ?? null),
       };
     default: {
       const unreachable: never = decision;
       throw new Error(`unknown decision ${JSON.stringify(unreachable)}`);
     }
   }
+}
+
+/**
+ * The history entry: what Ripio sent (the event's object; for a `duplicate` only a body that differs from the
+ * first copy's, raw), why a conflict is one, and the off-ramp cycle it was recorded in.
+ */
+function entryOf(input: CommitInput, next: EntityState | undefined, toStatus: string | null): HistoryEntry {
+  const { event, decision } = input;
+  const kept =
+    decision.kind === 'duplicate'
+      ? input.differingBody === undefined
+        ? {}
+        : { rawBody: input.differingBody }
+      : { payload: event.object };
+  const cycle =
+    decision.kind === 'late' ? decision.cycle : (next?.progress?.cycle ?? input.progress?.cycle ?? 1);
+  return {
+    eventKey: input.eventKey,
+    eventType: event.eventType,
+    issueDatetime: event.issueDatetime,
+    receivedAt: input.receivedAt,
+    processedAt: input.now,
+    outcome: decision.kind,
+    fromStatus: input.before?.status ?? null,
+    toStatus,
+    ...kept,
+    ...(decision.kind === 'conflict' ? { conflictReason: decision.reason } : {}),
+    ...(hasCycles(event.kind) ? { cycle } : {}),
+  };
 }

@@ -11,11 +11,18 @@ export async function commitStep(
   deps: Pick<PipelineDeps, 'entities'>,
   decided: DecidedJob,
 ): Promise<CommittedEventOutcome> {
-  const { event, eventKey, before, commit } = decided;
+  const { event, eventKey, before, commit, decision } = decided;
   const result = await deps.entities.commit(commit.prepared);
   switch (result) {
     case 'committed':
-      return { outcome: commit.outcome, event, eventKey, fromStatus: before?.status ?? null };
+      return {
+        outcome: commit.outcome,
+        event,
+        eventKey,
+        fromStatus: before?.status ?? null,
+        toStatus: commit.history.toStatus,
+        conflictReason: decision.kind === 'conflict' ? decision.reason : undefined,
+      };
     case 'lock_lost':
     case 'version_mismatch':
     case 'already_seen':

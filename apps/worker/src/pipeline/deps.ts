@@ -15,6 +15,8 @@ export interface ProcessorSettings {
   /** Entity lock TTL = handlerTimeoutMs + this (default 30 s). */
   lockTtlMarginMs?: number;
   handleConflicts: boolean;
+  /** Run handlers for `late` events too (HANDLE_LATE). */
+  handleLate: boolean;
   dedupeTtlSeconds: number;
   historyLimit: number;
   retry: RetryPolicy;

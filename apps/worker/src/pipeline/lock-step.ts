@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { exponentialBackoffMs } from '@ripio-webhooks/core';
-import type { EntityState } from '@ripio-webhooks/store';
+import type { EntityState, HistoryEntry } from '@ripio-webhooks/store';
 import type { LockBusyOutcome } from '../outcome.js';
 import { lockTtlMs, type PipelineDeps } from './deps.js';
 import type { ParsedJob } from './parse-step.js';
@@ -14,10 +14,13 @@ export interface LockedJob extends ParsedJob {
   before: EntityState | undefined;
   /** The event's dedupe record: its committed outcome when the event key was seen before. */
   seenOutcome: string | undefined;
+  /** The entity's history entries, oldest first, with what Ripio sent in each. */
+  history: HistoryEntry[];
 }
 
 /**
- * Takes the entity's lock and, in the same round trip, reads the entity and the event's dedupe record. When
+ * Takes the entity's lock and, in the same round trip, reads the entity, its history and the event's dedupe
+ * record. When
  * another worker holds the lock the attempt ends as `lock_busy` (the job waits without spending an attempt).
  */
 export async function lockStep(
@@ -37,7 +40,13 @@ export async function lockStep(
     case 'busy':
       return end({ outcome: 'lock_busy' });
     case 'locked':
-      return next({ ...parsed, token, before: loaded.entity, seenOutcome: loaded.seenOutcome });
+      return next({
+        ...parsed,
+        token,
+        before: loaded.entity,
+        seenOutcome: loaded.seenOutcome,
+        history: loaded.history,
+      });
     default: {
       const unreachable: never = loaded;
       throw new Error(`unknown lock answer ${JSON.stringify(unreachable)}`);

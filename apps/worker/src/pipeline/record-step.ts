@@ -114,7 +114,7 @@ async function deadLetter(deps: PipelineDeps, { job }: Attempt, outcome: DeadLet
 
 /** Lag, transition and conflict metrics of a committed event. */
 function observeCommit(deps: PipelineDeps, { job }: Attempt, committed: CommittedEventOutcome): void {
-  const { event, outcome, fromStatus } = committed;
+  const { event, outcome, fromStatus, toStatus, conflictReason } = committed;
   const nowMs = deps.now();
   if (outcome !== 'duplicate') {
     deps.metrics.eventLag.observe(
@@ -127,9 +127,13 @@ function observeCommit(deps: PipelineDeps, { job }: Attempt, committed: Committe
     );
   }
   if (outcome === 'applied') {
-    deps.metrics.transitions.inc({ kind: event.kind, from: fromStatus ?? 'NEW', to: event.status });
+    deps.metrics.transitions.inc({
+      kind: event.kind,
+      from: fromStatus ?? 'NEW',
+      to: toStatus ?? event.status,
+    });
   }
-  if (outcome === 'conflict') deps.metrics.conflicts.inc({ kind: event.kind });
+  if (conflictReason !== undefined) deps.metrics.conflicts.inc({ kind: event.kind, reason: conflictReason });
 }
 
 /** ripio_events_processed_total, ripio_processing_duration_seconds and the per-minute outcome counter. */

@@ -1,11 +1,13 @@
-import type { EventJobData } from '@ripio-webhooks/store';
+import type { CommittedOutcome, EventJobData } from '@ripio-webhooks/store';
 import type { Job } from 'bullmq';
-import type { PipelineDeps } from './deps.js';
+import type { HandledOutcome } from '../handlers/define-handlers.js';
+import type { PipelineDeps, ProcessorSettings } from './deps.js';
 import type { DecidedJob } from './decide-step.js';
 
 /**
- * Runs the event's handlers, before anything is written: for `applied`, and for `conflict` with
- * HANDLE_CONFLICTS. A failing handler throws HandlerFailedError (the attempt fails; the entity does not move).
+ * Runs the event's handlers, before anything is written: for `applied`, for `conflict` with HANDLE_CONFLICTS and
+ * for `late` with HANDLE_LATE. A failing handler throws HandlerFailedError (the attempt fails; nothing is
+ * written, the entity does not move).
  */
 export async function runHandlersStep(
   deps: Pick<PipelineDeps, 'handlers' | 'settings'>,
@@ -13,8 +15,7 @@ export async function runHandlersStep(
   job: Pick<Job<EventJobData>, 'data' | 'attemptsMade'>,
 ): Promise<void> {
   const { outcome, after } = decided.commit;
-  const handled =
-    outcome === 'applied' || (outcome === 'conflict' && deps.settings.handleConflicts) ? outcome : undefined;
+  const handled = handledOutcome(outcome, deps.settings);
   if (handled === undefined || after === undefined) return;
   await deps.handlers.run({
     event: decided.event,
@@ -22,7 +23,28 @@ export async function runHandlersStep(
     outcome: handled,
     before: decided.before,
     after,
+    history: decided.history,
     receivedAt: job.data.receivedAt,
     attempt: job.attemptsMade + 1,
   });
+}
+
+function handledOutcome(
+  outcome: CommittedOutcome,
+  settings: Pick<ProcessorSettings, 'handleConflicts' | 'handleLate'>,
+): HandledOutcome | undefined {
+  switch (outcome) {
+    case 'applied':
+      return outcome;
+    case 'conflict':
+      return settings.handleConflicts ? outcome : undefined;
+    case 'late':
+      return settings.handleLate ? outcome : undefined;
+    case 'duplicate':
+      return undefined;
+    default: {
+      const unreachable: never = outcome;
+      throw new Error(`unknown outcome ${String(unreachable)}`);
+    }
+  }
 }

@@ -11,23 +11,44 @@ const show = (value: string | null | undefined): string => value ?? '-';
 export function formatEntity(entity: EntityWithHistory): string {
   const lines = [
     `${entity.kind} ${entity.id}`,
-    `status   ${entity.status}  (version ${entity.version})`,
+    `status   ${entity.status}  (version ${entity.version}${entity.cycle > 1 ? `, deposit cycle ${entity.cycle}` : ''})`,
     `created  ${entity.createdAt}`,
     `updated  ${entity.updatedAt}`,
+    ...conflictLines(entity),
     '',
     'timeline (oldest first):',
     table([
-      ['processed at', 'event', 'issued at', 'outcome', 'move'],
-      ...entity.history.map((item) => [
+      ['#', 'processed at', 'event', 'issued at', 'outcome', 'move'],
+      ...entity.history.map((item, index) => [
+        String(index + 1),
         item.processedAt,
         item.eventType,
         item.issueDatetime,
-        item.outcome,
+        item.conflictReason === undefined ? item.outcome : `${item.outcome} (${item.conflictReason})`,
         describeMove(item),
       ]),
     ]),
+    '',
+    'what Ripio sent (by timeline #):',
+    ...entity.history.map((item, index) => `#${index + 1} ${describeData(item)}`),
   ];
   return lines.join('\n');
+}
+
+function conflictLines({ conflicts, lastConflict }: EntityWithHistory): string[] {
+  if (conflicts === 0 || lastConflict === null) return [];
+  return [
+    `conflicts ${conflicts}, latest: ${lastConflict.eventType} (${lastConflict.reason}) at ${lastConflict.processedAt}`,
+  ];
+}
+
+/** The event's payload as one line of JSON, a differing duplicate's raw body, or why there is none. */
+function describeData(item: HistoryEntry): string {
+  if (item.payload !== undefined) return JSON.stringify(item.payload);
+  if (item.rawBody !== undefined) return `(differs from the first copy) ${item.rawBody}`;
+  return item.outcome === 'duplicate'
+    ? '(same as the first copy)'
+    : '(not kept: recorded before payloads were)';
 }
 
 /** `NEW -> A` / `A -> B` for an applied event; `stays A` for one that changed nothing. */

@@ -26,13 +26,21 @@ export type EventDecision =
   /** The entity has already recorded this event (type and discriminator) in the cycle it belongs to. */
   | { kind: 'duplicate'; status: string };
 
-export type ConflictReason =
-  /** The machine has no way between the two statuses (a cancellation after the withdrawal completed). */
-  | 'contradicts_status'
-  /** Another deposit while the current cycle is still open: applying it would lose the open cycle. */
-  | 'deposit_while_cycle_open'
-  /** A hash for a type the current cycle recorded before it knew its hash: a resend or another deposit. */
-  | 'deposit_unknown';
+/**
+ * Why a conflict is one (stored data and the `reason` label of ripio_conflicts_total: never rename one):
+ * - `contradicts_status`: the machine has no way between the two statuses (a cancellation after the withdrawal
+ *   completed);
+ * - `deposit_while_cycle_open`: another deposit while the current cycle is still open: applying it would lose the
+ *   open cycle;
+ * - `deposit_unknown`: a hash for a type the current cycle recorded before it knew its hash: a resend or another
+ *   deposit.
+ */
+export const CONFLICT_REASONS = [
+  'contradicts_status',
+  'deposit_while_cycle_open',
+  'deposit_unknown',
+] as const;
+export type ConflictReason = (typeof CONFLICT_REASONS)[number];
 
 /**
  * Decides one event for an entity (`progress` undefined: no entity yet). In order:
