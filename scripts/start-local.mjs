@@ -3,15 +3,16 @@
 //
 // 1. Finds a Redis: REDIS_URL if set; else a Redis answering PING on 127.0.0.1:6379; else `redis-server` from
 //    PATH, started by this script with AOF into .data/redis (port 6390, or a free one); else explains the options.
-// 2. Uses RIPIO_WEBHOOK_SECRETS and ADMIN_TOKEN from the environment, or generates random ones (printed in the
-//    summary as "(generated)"); the apps refuse a weak one either way (docs/configuration.md).
+// 2. Uses RIPIO_WEBHOOK_SECRETS and ADMIN_TOKEN from the environment, or generates them (and prints them), and
+//    INTAKE_PROOF_KEYS likewise (generated, not printed: only the receiver and the workers get it).
 // 3. Starts the receiver, two workers and the admin app from their dist/main.js, with prefixed logs, and waits
 //    until each health endpoint answers.
 // 4. Prints the URLs, the token and a ready-to-paste `simulate` command.
 // 5. On Ctrl-C / SIGTERM: SIGTERM to every app, waits for them (workers finish their jobs), then stops the Redis
 //    it started. A Redis it did not start is never stopped, flushed or written to outside the app's key prefix.
 //
-// Settings (environment): REDIS_URL, QUEUE_PREFIX (default ripio), RIPIO_WEBHOOK_SECRETS, ADMIN_TOKEN, PORT (8080),
+// Settings (environment): REDIS_URL, QUEUE_PREFIX (default ripio), RIPIO_WEBHOOK_SECRETS, ADMIN_TOKEN,
+// INTAKE_PROOF_KEYS, PORT (8080),
 // ADMIN_PORT (8081), METRICS_PORT (9091; the second worker uses the next port), LOG_LEVEL (info),
 // START_LOCAL_RAW_LOGS=1 to print the apps' JSON logs unchanged, START_LOCAL_PROBE_REDIS=0 to skip the 6379 probe
 // (always use an own redis-server), START_LOCAL_DATA_DIR (default .data) for that Redis's files. Any other app
@@ -365,6 +366,8 @@ async function main() {
       .map((value) => value.trim())
       .find((value) => value !== '') ?? secrets;
   const adminToken = env.ADMIN_TOKEN ?? randomBytes(32).toString('hex');
+  // The key of the proof the receiver puts on every job and the workers check: theirs alone.
+  const intakeProof = { INTAKE_PROOF_KEYS: env.INTAKE_PROOF_KEYS ?? randomBytes(32).toString('hex') };
 
   const common = {
     ...env,
@@ -378,16 +381,19 @@ async function main() {
   const main = (app) => [join(root, 'apps', app, 'dist', 'main.js')];
   startChild('receiver', 'app', node, main('receiver'), {
     ...common,
+    ...intakeProof,
     PORT: String(ports.receiver),
     HOST: LOOPBACK,
   });
   startChild('worker-1', 'app', node, main('worker'), {
     ...common,
+    ...intakeProof,
     METRICS_PORT: String(ports.worker1),
     METRICS_HOST: LOOPBACK,
   });
   startChild('worker-2', 'app', node, main('worker'), {
     ...common,
+    ...intakeProof,
     METRICS_PORT: String(ports.worker2),
     METRICS_HOST: LOOPBACK,
   });

@@ -5,6 +5,8 @@ import { TEST_WEBHOOK_SECRET } from '@ripio-webhooks/test-support';
 
 /** The webhook secret every server of the benchmark is configured with. */
 export const BENCH_SECRET = TEST_WEBHOOK_SECRET;
+/** The INTAKE_PROOF_KEYS of the bench's receivers and workers (prefilled jobs are signed with it too). */
+export const BENCH_INTAKE_PROOF_KEY = 'bench-intake-proof-key-0123456789abcdef';
 
 export interface SignedEvent {
   entityId: string;

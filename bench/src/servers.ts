@@ -1,6 +1,6 @@
 import { freePort } from '@ripio-webhooks/test-support';
 import { join } from 'node:path';
-import { BENCH_SECRET } from './bodies.js';
+import { BENCH_INTAKE_PROOF_KEY, BENCH_SECRET } from './bodies.js';
 import { RECEIVER_MAIN, SERVERS_DIR, WORKER_MAIN, type NodeBinary } from './config.js';
 import { ChildServer } from './processes.js';
 
@@ -78,6 +78,7 @@ export async function startIntakeServer(
       REDIS_URL: options.redisUrl,
       QUEUE_PREFIX: BENCH_QUEUE_PREFIX,
       RIPIO_WEBHOOK_SECRETS: BENCH_SECRET,
+      INTAKE_PROOF_KEYS: BENCH_INTAKE_PROOF_KEY,
       NODE_ENV: 'production',
     },
   });
@@ -118,6 +119,7 @@ export async function startWorker(
       METRICS_PORT: String(metricsPort),
       METRICS_HOST: '127.0.0.1',
       BENCH_WORKER_MODE: options.mode,
+      INTAKE_PROOF_KEYS: BENCH_INTAKE_PROOF_KEY,
       NODE_ENV: 'production',
     },
   });

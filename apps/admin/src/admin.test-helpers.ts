@@ -1,11 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { freePort, startChildApp, TEST_ADMIN_TOKEN, type ChildApp } from '@ripio-webhooks/test-support';
+import {
+  freePort,
+  startChildApp,
+  TEST_ADMIN_TOKEN,
+  TEST_WEBHOOK_SECRET,
+  type ChildApp,
+} from '@ripio-webhooks/test-support';
 import { QueueEvents, type Job, type Queue } from 'bullmq';
 import type { Express } from 'express';
 import { pino } from 'pino';
-import { eventJobOf, sampleEvent, toRipioJson, type EventType } from '@ripio-webhooks/schemas';
+import { intakeProver, signIntakeProof, signRipioBody } from '@ripio-webhooks/core';
+import {
+  eventJobOf,
+  sampleEvent,
+  toRipioJson,
+  type EventType,
+  type IntakeProof,
+  type IntakeProofSubject,
+} from '@ripio-webhooks/schemas';
 import {
   bullPrefix,
   createRedis,
@@ -25,6 +39,10 @@ import { createAdminMetrics, type AdminMetrics } from './metrics.js';
 import { openAdminStores, type OpenedStores } from './stores.js';
 
 export const TOKEN = TEST_ADMIN_TOKEN;
+/** The INTAKE_PROOF_KEYS the test receivers sign with and the test workers verify with. */
+export const INTAKE_PROOF_KEY = 'admin-tests-intake-proof-key-0123456789';
+/** The Ripio secret the jobs of `jobFor` are signed with, as Ripio would. */
+const RIPIO_SECRET = TEST_WEBHOOK_SECRET;
 
 export interface AdminHarness {
   app: Express;
@@ -75,14 +93,25 @@ export function eventBody(eventType: EventType, entityId: string, issueDatetime:
   return toRipioJson(sampleEvent(eventType, { entityId, issueDatetime }));
 }
 
-/** The job the receiver would enqueue for this body (same key, name and data: schemas' `eventJobOf`). */
+/** The proof a test receiver would give a job with these fields. */
+export function proofFor(subject: IntakeProofSubject): IntakeProof {
+  const ripioSignature = {
+    header: 'x-wh-signature-256',
+    value: signRipioBody(subject.rawBody, RIPIO_SECRET),
+  };
+  return signIntakeProof(subject, ripioSignature, [INTAKE_PROOF_KEY]);
+}
+
+/** The job the receiver would enqueue for this body (same key, name and data with its proof: `eventJobOf`). */
 export function jobFor(rawBody: string): { name: string; data: EventJobData } {
+  const ripioSignature = { header: 'x-wh-signature-256', value: signRipioBody(rawBody, RIPIO_SECRET) };
   return eventJobOf({
     envelope: JSON.parse(rawBody) as Record<string, unknown>,
     rawBody,
     rawText: rawBody,
     receivedAtMs: Date.now(),
     requestId: randomUUID(),
+    prove: intakeProver([INTAKE_PROOF_KEY], ripioSignature),
   });
 }
 
@@ -139,6 +168,7 @@ export async function startWorkerApp(redisUrl: string, queuePrefix: string): Pro
       METRICS_PORT: String(metricsPort),
       METRICS_HOST: '127.0.0.1',
       SHUTDOWN_TIMEOUT_MS: '5000',
+      INTAKE_PROOF_KEYS: INTAKE_PROOF_KEY,
     },
     `http://127.0.0.1:${metricsPort}/healthz`,
   );

@@ -470,7 +470,7 @@ describe('dead-letter queue', () => {
     expect(stats.status).toBe(200);
     expect(Stats.parse(stats.body)).toMatchObject({
       queues: { events: { waiting: 0 }, deadLetter: { waiting: 2 } },
-      deadLetterByReason: { invalid: 1, unknown_type: 1, exhausted: 0, handler_failed: 0 },
+      deadLetterByReason: { invalid: 1, unknown_type: 1, unsigned: 0, exhausted: 0, handler_failed: 0 },
     });
     const outcomes = (stats.body as { outcomesLastHour: Record<string, number> }).outcomesLastHour;
     expect(outcomes.applied).toBeGreaterThanOrEqual(9);

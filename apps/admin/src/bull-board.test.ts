@@ -12,7 +12,7 @@ import {
   type EventJobData,
 } from '@ripio-webhooks/store';
 import { deleteKeysContaining, uniquePrefix } from '@ripio-webhooks/test-support';
-import { startAdmin, TOKEN, type AdminHarness } from './admin.test-helpers.js';
+import { proofFor, startAdmin, TOKEN, type AdminHarness } from './admin.test-helpers.js';
 import { READ_ONLY_MESSAGE } from './bull-board.js';
 
 const redisUrl = inject('redisUrl');
@@ -26,13 +26,16 @@ const DELAYED = 'off-ramp|tx-delayed|OFF-RAMP.TRADE.COMPLETED';
 const DEAD = 'kyc|c-dead|KYC.COMPLETED';
 
 function data(eventKey: string): EventJobData {
+  const rawBody = `{"eventType":"OFF-RAMP.TRADE.COMPLETED","key":"${eventKey}"}`;
+  const receivedAt = '2026-05-19T14:00:00.000Z';
   return {
-    rawBody: `{"eventType":"OFF-RAMP.TRADE.COMPLETED","key":"${eventKey}"}`,
+    rawBody,
     bodySha256: 'sha',
-    receivedAt: '2026-05-19T14:00:00.000Z',
+    receivedAt,
     eventKey,
     requestId: `req-${eventKey}`,
     eventType: 'OFF-RAMP.TRADE.COMPLETED',
+    proof: proofFor({ rawBody, eventKey, receivedAt }),
   };
 }
 

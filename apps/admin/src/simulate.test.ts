@@ -20,6 +20,7 @@ import {
 import {
   distMain,
   eventBody,
+  INTAKE_PROOF_KEY,
   jobFor,
   startAdmin,
   startChildApp,
@@ -60,6 +61,7 @@ beforeAll(async () => {
       PORT: String(port),
       HOST: '127.0.0.1',
       RIPIO_WEBHOOK_SECRETS: SECRET,
+      INTAKE_PROOF_KEYS: INTAKE_PROOF_KEY,
     },
     `http://127.0.0.1:${port}/readyz`,
   );

@@ -1,11 +1,13 @@
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { checkIntakeProof } from '@ripio-webhooks/core';
 import { rawEventKey, sha256Hex } from '@ripio-webhooks/schemas';
 import { WEBHOOK_PATH } from './webhook-route.js';
 import type { WiredReceiver } from './receiver.js';
 import {
   counterValue,
+  INTAKE_PROOF_KEY,
   inProcessReceiver,
   kycBody,
   OLD_SECRET,
@@ -66,6 +68,13 @@ describe('202 accepted / duplicate', () => {
       eventType: 'KYC.COMPLETED',
     });
     expect(Date.parse(job?.data.receivedAt ?? '')).not.toBeNaN();
+    // The job carries the proof a worker checks first: Ripio's header as sent, and the receiver's MAC.
+    expect(job?.data.proof.ripioSignature).toEqual({ header: 'x-wh-signature-256', value: sign(body) });
+    expect(checkIntakeProof(job?.data, { proofKeys: [INTAKE_PROOF_KEY], ripioSecrets: [] })).toEqual({
+      outcome: 'valid',
+      by: 'receiver_mac',
+      keyIndex: 0,
+    });
     expect(job?.opts.attempts).toBeGreaterThan(1);
     expect(job?.opts.backoff).toEqual({ type: 'ripio' });
   });

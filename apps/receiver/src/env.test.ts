@@ -2,6 +2,9 @@ import { TEST_OLD_WEBHOOK_SECRET, TEST_WEBHOOK_SECRET } from '@ripio-webhooks/te
 import { describe, expect, it } from 'vitest';
 import { loadEnv } from './env.js';
 
+const PROOF_KEY = 'intake-proof-key-new-0123456789abcdef';
+const OLD_PROOF_KEY = 'intake-proof-key-old-0123456789abcdef';
+
 describe('loadEnv', () => {
   it('refuses to start without a secret, naming the variable', () => {
     const result = loadEnv({});
@@ -13,6 +16,17 @@ describe('loadEnv', () => {
     const result = loadEnv({ RIPIO_WEBHOOK_SECRETS: ' , ,' });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.message).toContain('RIPIO_WEBHOOK_SECRETS');
+  });
+
+  it('refuses to start without INTAKE_PROOF_KEYS, or with a key shorter than 32 characters', () => {
+    for (const keys of [undefined, 'short-key', `${PROOF_KEY},short-key`]) {
+      const result = loadEnv({
+        RIPIO_WEBHOOK_SECRETS: TEST_WEBHOOK_SECRET,
+        ...(keys === undefined ? {} : { INTAKE_PROOF_KEYS: keys }),
+      });
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.message).toContain('INTAKE_PROOF_KEYS');
+    }
   });
 
   it.each([
@@ -39,7 +53,10 @@ describe('loadEnv', () => {
   });
 
   it('splits comma-separated secrets and applies the documented defaults', () => {
-    const result = loadEnv({ RIPIO_WEBHOOK_SECRETS: `${TEST_WEBHOOK_SECRET}, ${TEST_OLD_WEBHOOK_SECRET} ,` });
+    const result = loadEnv({
+      RIPIO_WEBHOOK_SECRETS: `${TEST_WEBHOOK_SECRET}, ${TEST_OLD_WEBHOOK_SECRET} ,`,
+      INTAKE_PROOF_KEYS: `${PROOF_KEY}, ${OLD_PROOF_KEY}`,
+    });
     expect(result).toEqual({
       ok: true,
       env: {
@@ -50,6 +67,7 @@ describe('loadEnv', () => {
         PORT: 8080,
         HOST: '0.0.0.0',
         RIPIO_WEBHOOK_SECRETS: [TEST_WEBHOOK_SECRET, TEST_OLD_WEBHOOK_SECRET],
+        INTAKE_PROOF_KEYS: [PROOF_KEY, OLD_PROOF_KEY],
         BODY_LIMIT: 262_144,
         ENQUEUE_TIMEOUT_MS: 2_000,
         RETRY_AFTER_SECONDS: 5,

@@ -24,6 +24,10 @@ export const ReceiverEnv = z
       'RIPIO_WEBHOOK_SECRETS',
       'The secret(s) Ripio signs webhooks with; during a rotation list the new one and the old one.',
     ),
+    INTAKE_PROOF_KEYS: secretListSetting(
+      'INTAKE_PROOF_KEYS',
+      'Keys only receivers and workers hold: the first signs each job’s intake proof, all verify (same list in both).',
+    ),
     BODY_LIMIT: positiveIntSetting.default(262_144).describe('Largest accepted body in bytes (larger: 413).'),
     ENQUEUE_TIMEOUT_MS: positiveIntSetting
       .default(2_000)

@@ -1,10 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { checkIntakeProof, signIntakeProof } from '@ripio-webhooks/core';
 import { rawEventKey, sha256Hex } from '@ripio-webhooks/schemas';
 import { screenRequest, type IngestConfig, type Screening } from './ingest.js';
-import { kycBody, OLD_SECRET, SECRET, sign } from './receiver.test-helpers.js';
+import { INTAKE_PROOF_KEY, kycBody, OLD_SECRET, SECRET, sign } from './receiver.test-helpers.js';
 
-const config: IngestConfig = { secrets: [SECRET, OLD_SECRET], maxEventAgeSeconds: 0 };
+const OLD_PROOF_KEY = 'receiver-tests-old-intake-proof-key-0123456789';
+const config: IngestConfig = {
+  secrets: [SECRET, OLD_SECRET],
+  intakeProofKeys: [INTAKE_PROOF_KEY, OLD_PROOF_KEY],
+  maxEventAgeSeconds: 0,
+};
 const NOW = Date.parse('2026-03-12T14:30:00.000Z');
 
 function decide(
@@ -88,6 +94,12 @@ describe('screenRequest: signature variants', () => {
 describe('screenRequest: the envelope', () => {
   it('builds the job of a valid event: key, canonical name and the data the worker needs', () => {
     const body = kycBody('cust-9', 'sub-9');
+    const subject = {
+      rawBody: body,
+      eventKey: 'kyc|cust-9|KYC.COMPLETED|sub-9',
+      receivedAt: '2026-03-12T14:30:00.000Z',
+    };
+    const ripioSignature = { header: 'x-wh-signature-256', value: sign(body) };
     expect(decide(body, signed(body))).toEqual({
       outcome: 'ready',
       job: {
@@ -100,9 +112,30 @@ describe('screenRequest: the envelope', () => {
           eventKey: 'kyc|cust-9|KYC.COMPLETED|sub-9',
           requestId: 'req-1',
           eventType: 'KYC.COMPLETED',
+          proof: signIntakeProof(subject, ripioSignature, [INTAKE_PROOF_KEY]),
         },
       },
     });
+  });
+
+  it("proves each job with Ripio's header as it arrived and a MAC of the first INTAKE_PROOF_KEYS key", () => {
+    const body = kycBody('cust-9', 'sub-9');
+    const value = sign(body, OLD_SECRET).toUpperCase().replace('SHA256=', 'sha256=');
+    const decision = decide(body, { 'http-x-wh-signature-256': value });
+    if (decision.outcome !== 'ready') throw new Error(`expected ready, got ${decision.outcome}`);
+    const { proof } = decision.job.data;
+    expect(proof.ripioSignature).toEqual({ header: 'http-x-wh-signature-256', value });
+    // A worker holding only the old key still verifies (rotation), one holding neither does not.
+    const workerKeys = (proofKeys: string[]) => ({ proofKeys, ripioSecrets: [] });
+    expect(checkIntakeProof(decision.job.data, workerKeys([OLD_PROOF_KEY, INTAKE_PROOF_KEY]))).toEqual({
+      outcome: 'valid',
+      by: 'receiver_mac',
+      keyIndex: 1,
+    });
+    expect(checkIntakeProof(decision.job.data, workerKeys([OLD_PROOF_KEY])).outcome).toBe('unsigned');
+    // The MAC binds the body: the same proof over another body fails.
+    const swapped = { ...decision.job.data, rawBody: kycBody('cust-8', 'sub-9') };
+    expect(checkIntakeProof(swapped, workerKeys([INTAKE_PROOF_KEY])).outcome).toBe('unsigned');
   });
 
   it('still enqueues a signed event of an unknown type, under a raw key and the job name unknown', () => {

@@ -1,4 +1,4 @@
-import { verifyRipioSignature } from '@ripio-webhooks/core';
+import { findSignatureHeader, intakeProver, verifyRipioSignature } from '@ripio-webhooks/core';
 import { eventJobOf, type EventJob } from '@ripio-webhooks/schemas';
 import type { EventEnqueuer } from '@ripio-webhooks/store';
 import type { BadRequestReason, IntakeOutcome } from './intake-outcome.js';
@@ -6,6 +6,8 @@ import type { BadRequestReason, IntakeOutcome } from './intake-outcome.js';
 export interface IngestConfig {
   /** Every active secret; a signature matching any of them is valid (rotation without downtime). */
   secrets: readonly string[];
+  /** INTAKE_PROOF_KEYS: the first signs the proof every job carries (the worker checks it before anything else). */
+  intakeProofKeys: readonly string[];
   /** Refuse events whose `issueDatetime` is older than this; 0 turns the check off. */
   maxEventAgeSeconds: number;
 }
@@ -65,13 +67,18 @@ export function screenRequest(request: IngestRequest, config: IngestConfig): Scr
     return { outcome: 'bad_request', reason: 'no_event_type' };
   }
 
-  // 3. The job: event key, name and data. The worker validates, and a valid event gets the same key there.
+  // 3. The job: event key, name and data, with the proof that this receiver verified it (Ripio's header as it
+  //    arrived, and a MAC of our own over the body, event key and receipt time). The worker validates, and a
+  //    valid event gets the same key there.
+  const signatureHeader = findSignatureHeader(request.headers);
+  if (signatureHeader === undefined) throw new Error('a verified request has a signature header');
   const job = eventJobOf({
     envelope,
     rawBody,
     rawText: text,
     receivedAtMs: request.nowMs,
     requestId: request.requestId,
+    prove: intakeProver(config.intakeProofKeys, signatureHeader),
   });
 
   // 4. The optional age check.

@@ -16,6 +16,8 @@ import { wireReceiver, type WiredReceiver } from './receiver.js';
 
 export const SECRET = TEST_WEBHOOK_SECRET;
 export const OLD_SECRET = TEST_OLD_WEBHOOK_SECRET;
+/** The INTAKE_PROOF_KEYS of the tests (a worker holding it verifies what these receivers enqueue). */
+export const INTAKE_PROOF_KEY = 'receiver-tests-intake-proof-key-0123456789';
 
 export const silentLogger: Logger = pino({ level: 'silent' });
 
@@ -42,6 +44,7 @@ export function sign(body: string | Buffer, secret = SECRET): string {
 export function testEnv(overrides: Record<string, string>): ReceiverEnv {
   return ReceiverEnv.parse({
     RIPIO_WEBHOOK_SECRETS: `${SECRET},${OLD_SECRET}`,
+    INTAKE_PROOF_KEYS: INTAKE_PROOF_KEY,
     HOST: '127.0.0.1',
     PORT: '0',
     // The bodies carry fixed past dates; tests of the age check set their own MAX_EVENT_AGE_SECONDS.

@@ -67,6 +67,7 @@ export function wireReceiver(env: ReceiverEnv, options: StartOptions): WiredRece
   const app = createReceiverApp({
     config: {
       secrets: env.RIPIO_WEBHOOK_SECRETS,
+      intakeProofKeys: env.INTAKE_PROOF_KEYS,
       maxEventAgeSeconds: env.MAX_EVENT_AGE_SECONDS,
       bodyLimitBytes: env.BODY_LIMIT,
       retryAfterSeconds: env.RETRY_AFTER_SECONDS,

@@ -1,6 +1,13 @@
 import { TEST_FORWARD_SECRET } from '@ripio-webhooks/test-support';
 import { describe, expect, it } from 'vitest';
-import { loadEnv } from './env.js';
+import { loadEnv as loadAnyEnv } from './env.js';
+
+const PROOF_KEY = 'worker-tests-intake-proof-key-0123456789';
+
+/** The settings with the one required variable set, as every deployment has it. */
+function loadEnv(source: Record<string, string>) {
+  return loadAnyEnv({ INTAKE_PROOF_KEYS: PROOF_KEY, ...source });
+}
 
 describe('worker env', () => {
   it('has the documented defaults', () => {
@@ -28,6 +35,8 @@ describe('worker env', () => {
         SHUTDOWN_TIMEOUT_MS: 30_000,
         JOB_LOCK_MS: 30_000,
         STALLED_INTERVAL_MS: 30_000,
+        INTAKE_PROOF_KEYS: [PROOF_KEY],
+        RIPIO_WEBHOOK_SECRETS: [],
       },
     });
     if (loaded.ok) {
@@ -76,6 +85,19 @@ describe('worker env', () => {
     const loaded = loadEnv(source);
     expect(loaded.ok).toBe(false);
     if (!loaded.ok) expect(loaded.message).toContain(name);
+  });
+
+  it('refuses to start without INTAKE_PROOF_KEYS or with a key shorter than 32 characters', () => {
+    for (const source of [{}, { INTAKE_PROOF_KEYS: 'short' }, { INTAKE_PROOF_KEYS: `${PROOF_KEY},short` }]) {
+      const loaded = loadAnyEnv(source);
+      expect(loaded.ok).toBe(false);
+      if (!loaded.ok) expect(loaded.message).toContain('INTAKE_PROOF_KEYS');
+    }
+  });
+
+  it("reads the optional RIPIO_WEBHOOK_SECRETS (the fallback check of Ripio's signature) as a list", () => {
+    const loaded = loadEnv({ RIPIO_WEBHOOK_SECRETS: ' new , old,' });
+    expect(loaded.ok && loaded.env.RIPIO_WEBHOOK_SECRETS).toEqual(['new', 'old']);
   });
 
   it('takes any stalled-check interval beside the job lock (neither bounds the other)', () => {

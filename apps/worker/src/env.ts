@@ -3,6 +3,7 @@ import {
   dedupeEnvFields,
   entityRetentionEnvFields,
   optionalSecretSetting,
+  secretListSetting,
   nonNegativeIntSetting,
   portSetting,
   positiveIntSetting,
@@ -18,12 +19,31 @@ const optionalText = z
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
 
+/** Comma-separated, blanks ignored; unset or empty is an empty list. */
+const optionalList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  );
+
 /** The worker's settings, read from the environment once at start. */
 export const WorkerEnv = z
   .object({
     ...sharedEnvFields,
     ...dedupeEnvFields,
     ...entityRetentionEnvFields,
+    INTAKE_PROOF_KEYS: secretListSetting(
+      'INTAKE_PROOF_KEYS',
+      'Keys only receivers and workers hold: a job’s intake proof must verify with one of them.',
+    ),
+    RIPIO_WEBHOOK_SECRETS: optionalList.describe(
+      'Optional: Ripio’s secrets, as the receiver’s. A job whose receiver MAC fails is still accepted when ' +
+        'Ripio’s signature in its proof verifies over its body.',
+    ),
     WORKER_CONCURRENCY: positiveIntSetting
       .default(16)
       .describe('Jobs one worker process runs at the same time.'),
@@ -53,9 +73,7 @@ export const WorkerEnv = z
     HANDLE_CONFLICTS: booleanSetting
       .default(false)
       .describe('Also run handlers for `conflict` events (true/false).'),
-    HANDLE_LATE: booleanSetting
-      .default(false)
-      .describe('Also run handlers for `late` events (true/false).'),
+    HANDLE_LATE: booleanSetting.default(false).describe('Also run handlers for `late` events (true/false).'),
     FORWARD_URL: optionalText.describe(
       'Built-in forwarder: POST each applied event, signed with `FORWARD_SECRET`, to this http(s) URL; unset: off.',
     ),

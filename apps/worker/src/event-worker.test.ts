@@ -6,7 +6,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { RetryScheduledError } from './errors/retry-scheduled-error.js';
 import { backoffStrategy, sweepFailedJobs } from './event-worker.js';
 import { createWorkerMetrics } from './metrics.js';
-import { silentLogger, WorkerTestWorld } from './worker.test-helpers.js';
+import { proofFor, silentLogger, WorkerTestWorld } from './worker.test-helpers.js';
 
 const policy = { maxAttempts: 5, baseMs: 100, maxMs: 1_000 };
 
@@ -39,14 +39,8 @@ describe('sweepFailedJobs', () => {
       },
     );
     const failed = new Promise<void>((resolve) => raw.once('failed', () => resolve()));
-    const data = {
-      rawBody: '{}',
-      bodySha256: 's',
-      receivedAt: '2026-03-01T10:00:00.000Z',
-      eventKey: 'k-1',
-      requestId: 'r',
-      eventType: null,
-    };
+    const subject = { rawBody: '{}', eventKey: 'k-1', receivedAt: '2026-03-01T10:00:00.000Z' };
+    const data = { ...subject, bodySha256: 's', requestId: 'r', eventType: null, proof: proofFor(subject) };
     await world.events.add('unknown', data, eventJobOptions('k-1'));
     await failed;
     await raw.close();

@@ -1,6 +1,6 @@
 import type { ConflictReason } from '@ripio-webhooks/core';
 import type { ParsedEvent } from '@ripio-webhooks/schemas';
-import type { CommittedOutcome, DeadLetterReason, OutcomeLabel } from '@ripio-webhooks/store';
+import type { CommittedOutcome, DeadLetterReason, EventJobData, OutcomeLabel } from '@ripio-webhooks/store';
 
 /**
  * What one attempt at an event ends in (discriminant `outcome`), and beside it what each one maps to:
@@ -9,6 +9,7 @@ import type { CommittedOutcome, DeadLetterReason, OutcomeLabel } from '@ripio-we
  * | ---------------------------- | ---------------------------- | ---------------------------- | ------------------ |
  * | applied, late, conflict,     | completes: committed         | yes, `outcome` label         | -                  |
  * |   duplicate                  |                              |                              |                    |
+ * | unsigned                     | completes: dead-lettered     | yes, `outcome` label         | the same name      |
  * | invalid, unknown_type        | completes: dead-lettered     | yes, `outcome` label         | the same name      |
  * | lock_busy                    | delayed, no attempt spent    | no                           | -                  |
  * | retry                        | fails, retried after delayMs | no (ripio_retries_total)     | -                  |
@@ -17,7 +18,12 @@ import type { CommittedOutcome, DeadLetterReason, OutcomeLabel } from '@ripio-we
  * The names are metric labels and stored data (history entries, dead-letter reasons): never rename one.
  */
 export type ProcessingOutcome =
-  CommittedEventOutcome | RejectedEventOutcome | LockBusyOutcome | RetryOutcome | FailedEventOutcome;
+  | CommittedEventOutcome
+  | UnsignedJobOutcome
+  | RejectedEventOutcome
+  | LockBusyOutcome
+  | RetryOutcome
+  | FailedEventOutcome;
 
 /** Committed to its entity: history entry and dedupe record, and the entity itself when applied. */
 export interface CommittedEventOutcome {
@@ -44,6 +50,16 @@ interface DeadLetterDetails {
   attemptsMade: number;
 }
 
+/**
+ * The job carries no valid proof that a receiver verified it (it was put on the queue some other way, or its body
+ * was changed): dead-lettered on the first attempt, its body never parsed, no entity touched, no handler run.
+ */
+export interface UnsignedJobOutcome extends DeadLetterDetails {
+  outcome: 'unsigned';
+  /** The job's data as the dead-letter entry keeps it (fields it lacks filled in, so the entry can be listed). */
+  job: EventJobData;
+}
+
 /** Invalid, unknown or unstorable: nothing a retry could change, dead-lettered on the first attempt. */
 export interface RejectedEventOutcome extends DeadLetterDetails {
   outcome: 'invalid' | 'unknown_type';
@@ -65,7 +81,7 @@ export interface FailedEventOutcome extends DeadLetterDetails {
 }
 
 /** What the outcomes that end in the dead-letter queue have in common. */
-export type DeadLetteredOutcome = RejectedEventOutcome | FailedEventOutcome;
+export type DeadLetteredOutcome = UnsignedJobOutcome | RejectedEventOutcome | FailedEventOutcome;
 
 /** What a job returns: BullMQ stores it as the job's return value, and the admin API shows it (stored data). */
 export type JobResult =
@@ -79,6 +95,7 @@ export function jobResultOf(outcome: CommittedEventOutcome | DeadLetteredOutcome
     case 'conflict':
     case 'duplicate':
       return { result: 'committed', outcome: outcome.outcome };
+    case 'unsigned':
     case 'invalid':
     case 'unknown_type':
     case 'handler_failed':
@@ -97,6 +114,8 @@ export function deadLetterReasonOf(outcome: DeadLetteredOutcome): DeadLetterReas
 }
 
 /** The `outcome` label of ripio_events_processed_total and of the per-minute counters: the outcome's own name. */
-export function processedLabelOf(outcome: CommittedEventOutcome | RejectedEventOutcome): OutcomeLabel {
+export function processedLabelOf(
+  outcome: CommittedEventOutcome | RejectedEventOutcome | UnsignedJobOutcome,
+): OutcomeLabel {
   return outcome.outcome;
 }

@@ -18,13 +18,14 @@ type StepsOutcome = Exclude<ProcessingOutcome, { outcome: 'retry' | 'handler_fai
 
 /** Steps 1-6 of one attempt: each a function in ./pipeline, each ending the attempt or feeding the next. */
 async function processEvent(deps: PipelineDeps, job: Job<EventJobData>): Promise<StepsOutcome> {
-  // 1. Parse the body; an invalid, unknown or unstorable event ends here.
-  const parsed = parseStep(deps, job.data);
+  // 1. Verify the job's intake proof before anything else reads it; a job no receiver vouches for ends here.
+  const verified = verifyStep(deps, job);
+  if (verified.kind === 'end') return verified.outcome;
+  // 2. Parse the body; an invalid, unknown or unstorable event ends here.
+  const parsed = parseStep(deps, verified.value);
   if (parsed.kind === 'end') return parsed.outcome;
-  // 2. Verify (every parsed event passes today).
-  const verified = verifyStep(parsed.value);
   // 3. Lock the entity and load it with the event's dedupe record; a busy entity ends here.
-  const locked = await lockStep(deps, verified);
+  const locked = await lockStep(deps, parsed.value);
   if (locked.kind === 'end') return locked.outcome;
   return holdingLock(deps, locked.value, async () => {
     // 4. Decide (duplicate, applied, late, conflict) and build the commit.

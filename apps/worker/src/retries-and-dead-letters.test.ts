@@ -114,6 +114,8 @@ describe('retries and the dead-letter queue (real Redis, real BullMQ workers)', 
       eventKey: withdrawal.eventKey,
       previousOutcome: null,
     });
+    // The replayed job carries the receiver's original proof, which the worker checks again.
+    expect((await world.events.getJob(withdrawal.eventKey))?.data.proof).toEqual(withdrawal.proof);
     await done;
     const after = await world.entities.get('off-ramp', entityId);
     expect(after?.status).toBe('WITHDRAWAL_COMPLETED');

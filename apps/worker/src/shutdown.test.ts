@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { shutdownWithoutRedis } from '@ripio-webhooks/test-support';
 import { describe, expect, it } from 'vitest';
+import { INTAKE_PROOF_KEY } from './worker.test-helpers.js';
 
 describe('worker process shutdown', () => {
   // A scrape in flight with the queue gauges on is what once kept a worker alive past the deadline (> 60 s): the
@@ -10,7 +11,12 @@ describe('worker process shutdown', () => {
     const { exit, output } = await shutdownWithoutRedis({
       name: 'the worker',
       script: fileURLToPath(new URL('../dist/main.js', import.meta.url)),
-      env: (port) => ({ METRICS_HOST: '127.0.0.1', METRICS_PORT: String(port), EXPORT_QUEUE_GAUGES: 'true' }),
+      env: (port) => ({
+        METRICS_HOST: '127.0.0.1',
+        METRICS_PORT: String(port),
+        EXPORT_QUEUE_GAUGES: 'true',
+        INTAKE_PROOF_KEYS: INTAKE_PROOF_KEY,
+      }),
       readyPath: '/healthz',
       shutdownTimeoutMs: 1_000,
       beforeSignal: (url) => {

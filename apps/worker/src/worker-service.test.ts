@@ -13,7 +13,7 @@ import {
   type ForwardBody,
 } from './handlers/forwarder.js';
 import { startWorker, type WorkerService } from './worker-service.js';
-import { silentLogger, WorkerTestWorld } from './worker.test-helpers.js';
+import { INTAKE_PROOF_KEY, silentLogger, WorkerTestWorld } from './worker.test-helpers.js';
 
 const SECRET = TEST_FORWARD_SECRET;
 const ISSUED = '2026-03-01T10:00:00.000Z';
@@ -58,6 +58,7 @@ function testEnv(overrides: Record<string, string>): WorkerEnv {
     BACKOFF_BASE_MS: '5',
     BACKOFF_MAX_MS: '20',
     SHUTDOWN_TIMEOUT_MS: '5000',
+    INTAKE_PROOF_KEYS: INTAKE_PROOF_KEY,
     ...overrides,
   });
   if (!loaded.ok) throw new Error(loaded.message);

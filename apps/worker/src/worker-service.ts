@@ -127,6 +127,7 @@ function processorSettings(env: WorkerEnv, retry: RetryPolicy): ProcessorSetting
     dedupeTtlSeconds: env.DEDUPE_TTL_SECONDS,
     historyLimit: env.HISTORY_LIMIT,
     retry,
+    intakeProof: { proofKeys: env.INTAKE_PROOF_KEYS, ripioSecrets: env.RIPIO_WEBHOOK_SECRETS },
   };
 }
 

@@ -1,8 +1,16 @@
 // Test world for the worker: a real Redis, real BullMQ Workers with the real processor, a unique key prefix.
 export type {} from '@ripio-webhooks/test-support/global-setup';
 import { randomUUID } from 'node:crypto';
-import type { RetryPolicy } from '@ripio-webhooks/core';
-import { eventKeyOf, parseEventBody, sha256Hex, toRipioJson, catalogEntryOf } from '@ripio-webhooks/schemas';
+import { signIntakeProof, signRipioBody, type RetryPolicy } from '@ripio-webhooks/core';
+import {
+  catalogEntryOf,
+  eventKeyOf,
+  parseEventBody,
+  sha256Hex,
+  toRipioJson,
+  type IntakeProof,
+  type IntakeProofSubject,
+} from '@ripio-webhooks/schemas';
 import {
   createDeadLetterStore,
   createEntityStore,
@@ -26,6 +34,51 @@ import { createEventProcessor } from './process-event.js';
 
 export const silentLogger = pino({ level: 'silent' });
 
+/** The INTAKE_PROOF_KEYS of the test receivers (`enqueue`) and workers. */
+export const INTAKE_PROOF_KEY = 'worker-tests-intake-proof-key-0123456789';
+/** The Ripio secret the test bodies are signed with, as Ripio would. */
+const RIPIO_SECRET = 'worker-tests-ripio-secret';
+
+export interface JobOptions {
+  receivedAt?: string;
+  /** The receiver's INTAKE_PROOF_KEYS (default: the test key). */
+  proofKeys?: readonly string[];
+  /** The secret Ripio signed the body with (default: RIPIO_SECRET). */
+  ripioSecret?: string;
+}
+
+/** The proof a receiver gives a job with these fields: Ripio's header (signed as Ripio would) and its MAC. */
+export function proofFor(
+  subject: IntakeProofSubject,
+  options: Pick<JobOptions, 'proofKeys' | 'ripioSecret'> = {},
+): IntakeProof {
+  const value = signRipioBody(subject.rawBody, options.ripioSecret ?? RIPIO_SECRET);
+  const ripioSignature = { header: 'x-wh-signature-256', value };
+  return signIntakeProof(subject, ripioSignature, options.proofKeys ?? [INTAKE_PROOF_KEY]);
+}
+
+/** The job (name and data) a receiver holding `proofKeys` enqueues for this body, its proof included. */
+export function receiverJobOf(
+  body: object | string,
+  options: JobOptions = {},
+): { name: string; data: EventJobData } {
+  const rawBody = typeof body === 'string' ? body : toRipioJson(body);
+  const parsed = parseEventBody(rawBody);
+  const eventKey = eventKeyOf(parsed, rawBody);
+  const wireType = parsed.ok ? parsed.event.receivedAs : parsed.eventType;
+  const receivedAt = options.receivedAt ?? new Date().toISOString();
+  const subject = { rawBody, eventKey, receivedAt };
+  const data: EventJobData = {
+    ...subject,
+    bodySha256: sha256Hex(rawBody),
+    requestId: randomUUID(),
+    eventType: wireType ?? null,
+    proof: proofFor(subject, options),
+  };
+  const name = (wireType === undefined ? undefined : catalogEntryOf(wireType)?.eventType) ?? 'unknown';
+  return { name, data };
+}
+
 /** A quick schedule so retry tests take milliseconds: 3 attempts, 5-20 ms. */
 export const QUICK_RETRY: RetryPolicy = { maxAttempts: 3, baseMs: 10, maxMs: 40 };
 
@@ -38,6 +91,9 @@ export interface WorkerSetup {
   handlerTimeoutMs?: number;
   /** Jitter source for the retry schedule and lock waits. */
   random?: () => number;
+  /** INTAKE_PROOF_KEYS of the workers (default: the test key) and their optional RIPIO_WEBHOOK_SECRETS. */
+  proofKeys?: readonly string[];
+  ripioSecrets?: readonly string[];
   /** Wraps the entity store one worker uses (to hold it at a barrier in race tests). */
   wrapEntities?: (store: EntityStore, workerIndex: number) => EntityStore;
 }
@@ -82,6 +138,10 @@ export class WorkerTestWorld {
           dedupeTtlSeconds: 3_600,
           historyLimit: 100,
           retry,
+          intakeProof: {
+            proofKeys: setup.proofKeys ?? [INTAKE_PROOF_KEY],
+            ripioSecrets: setup.ripioSecrets ?? [],
+          },
         },
         entities: setup.wrapEntities?.(entities, index) ?? entities,
         deadLetters: this.deadLetters,
@@ -130,27 +190,18 @@ export class WorkerTestWorld {
     return new Promise((resolve) => this.completionWaiters.push({ target, resolve }));
   }
 
+  /** Adds a job straight to the events queue, as anyone with write access to Redis could. */
+  async addRaw(jobId: string, data: unknown, name = 'ACCOUNT.CLOSED'): Promise<void> {
+    await (this.events as unknown as Queue<unknown>).add(name, data, { ...eventJobOptions(jobId), jobId });
+  }
+
   /**
    * Enqueues a body as the receiver would (job id = event key). `copy` > 0 gives the job a distinct id: a
    * redelivery that arrives after the first job left the queue (retention), so only the worker's dedupe guards.
    */
-  async enqueue(
-    body: object | string,
-    options: { copy?: number; receivedAt?: string } = {},
-  ): Promise<EventJobData> {
-    const rawBody = typeof body === 'string' ? body : toRipioJson(body);
-    const parsed = parseEventBody(rawBody);
-    const eventKey = eventKeyOf(parsed, rawBody);
-    const wireType = parsed.ok ? parsed.event.receivedAs : parsed.eventType;
-    const data: EventJobData = {
-      rawBody,
-      bodySha256: sha256Hex(rawBody),
-      receivedAt: options.receivedAt ?? new Date().toISOString(),
-      eventKey,
-      requestId: randomUUID(),
-      eventType: wireType ?? null,
-    };
-    const name = (wireType === undefined ? undefined : catalogEntryOf(wireType)?.eventType) ?? 'unknown';
+  async enqueue(body: object | string, options: JobOptions & { copy?: number } = {}): Promise<EventJobData> {
+    const { name, data } = receiverJobOf(body, options);
+    const { eventKey } = data;
     const jobId =
       options.copy === undefined || options.copy === 0 ? eventKey : `${eventKey}|copy-${options.copy}`;
     await this.events.add(name, data, { ...eventJobOptions(eventKey), jobId });

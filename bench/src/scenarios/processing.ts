@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { intakeProver, signRipioBody } from '@ripio-webhooks/core';
 import { eventJobOf } from '@ripio-webhooks/schemas';
 import { bullPrefix, EVENTS_QUEUE, eventJobOptions, type EventJobData } from '@ripio-webhooks/store';
 import { Queue } from 'bullmq';
-import { entityIdOf, eventBodyTemplate, newRunTag } from '../bodies.js';
+import { BENCH_INTAKE_PROOF_KEY, BENCH_SECRET, entityIdOf, eventBodyTemplate, newRunTag } from '../bodies.js';
 import type { BenchConfig, NodeBinary } from '../config.js';
 import { log } from '../log.js';
 import { cpuSeconds, stopAll, type ChildServer } from '../processes.js';
@@ -17,14 +18,16 @@ export interface PrefilledJob {
   eventKey: string;
 }
 
-/** The job the receiver would enqueue for this body (same event key, name and data: schemas' `eventJobOf`). */
+/** The job the receiver would enqueue for this body (same event key, name, data and proof: `eventJobOf`). */
 function jobLikeTheReceiver(rawBody: string): PrefilledJob {
+  const ripioSignature = { header: 'x-wh-signature-256', value: signRipioBody(rawBody, BENCH_SECRET) };
   return eventJobOf({
     envelope: JSON.parse(rawBody) as Record<string, unknown>,
     rawBody,
     rawText: rawBody,
     receivedAtMs: Date.now(),
     requestId: randomUUID(),
+    prove: intakeProver([BENCH_INTAKE_PROOF_KEY], ripioSignature),
   });
 }
 

@@ -165,7 +165,7 @@ describe('admin commands read answers through the contract', () => {
     });
     expect(code).toBe(2);
     expect(err.join('\n')).toMatch(
-      /--reason must be one of invalid, unknown_type, handler_failed, exhausted/,
+      /--reason must be one of invalid, unknown_type, unsigned, handler_failed, exhausted/,
     );
   });
 });

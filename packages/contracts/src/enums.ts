@@ -11,6 +11,7 @@ export const PROCESSING_OUTCOMES = [
   'duplicate',
   'invalid',
   'unknown_type',
+  'unsigned',
 ] as const;
 export const ProcessingOutcome = z.enum(PROCESSING_OUTCOMES);
 export type ProcessingOutcome = z.infer<typeof ProcessingOutcome>;
@@ -26,7 +27,14 @@ export const CommittedOutcome = z.enum(COMMITTED_OUTCOMES);
 export type CommittedOutcome = z.infer<typeof CommittedOutcome>;
 
 /** Why an event waits in the dead-letter queue: the `reason` of an entry and of `ripio_dead_letter_size`. */
-export const DEAD_LETTER_REASONS = ['invalid', 'unknown_type', 'handler_failed', 'exhausted'] as const;
+/** `unsigned`: the job carried no valid proof that a receiver verified it (nothing of it was applied). */
+export const DEAD_LETTER_REASONS = [
+  'invalid',
+  'unknown_type',
+  'unsigned',
+  'handler_failed',
+  'exhausted',
+] as const;
 export const DeadLetterReason = z.enum(DEAD_LETTER_REASONS);
 export type DeadLetterReason = z.infer<typeof DeadLetterReason>;
 

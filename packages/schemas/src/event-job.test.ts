@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { eventJobOf, UNKNOWN_JOB_NAME } from './event-job.js';
+import { eventJobOf, UNKNOWN_JOB_NAME, type IntakeProof, type IntakeProofSubject } from './event-job.js';
 import { rawEventKey, sha256Hex } from './event-key.js';
 
 const RECEIVED_AT_MS = Date.parse('2026-03-12T14:22:23.000Z');
+
+/** A stand-in for the receiver's signer (core's): it says what it was asked to sign. */
+function fakeProof(subject: IntakeProofSubject): IntakeProof {
+  return {
+    version: 1,
+    ripioSignature: { header: 'x-wh-signature-256', value: 'sha256=given' },
+    keyId: 'test',
+    mac: JSON.stringify(subject),
+  };
+}
 
 function jobOf(text: string) {
   return eventJobOf({
@@ -11,6 +21,7 @@ function jobOf(text: string) {
     rawText: text,
     receivedAtMs: RECEIVED_AT_MS,
     requestId: 'req-1',
+    prove: fakeProof,
   });
 }
 
@@ -31,6 +42,17 @@ describe('eventJobOf', () => {
         eventKey: 'kyc|cust-1|KYC.COMPLETED|sub-1',
         requestId: 'req-1',
         eventType: 'KYC.COMPLETED',
+        proof: {
+          version: 1,
+          ripioSignature: { header: 'x-wh-signature-256', value: 'sha256=given' },
+          keyId: 'test',
+          // The proof binds the exact body, the event key and the receipt time.
+          mac: JSON.stringify({
+            rawBody: text,
+            eventKey: 'kyc|cust-1|KYC.COMPLETED|sub-1',
+            receivedAt: '2026-03-12T14:22:23.000Z',
+          }),
+        },
       },
     });
   });

@@ -12,15 +12,19 @@ import {
 } from './queue-definition.js';
 import { entityKeys } from './keys.js';
 import { openEventsQueue } from './queues.js';
+import { TEST_PROOF_KEY, testProof } from './intake-proof.test-helpers.js';
+import { checkIntakeProof } from '@ripio-webhooks/core';
 
 function jobData(eventKey: string, rawBody = '{"eventType":"X"}'): EventJobData {
+  const receivedAt = '2026-01-01T00:00:00.000Z';
   return {
     rawBody,
     bodySha256: 'sha',
-    receivedAt: '2026-01-01T00:00:00.000Z',
+    receivedAt,
     eventKey,
     requestId: `req-${eventKey}`,
     eventType: 'OFF-RAMP.ORDER.CREATED',
+    proof: testProof({ rawBody, eventKey, receivedAt }),
   };
 }
 
@@ -130,6 +134,13 @@ describe('dead-letter store on a real Redis', () => {
       });
       const replayed = await events.getJob('k1');
       expect(replayed?.data.replayedAt).toBe('2026-02-01T00:00:00.000Z');
+      // The receiver's original proof comes back with the event, and a worker verifies it as before.
+      expect(replayed?.data.proof).toEqual(jobData('k1').proof);
+      expect(checkIntakeProof(replayed?.data, { proofKeys: [TEST_PROOF_KEY], ripioSecrets: [] })).toEqual({
+        outcome: 'valid',
+        by: 'receiver_mac',
+        keyIndex: 0,
+      });
       expect(replayed?.data.firstFailedAt).toBeUndefined();
       expect(replayed?.attemptsMade).toBe(0);
       expect(await replayed?.getState()).toBe('waiting');

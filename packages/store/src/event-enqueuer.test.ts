@@ -1,5 +1,6 @@
 import { deleteKeysContaining, uniquePrefix } from '@ripio-webhooks/test-support';
 import { eventJobOf, type EventJob } from '@ripio-webhooks/schemas';
+import { testProver } from './intake-proof.test-helpers.js';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { MAX_BATCH } from './add-batcher.js';
@@ -42,7 +43,15 @@ function kycJob(customerId: string, submissionId: string, requestId: string): Ev
     payload: { submissionId, customerId, source: 'WIDGET', metadata: {} },
   });
   const envelope = JSON.parse(text) as Record<string, unknown>;
-  return eventJobOf({ envelope, rawBody: text, rawText: text, receivedAtMs: Date.now(), requestId });
+  const receivedAtMs = Date.now();
+  return eventJobOf({
+    envelope,
+    rawBody: text,
+    rawText: text,
+    receivedAtMs,
+    requestId,
+    prove: testProver(text),
+  });
 }
 
 async function queuedJobs(): Promise<{ eventKey: string; requestId: string }[]> {

@@ -12,7 +12,7 @@ const SNAPSHOT: QueueSnapshot = {
   deadLetter: counts(20),
   oldestWaitingAgeSeconds: 12.5,
   deadLetterOldestAgeSeconds: 3_600,
-  deadLetterByReason: { invalid: 1, unknown_type: 2, handler_failed: 3, exhausted: 4 },
+  deadLetterByReason: { invalid: 1, unknown_type: 2, unsigned: 5, handler_failed: 3, exhausted: 4 },
   deadLetterByReasonTruncated: false,
   redisUsedMemoryBytes: 1_048_576,
   redisMaxMemoryBytes: 4_194_304,

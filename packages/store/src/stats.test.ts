@@ -5,6 +5,7 @@ import { createDeadLetterStore } from './dead-letter-store.js';
 import { minuteOf, outcomesKey } from './keys.js';
 import { eventJobOptions } from './queue-definition.js';
 import { openEventsQueue } from './queues.js';
+import { testProof } from './intake-proof.test-helpers.js';
 import { readQueueSnapshot } from './queue-snapshot.js';
 import { createOutcomeCounter, readOutcomesLastHour, readStats } from './stats.js';
 
@@ -42,6 +43,7 @@ describe('stats and queue snapshot on a real Redis', () => {
       duplicate: 1,
       invalid: 0,
       unknown_type: 0,
+      unsigned: 0,
     });
   });
 
@@ -101,20 +103,24 @@ describe('stats and queue snapshot on a real Redis', () => {
     const events = openEventsQueue({ redis, queuePrefix: prefix });
     const deadLetters = createDeadLetterStore({ redis, queuePrefix: prefix });
     try {
-      const data = { rawBody: '{}', bodySha256: 's', receivedAt: 'x', requestId: 'r', eventType: null };
-      await events.add(
-        'unknown',
-        { ...data, eventKey: 'e1' },
-        { ...eventJobOptions('e1'), timestamp: 1_000_000 },
-      );
-      await events.add('unknown', { ...data, eventKey: 'e2' }, eventJobOptions('e2'));
+      const data = (eventKey: string) => ({
+        rawBody: '{}',
+        bodySha256: 's',
+        receivedAt: 'x',
+        requestId: 'r',
+        eventType: null,
+        eventKey,
+        proof: testProof({ rawBody: '{}', eventKey, receivedAt: 'x' }),
+      });
+      await events.add('unknown', data('e1'), { ...eventJobOptions('e1'), timestamp: 1_000_000 });
+      await events.add('unknown', data('e2'), eventJobOptions('e2'));
       for (const [key, reason] of [
         ['d1', 'invalid'],
         ['d2', 'invalid'],
         ['d3', 'handler_failed'],
       ] as const) {
         await deadLetters.add('unknown', {
-          job: { ...data, eventKey: key },
+          job: data(key),
           reason,
           error: 'e',
           attemptsMade: 1,
@@ -131,6 +137,7 @@ describe('stats and queue snapshot on a real Redis', () => {
       expect(snapshot.deadLetterByReason).toEqual({
         invalid: 2,
         unknown_type: 0,
+        unsigned: 0,
         handler_failed: 1,
         exhausted: 0,
       });

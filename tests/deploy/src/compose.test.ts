@@ -26,6 +26,7 @@ const envExample = parseEnvFile(envExampleText);
 /** The secrets .env.example leaves as placeholders, and strong values an operator would put in their place. */
 const SECRETS_TO_FILL = new Map([
   ['RIPIO_WEBHOOK_SECRETS', TEST_WEBHOOK_SECRET],
+  ['INTAKE_PROOF_KEYS', 'compose-test-intake-proof-key-0123456789abcdef'],
   ['ADMIN_TOKEN', TEST_ADMIN_TOKEN],
 ]);
 
@@ -222,6 +223,10 @@ describe("compose services against the apps' config schemas", () => {
   it('refuses .env.example’s placeholder secrets as they are, naming each', () => {
     expect(schemaOf('receiver').problems(containerEnv('receiver', envExampleText))).toEqual([
       expect.stringMatching(/^RIPIO_WEBHOOK_SECRETS: RIPIO_WEBHOOK_SECRETS is a placeholder/),
+      expect.stringMatching(/^INTAKE_PROOF_KEYS: INTAKE_PROOF_KEYS is a placeholder/),
+    ]);
+    expect(schemaOf('worker').problems(containerEnv('worker', envExampleText))).toEqual([
+      expect.stringMatching(/^INTAKE_PROOF_KEYS: INTAKE_PROOF_KEYS is a placeholder/),
     ]);
     expect(schemaOf('admin').problems(containerEnv('admin', envExampleText))).toEqual([
       expect.stringMatching(/^ADMIN_TOKEN: ADMIN_TOKEN is a placeholder/),

@@ -151,7 +151,7 @@ describe('Grafana dashboard', () => {
 });
 
 describe('Prometheus alert rules', () => {
-  it('cover DLQ growth, backlog age, signature failures, 503 answers, dead workers and Redis memory', () => {
+  it('cover DLQ growth, backlog age, signature failures, 503 answers, dead workers, unsigned jobs and Redis memory', () => {
     const names = alertRules.map((rule) => rule.alert);
     for (const name of [
       'RipioDeadLetterGrowing',
@@ -159,6 +159,7 @@ describe('Prometheus alert rules', () => {
       'RipioSignatureFailureSpike',
       'RipioReceiverUnavailable',
       'RipioNoWorkerAlive',
+      'RipioUnsignedJob',
       'RipioRedisMemoryHigh',
     ]) {
       expect(names).toContain(name);

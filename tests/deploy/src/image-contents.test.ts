@@ -67,10 +67,15 @@ describe('the image contents: pnpm deploy --prod per app, started alone', () => 
       const envOf: Record<AppName, Record<string, string>> = {
         receiver: {
           RIPIO_WEBHOOK_SECRETS: TEST_WEBHOOK_SECRET,
+          INTAKE_PROOF_KEYS: 'image-test-intake-proof-key-0123456789',
           PORT: String(ports.receiver),
           HOST: '127.0.0.1',
         },
-        worker: { METRICS_PORT: String(ports.worker), METRICS_HOST: '127.0.0.1' },
+        worker: {
+          METRICS_PORT: String(ports.worker),
+          METRICS_HOST: '127.0.0.1',
+          INTAKE_PROOF_KEYS: 'image-test-intake-proof-key-0123456789',
+        },
         admin: { ADMIN_TOKEN: TEST_ADMIN_TOKEN, ADMIN_PORT: String(ports.admin) },
       };
       for (const app of APPS) {

@@ -21,6 +21,8 @@ import { readRepoFile } from './repo.js';
 const catalogue = parseCatalogue(readRepoFile('docs', 'metrics.md'));
 const secret = TEST_WEBHOOK_SECRET;
 const adminToken = TEST_ADMIN_TOKEN;
+/** The receiver's and the workers' INTAKE_PROOF_KEYS (the admin app never holds it). */
+const intakeProof = { INTAKE_PROOF_KEYS: randomBytes(32).toString('hex') };
 
 /** Every PromQL expression of the dashboard and the alert rules. */
 function dashboardAndAlertExpressions(): { where: string; expr: string }[] {
@@ -74,13 +76,19 @@ describe('the running apps (receiver, two workers, admin) on a real Redis', () =
         app: 'receiver',
         label: 'receiver',
         port: receiverPort,
-        env: { ...shared, RIPIO_WEBHOOK_SECRETS: secret, PORT: String(receiverPort), HOST: '127.0.0.1' },
+        env: {
+          ...shared,
+          ...intakeProof,
+          RIPIO_WEBHOOK_SECRETS: secret,
+          PORT: String(receiverPort),
+          HOST: '127.0.0.1',
+        },
       }),
       start({
         app: 'worker',
         label: 'worker',
         port: workerPort,
-        env: { ...shared, METRICS_PORT: String(workerPort), METRICS_HOST: '127.0.0.1' },
+        env: { ...shared, ...intakeProof, METRICS_PORT: String(workerPort), METRICS_HOST: '127.0.0.1' },
       }),
       start({
         app: 'worker',
@@ -88,6 +96,7 @@ describe('the running apps (receiver, two workers, admin) on a real Redis', () =
         port: gaugeWorkerPort,
         env: {
           ...shared,
+          ...intakeProof,
           METRICS_PORT: String(gaugeWorkerPort),
           METRICS_HOST: '127.0.0.1',
           EXPORT_QUEUE_GAUGES: 'true',

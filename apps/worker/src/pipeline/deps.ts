@@ -1,4 +1,4 @@
-import type { RetryPolicy } from '@ripio-webhooks/core';
+import type { IntakeProofKeys, RetryPolicy } from '@ripio-webhooks/core';
 import type { DeadLetterStore, EntityStore, OutcomeCounter } from '@ripio-webhooks/store';
 import type { Logger } from 'pino';
 import type { HandlerRunner } from '../handlers/run-handlers.js';
@@ -20,6 +20,8 @@ export interface ProcessorSettings {
   dedupeTtlSeconds: number;
   historyLimit: number;
   retry: RetryPolicy;
+  /** What a job's intake proof is checked with (INTAKE_PROOF_KEYS, and RIPIO_WEBHOOK_SECRETS when given). */
+  intakeProof: IntakeProofKeys;
 }
 
 /** Everything the processor's steps use, passed in: no step keeps state of its own. */

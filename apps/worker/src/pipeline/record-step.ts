@@ -13,6 +13,7 @@ import {
   type ProcessingOutcome,
   type RejectedEventOutcome,
   type RetryOutcome,
+  type UnsignedJobOutcome,
 } from '../outcome.js';
 import type { PipelineDeps } from './deps.js';
 import { lockWaitDelayMs } from './lock-step.js';
@@ -50,6 +51,7 @@ export async function recordStep(
         'event committed',
       );
       return jobResultOf(outcome);
+    case 'unsigned':
     case 'invalid':
     case 'unknown_type':
       await deadLetter(deps, attempt, outcome);
@@ -97,17 +99,19 @@ async function deadLetter(deps: PipelineDeps, { job }: Attempt, outcome: DeadLet
   const failedAt = iso(deps.now());
   const reason = deadLetterReasonOf(outcome);
   const { error, attemptsMade } = outcome;
+  // An unsigned job's data is kept as the verify step filed it (its own may lack what an entry needs).
+  const data = outcome.outcome === 'unsigned' ? outcome.job : job.data;
   await deps.deadLetters.add(outcome.name, {
-    job: job.data,
+    job: data,
     reason,
     error,
     attemptsMade,
-    firstFailedAt: job.data.firstFailedAt ?? failedAt,
+    firstFailedAt: data.firstFailedAt ?? failedAt,
     lastFailedAt: failedAt,
   });
   deps.metrics.deadLettered.inc({ reason });
   deps.logger.error(
-    { eventKey: job.data.eventKey, jobId: job.id, reason, error, attemptsMade },
+    { eventKey: data.eventKey, jobId: job.id, reason, error, attemptsMade },
     'event dead-lettered',
   );
 }
@@ -140,7 +144,7 @@ function observeCommit(deps: PipelineDeps, { job }: Attempt, committed: Committe
 function countProcessed(
   deps: PipelineDeps,
   { startedMs }: Attempt,
-  outcome: CommittedEventOutcome | RejectedEventOutcome,
+  outcome: CommittedEventOutcome | RejectedEventOutcome | UnsignedJobOutcome,
 ): void {
   const label = processedLabelOf(outcome);
   const { family, eventType } =

@@ -22,14 +22,19 @@ function hmacHex(rawBody: string | Uint8Array, secret: string): string {
   return createHmac('sha256', secret).update(rawBody).digest('hex');
 }
 
-/** Reads the signature from either accepted header name; the first non-empty value wins. */
-export function readSignatureHeader(headers: HeaderBag): string | undefined {
+/** The signature header from either accepted name, with the name it came under; the first non-empty value wins. */
+export function findSignatureHeader(headers: HeaderBag): { header: string; value: string } | undefined {
   for (const name of SIGNATURE_HEADERS) {
     const value = headers[name];
     const first = Array.isArray(value) ? (value as readonly string[])[0] : (value as string | undefined);
-    if (first !== undefined && first !== '') return first;
+    if (first !== undefined && first !== '') return { header: name, value: first };
   }
   return undefined;
+}
+
+/** Reads the signature from either accepted header name; the first non-empty value wins. */
+export function readSignatureHeader(headers: HeaderBag): string | undefined {
+  return findSignatureHeader(headers)?.value;
 }
 
 /**

@@ -39,6 +39,8 @@ export const LEDGER_PREFIX = 'e2e';
 export class Stack {
   readonly secret = randomBytes(16).toString('hex');
   readonly adminToken = randomBytes(16).toString('hex');
+  /** INTAKE_PROOF_KEYS of the receiver and the workers (never given to the admin app). */
+  readonly intakeProofKey = randomBytes(32).toString('hex');
   readonly workers: StackProcess[] = [];
   private workerCount = 0;
   private readonly clients: Redis[] = [];
@@ -166,6 +168,7 @@ export class Stack {
       PORT: String(await freePort()),
       HOST: '127.0.0.1',
       RIPIO_WEBHOOK_SECRETS: this.secret,
+      INTAKE_PROOF_KEYS: this.intakeProofKey,
       ENQUEUE_TIMEOUT_MS: '2000',
       RETRY_AFTER_SECONDS: '1',
       ...this.options.env?.receiver,
@@ -185,6 +188,7 @@ export class Stack {
   private workerEnv(metricsPort: number): Env {
     return {
       ...this.commonEnv(),
+      INTAKE_PROOF_KEYS: this.intakeProofKey,
       WORKER_CONCURRENCY: '8',
       MAX_ATTEMPTS: '5',
       BACKOFF_BASE_MS: '200',
