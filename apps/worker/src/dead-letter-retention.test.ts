@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { sweepExpiredDeadLetters } from './dead-letter-retention.js';
 import { createWorkerMetrics } from './metrics.js';
-import { WorkerTestWorld } from './worker.test-helpers.js';
+import { proofFor, WorkerTestWorld } from './worker.test-helpers.js';
 
 const DAY_MS = 86_400_000;
 
@@ -46,7 +46,15 @@ describe('sweepExpiredDeadLetters (DEAD_LETTER_RETENTION_DAYS)', () => {
       [blocker, 'exhausted'],
     ] as const) {
       await world.deadLetters.add('ACCOUNT.CLOSED', {
-        job: { rawBody: '{}', bodySha256: 's', receivedAt: 'x', eventKey, requestId: 'r', eventType: null },
+        job: {
+          rawBody: '{}',
+          bodySha256: 's',
+          receivedAt: 'x',
+          eventKey,
+          requestId: 'r',
+          eventType: null,
+          proof: proofFor({ rawBody: '{}', eventKey, receivedAt: 'x' }),
+        },
         reason,
         error: 'downstream down',
         attemptsMade: 10,

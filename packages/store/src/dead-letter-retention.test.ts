@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { blocksEntityHold, removeExpiredDeadLetters } from './dead-letter-retention.js';
 import { createDeadLetterStore, type DeadLetterEntry } from './dead-letter-store.js';
+import { testProof } from './intake-proof.test-helpers.js';
 import { entityTag } from './keys.js';
 
 const DAY_MS = 86_400_000;
@@ -39,14 +40,16 @@ describe('dead-letter retention on a real Redis', () => {
       queuePrefix: prefix,
       now: () => new Date(NOW_MS - ageDays * DAY_MS),
     });
+    const receivedAt = new Date(NOW_MS - ageDays * DAY_MS).toISOString();
     await store.add('ACCOUNT.CLOSED', {
       job: {
         rawBody: '{}',
         bodySha256: 'sha',
-        receivedAt: new Date(NOW_MS - ageDays * DAY_MS).toISOString(),
+        receivedAt,
         eventKey,
         requestId: `req-${eventKey}`,
         eventType: 'ACCOUNT.CLOSED',
+        proof: testProof({ rawBody: '{}', eventKey, receivedAt }),
       },
       reason: 'handler_failed',
       error: 'downstream down',
