@@ -49,8 +49,9 @@ async function loadSettings() {
   const settings = new Map();
   for (const program of PROGRAMS) {
     const file = join(root, program.module);
-    if (!existsSync(file))
+    if (!existsSync(file)) {
       throw new Error(`${program.module} is missing: run the build first (pnpm run build)`);
+    }
     const schema = objectSchemaOf(await import(pathToFileURL(file).href), program.module);
     for (const [name, field] of Object.entries(schema.shape)) {
       if (!field.description) throw new Error(`${program.module}: ${name} has no description (.describe)`);
@@ -69,8 +70,9 @@ async function loadSettings() {
 /** One cell from per-program values: the value alone when all agree, else `value (programs); …`. */
 function cell(readers, pick) {
   const byValue = new Map();
-  for (const reader of readers)
+  for (const reader of readers) {
     byValue.set(pick(reader), [...(byValue.get(pick(reader)) ?? []), reader.program]);
+  }
   if (byValue.size === 1) return [...byValue.keys()][0];
   return [...byValue].map(([value, programs]) => `${programs.join(', ')}: ${value}`).join(' <br> ');
 }

@@ -17,307 +17,25 @@
 // START_LOCAL_RAW_LOGS=1 to print the apps' JSON logs unchanged, START_LOCAL_PROBE_REDIS=0 to skip the 6379 probe
 // (always use an own redis-server), START_LOCAL_DATA_DIR (default .data) for that Redis's files. Any other app
 // variable is passed through.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
-import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { bold, fail } from './start-local/console.mjs';
+import { LOOPBACK, onPath, portIsFree, sleep } from './start-local/probes.mjs';
+import { ROOT, shutdown, shutdownUnderWay, startChild, stopOnSignals } from './start-local/processes.mjs';
+import { findRedis } from './start-local/redis.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
-const LOOPBACK = '127.0.0.1';
 const HEALTH_DEADLINE_MS = 60_000;
-const STOP_DEADLINE_MS = 45_000;
-const colors = ['\x1b[36m', '\x1b[33m', '\x1b[35m', '\x1b[32m', '\x1b[34m'];
-const useColor = process.stdout.isTTY === true && env.NO_COLOR === undefined;
-const paint = (color, text) => (useColor ? `${color}${text}\x1b[0m` : text);
-const bold = (text) => paint('\x1b[1m', text);
+const base = (port) => `http://${LOOPBACK}:${port}`;
 
-function say(text) {
-  process.stdout.write(`${paint('\x1b[1m', '[start-local]')} ${text}\n`);
-}
-function fail(text) {
-  process.stderr.write(`${paint('\x1b[31m', '[start-local]')} ${text}\n`);
-}
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// ---------------------------------------------------------------------------------------------------------------
-// Small helpers: ports, PING, PATH lookup
-// ---------------------------------------------------------------------------------------------------------------
-
-function portIsFree(port) {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, LOOPBACK, () => server.close(() => resolve(true)));
-  });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, LOOPBACK, () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** RESP encoding of one command, so passwords with spaces survive. */
-function resp(...parts) {
-  return `*${parts.length}\r\n${parts.map((part) => `$${Buffer.byteLength(part)}\r\n${part}\r\n`).join('')}`;
-}
-
-/** True when a Redis at `url` answers PING with PONG (after AUTH when the URL carries credentials). */
-function redisAnswers(url, timeoutMs = 1500) {
-  let target;
-  try {
-    target = new URL(url);
-  } catch {
-    return Promise.resolve(false);
-  }
-  if (target.protocol !== 'redis:') return Promise.resolve(true); // rediss:// etc.: let the apps connect and report.
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: target.hostname || LOOPBACK, port: Number(target.port || 6379) });
-    let answer = '';
-    const done = (ok) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => {
-      const password = decodeURIComponent(target.password);
-      const username = decodeURIComponent(target.username);
-      if (password !== '') {
-        socket.write(username === '' ? resp('AUTH', password) : resp('AUTH', username, password));
-      }
-      socket.write(resp('PING'));
-    });
-    socket.on('data', (chunk) => {
-      answer += chunk.toString();
-      if (answer.includes('+PONG')) done(true);
-      else if (answer.includes('-')) done(false);
-    });
-  });
-}
-
-function onPath(name) {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (dir === '') continue;
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return join(dir, name);
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Child processes with prefixed logs
-// ---------------------------------------------------------------------------------------------------------------
-
-const children = []; // { label, child, exited: Promise<void>, role: 'app' | 'redis' }
-let stopping = false;
-
-const LEVELS = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
-const QUIET_FIELDS = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'service']);
-
-/** A pino JSON line as `HH:MM:SS level message {other fields}`; any other line unchanged. */
-function renderLine(line) {
-  if (env.START_LOCAL_RAW_LOGS === '1' || !line.startsWith('{')) return line;
-  try {
-    const record = JSON.parse(line);
-    const time = typeof record.time === 'number' ? new Date(record.time).toISOString().slice(11, 19) : '';
-    const level = LEVELS[record.level] ?? String(record.level ?? '');
-    const rest = Object.fromEntries(Object.entries(record).filter(([key]) => !QUIET_FIELDS.has(key)));
-    const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
-    const shownLevel = level === 'error' || level === 'fatal' ? paint('\x1b[31m', level) : level;
-    return `${time} ${shownLevel.padEnd(5)} ${record.msg ?? ''}${extra}`;
-  } catch {
-    return line;
-  }
-}
-
-function pipeWithPrefix(stream, prefix, out) {
-  let pending = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk) => {
-    pending += chunk;
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) out.write(`${prefix} ${renderLine(line)}\n`);
-  });
-  stream.on('end', () => {
-    if (pending !== '') out.write(`${prefix} ${renderLine(pending)}\n`);
-  });
-}
-
-function startChild(label, role, command, args, childEnv) {
-  const color = colors[children.length % colors.length];
-  const prefix = paint(color, `[${label}]`.padEnd(12));
-  // Own process group: Ctrl-C reaches only this script, which then stops the apps before Redis, in order.
-  const child = spawn(command, args, {
-    cwd: root,
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  pipeWithPrefix(child.stdout, prefix, process.stdout);
-  pipeWithPrefix(child.stderr, prefix, process.stderr);
-  const exited = new Promise((resolve) => {
-    child.once('exit', (code, signal) => {
-      entry.done = true;
-      if (!stopping) {
-        fail(`${label} exited unexpectedly (${signal ?? `code ${code}`}): stopping everything`);
-        void shutdown(1);
-      }
-      resolve();
-    });
-    child.once('error', (error) => {
-      entry.done = true;
-      fail(`could not start ${label}: ${error.message}`);
-      if (!stopping) void shutdown(1);
-      resolve();
-    });
-  });
-  const entry = { label, role, child, exited, done: false };
-  children.push(entry);
-  return entry;
-}
-
-async function stopEntry(entry) {
-  if (entry.done) return;
-  entry.child.kill('SIGTERM');
-  const timer = setTimeout(() => {
-    if (!entry.done) {
-      fail(`${entry.label} did not stop within ${STOP_DEADLINE_MS / 1000} s: SIGKILL`);
-      entry.child.kill('SIGKILL');
-    }
-  }, STOP_DEADLINE_MS);
-  await entry.exited;
-  clearTimeout(timer);
-}
-
-let shutdownPromise;
-function shutdown(code) {
-  shutdownPromise ??= (async () => {
-    stopping = true;
-    const apps = children.filter((entry) => entry.role === 'app' && !entry.done);
-    if (apps.length > 0) {
-      say(`stopping ${apps.map((entry) => entry.label).join(', ')} (SIGTERM, waiting for them)`);
-    }
-    await Promise.all(apps.map(stopEntry));
-    for (const entry of children.filter((candidate) => candidate.role === 'redis')) {
-      say('stopping the redis-server this script started (its AOF keeps the data for the next run)');
-      await stopEntry(entry);
-    }
-    say('stopped');
-    process.exit(code);
-  })();
-  return shutdownPromise;
-}
-
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
-// A closed terminal (SIGHUP) also stops everything in order, instead of leaving the apps and Redis behind.
-process.on('SIGHUP', () => void shutdown(0));
-// When whoever reads our output goes away (a pipe into `tee` that Ctrl-C ended), keep going: the shutdown matters
-// more than its log lines.
-for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
-
-// ---------------------------------------------------------------------------------------------------------------
-// Redis
-// ---------------------------------------------------------------------------------------------------------------
-
-const HOW_TO_GET_REDIS = `No Redis found. Any one of these works:
-  1. REDIS_URL=redis://host:port npm start     (a Redis 7 you run; the apps use keys under QUEUE_PREFIX only)
-  2. a Redis on 127.0.0.1:6379                   (e.g. docker run -d -p 127.0.0.1:6379:6379 redis:7)
-  3. redis-server on PATH                        (apt-get install redis-server / brew install redis): this script
-                                                 starts it with AOF into .data/redis and stops it on Ctrl-C`;
-
-async function findRedis() {
-  if (env.REDIS_URL !== undefined && env.REDIS_URL !== '') {
-    if (!(await redisAnswers(env.REDIS_URL))) {
-      fail(`REDIS_URL=${env.REDIS_URL} does not answer PING`);
+function requireBuilt() {
+  for (const path of ['apps/receiver', 'apps/worker', 'apps/admin', 'packages/cli']) {
+    if (!existsSync(join(ROOT, path, 'dist', 'main.js'))) {
+      fail(`${path}/dist/main.js is missing: run "npm start" (it builds first) or "pnpm turbo run build"`);
       process.exit(1);
     }
-    return { url: env.REDIS_URL, source: 'REDIS_URL' };
   }
-  const shared = `redis://${LOOPBACK}:6379`;
-  if (env.START_LOCAL_PROBE_REDIS !== '0' && (await redisAnswers(shared))) {
-    return { url: shared, source: 'the Redis already running on 127.0.0.1:6379' };
-  }
-  const bin = onPath('redis-server');
-  if (bin === undefined) {
-    fail(HOW_TO_GET_REDIS);
-    process.exit(1);
-  }
-  const port = (await portIsFree(6390)) ? 6390 : await freePort();
-  const dir = join(env.START_LOCAL_DATA_DIR ?? join(root, '.data'), 'redis');
-  mkdirSync(dir, { recursive: true });
-  const resumed = existsSync(join(dir, 'appendonlydir'));
-  startChild(
-    'redis',
-    'redis',
-    bin,
-    [
-      '--port',
-      String(port),
-      '--bind',
-      LOOPBACK,
-      '--dir',
-      dir,
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'everysec',
-      '--maxmemory-policy',
-      'noeviction',
-      '--save',
-      '',
-      '--loglevel',
-      'warning',
-    ],
-    { PATH: env.PATH ?? '' },
-  );
-  const url = `redis://${LOOPBACK}:${port}`;
-  for (let attempt = 0; attempt < 300; attempt += 1) {
-    if (await redisAnswers(url)) {
-      return {
-        url,
-        source: `redis-server started here (AOF in ${dir}${resumed ? ', data of the last run reloaded' : ''})`,
-      };
-    }
-    if (stopping) return await shutdownPromise;
-    await sleep(100);
-  }
-  fail(`the redis-server started on port ${port} did not answer PING`);
-  return await shutdown(1);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The apps
-// ---------------------------------------------------------------------------------------------------------------
-
-async function waitHealthy(label, url, headers = {}) {
-  const deadline = Date.now() + HEALTH_DEADLINE_MS;
-  while (Date.now() < deadline) {
-    if (stopping) return await shutdownPromise;
-    try {
-      const response = await fetch(url, { headers, signal: AbortSignal.timeout(1000) });
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  fail(`${label} did not answer ${url} within ${HEALTH_DEADLINE_MS / 1000} s`);
-  return await shutdown(1);
 }
 
 function requirePort(name, value) {
@@ -329,13 +47,8 @@ function requirePort(name, value) {
   return port;
 }
 
-async function main() {
-  for (const path of ['apps/receiver', 'apps/worker', 'apps/admin', 'packages/cli']) {
-    if (!existsSync(join(root, path, 'dist', 'main.js'))) {
-      fail(`${path}/dist/main.js is missing: run "npm start" (it builds first) or "pnpm turbo run build"`);
-      process.exit(1);
-    }
-  }
+/** The apps' ports from the environment; exits naming each one already in use. */
+async function choosePorts() {
   const ports = {
     receiver: requirePort('PORT', env.PORT ?? '8080'),
     admin: requirePort('ADMIN_PORT', env.ADMIN_PORT ?? '8081'),
@@ -355,9 +68,11 @@ async function main() {
     fail(`ports already in use on 127.0.0.1: ${busy.join(', ')}`);
     process.exit(1);
   }
+  return ports;
+}
 
-  const redis = await findRedis();
-  const queuePrefix = env.QUEUE_PREFIX ?? 'ripio';
+/** The webhook secrets, admin token and intake proof key from the environment, or random ones. */
+function credentials() {
   // Random, well above the apps' 32-character minimum; a fixed local secret would be a weak one everywhere.
   const secrets = env.RIPIO_WEBHOOK_SECRETS ?? `whsec_local_${randomBytes(24).toString('hex')}`;
   const secret =
@@ -365,20 +80,19 @@ async function main() {
       .split(',')
       .map((value) => value.trim())
       .find((value) => value !== '') ?? secrets;
-  const adminToken = env.ADMIN_TOKEN ?? randomBytes(32).toString('hex');
-  // The key of the proof the receiver puts on every job and the workers check: theirs alone.
-  const intakeProof = { INTAKE_PROOF_KEYS: env.INTAKE_PROOF_KEYS ?? randomBytes(32).toString('hex') };
-
-  const common = {
-    ...env,
-    REDIS_URL: redis.url,
-    QUEUE_PREFIX: queuePrefix,
-    LOG_LEVEL: env.LOG_LEVEL ?? 'info',
-    RIPIO_WEBHOOK_SECRETS: secrets,
-    ADMIN_TOKEN: adminToken,
+  return {
+    secrets,
+    secret,
+    adminToken: env.ADMIN_TOKEN ?? randomBytes(32).toString('hex'),
+    // The key of the proof the receiver puts on every job and the workers check: theirs alone.
+    intakeProofKeys: env.INTAKE_PROOF_KEYS ?? randomBytes(32).toString('hex'),
   };
+}
+
+/** The receiver, two workers and the admin app, each from its dist/main.js, all on 127.0.0.1. */
+function startApps(ports, common, intakeProof) {
   const node = process.execPath;
-  const main = (app) => [join(root, 'apps', app, 'dist', 'main.js')];
+  const main = (app) => [join(ROOT, 'apps', app, 'dist', 'main.js')];
   startChild('receiver', 'app', node, main('receiver'), {
     ...common,
     ...intakeProof,
@@ -402,15 +116,27 @@ async function main() {
     ADMIN_PORT: String(ports.admin),
     ADMIN_HOST: LOOPBACK,
   });
+}
 
-  const base = (port) => `http://${LOOPBACK}:${port}`;
-  await Promise.all([
-    waitHealthy('receiver', `${base(ports.receiver)}/readyz`),
-    waitHealthy('worker-1', `${base(ports.worker1)}/healthz`),
-    waitHealthy('worker-2', `${base(ports.worker2)}/healthz`),
-    waitHealthy('admin', `${base(ports.admin)}/healthz`),
-  ]);
+async function waitHealthy(label, url, headers = {}) {
+  const deadline = Date.now() + HEALTH_DEADLINE_MS;
+  while (Date.now() < deadline) {
+    const stopping = shutdownUnderWay();
+    if (stopping !== undefined) return await stopping;
+    try {
+      const response = await fetch(url, { headers, signal: AbortSignal.timeout(1000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  fail(`${label} did not answer ${url} within ${HEALTH_DEADLINE_MS / 1000} s`);
+  return await shutdown(1);
+}
 
+/** Where everything runs, the credentials, and the commands to try it. */
+function printSummary(ports, redis, queuePrefix, { secret, adminToken }) {
   const webhookUrl = `${base(ports.receiver)}/webhooks/ripio`;
   const cli = onPath('pnpm') !== undefined ? 'pnpm ripio-webhooks' : 'npm run ripio-webhooks --';
   const quote = (value) => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`);
@@ -437,6 +163,34 @@ async function main() {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+async function main() {
+  requireBuilt();
+  const ports = await choosePorts();
+  const redis = await findRedis();
+  const queuePrefix = env.QUEUE_PREFIX ?? 'ripio';
+  const credential = credentials();
+  startApps(
+    ports,
+    {
+      ...env,
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: queuePrefix,
+      LOG_LEVEL: env.LOG_LEVEL ?? 'info',
+      RIPIO_WEBHOOK_SECRETS: credential.secrets,
+      ADMIN_TOKEN: credential.adminToken,
+    },
+    { INTAKE_PROOF_KEYS: credential.intakeProofKeys },
+  );
+  await Promise.all([
+    waitHealthy('receiver', `${base(ports.receiver)}/readyz`),
+    waitHealthy('worker-1', `${base(ports.worker1)}/healthz`),
+    waitHealthy('worker-2', `${base(ports.worker2)}/healthz`),
+    waitHealthy('admin', `${base(ports.admin)}/healthz`),
+  ]);
+  printSummary(ports, redis, queuePrefix, credential);
+}
+
+stopOnSignals();
 main().catch((error) => {
   fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
   void shutdown(1);

@@ -19,7 +19,9 @@ import {
 } from './config.js';
 import { log } from './log.js';
 import { BenchRedis } from './redis.js';
-import { evaluateTargets, renderMarkdown, writeMarkdown, type BenchResults } from './report.js';
+import { renderMarkdown, writeMarkdown } from './report/benchmarks-page.js';
+import type { BenchResults, MeasuredResults } from './report/results.js';
+import { evaluateTargets } from './report/targets.js';
 import { runCost } from './scenarios/cost.js';
 import { runEndToEnd } from './scenarios/e2e.js';
 import { INTAKE_SCENARIOS, runFixedRate, runIntakeGroup, type IntakeResult } from './scenarios/intake.js';
@@ -79,25 +81,9 @@ function processingMatrix(
   });
 }
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  if (!existsSync(join(SERVERS_DIR, 'bare-node.js'))) {
-    throw new Error(`${SERVERS_DIR} is missing: run the bench build first`);
-  }
-  const startedAt = performance.now();
-  const primary = config.nodes[0];
-  if (primary === undefined) throw new Error('no Node binary to run');
-  const redis = await BenchRedis.start();
-  log(`own redis-server on ${redis.url} (AOF everysec, data in ${redis.server.dir})`);
-  const stop = (): void => {
-    void redis.stop().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-
-  const skipped: Record<string, string> = {};
-  const intake: Record<string, Record<string, IntakeResult>> = {};
-  const partial: Omit<BenchResults, 'targets' | 'durationSeconds'> = {
+/** What the run is about to measure on: the machine, the settings, the Node versions; results are added to it. */
+async function describeRun(config: BenchConfig, redis: BenchRedis): Promise<MeasuredResults> {
+  return {
     date: today(),
     command: 'pnpm bench',
     machine: {
@@ -119,62 +105,80 @@ async function main(): Promise<void> {
       BENCH_WORKER_CONCURRENCY: config.workerConcurrencies.join('/'),
     },
     bodyBytes: bodyBytes(),
-    intake,
-    skipped,
+    intake: {},
+    skipped: {},
   };
-  if (config.only.has('node20') && !config.nodes.some((node) => node.label === 'node20')) {
-    skipped['node20'] = 'no Node 20 found (set BENCH_NODE20 or install /usr/bin/node)';
-  }
+}
 
-  try {
-    for (const node of config.nodes) {
-      if (node === primary ? !config.only.has('intake') : !config.only.has('node20')) continue;
-      intake[node.label] = await intakeFor(node, redis, config, skipped);
-    }
-    const saturation = intake[primary.label]?.['receiver']?.rps.median;
-    if (config.only.has('fixed-rate') && existsSync(RECEIVER_MAIN)) {
-      const base = saturation ?? 2000;
-      if (saturation === undefined) {
-        skipped['fixed-rate basis'] = 'receiver saturation not measured in this run: 2000 req/s assumed';
-      }
-      log(`fixed rates from a saturation of ${Math.round(base)} req/s`);
-      partial.fixedRate = await runFixedRate(primary, redis, config, base, [0.25, 0.5, 0.75]);
-    }
-    if (config.only.has('processing')) {
-      partial.processing = await processingMatrix(primary, redis, config, skipped);
-    }
-    if (config.only.has('e2e') && existsSync(RECEIVER_MAIN) && existsSync(WORKER_MAIN)) {
-      // Half of what the slower stage sustains (receiver saturation, one worker process at concurrency 16), so
-      // the run shows the pipeline's latency rather than a growing backlog.
-      const oneWorker = partial.processing?.find(
-        (run) => run.mode === 'ours' && run.processes === 1 && run.concurrency === 16,
-      );
-      const sustainable = Math.min(saturation ?? 2000, oneWorker?.eventsPerSecond.median ?? 1000);
-      const rate = config.e2eRate > 0 ? config.e2eRate : Math.max(10, Math.round(sustainable * 0.5));
-      log(`end to end at ${rate} req/s`);
-      partial.endToEnd = await runEndToEnd(primary, redis, config, rate);
-    }
-    if (config.only.has('cost') && existsSync(RECEIVER_MAIN) && existsSync(WORKER_MAIN)) {
-      log('cost: Redis commands and memory per event');
-      partial.cost = await runCost(primary, redis, config);
-    }
-    if (config.profile && existsSync(RECEIVER_MAIN)) {
-      log('CPU profile of the receiver at saturation');
-      partial.profile = await runReceiverProfile(primary, redis, config);
-    }
-    if (config.profile && existsSync(WORKER_MAIN)) {
-      log('CPU profile of one worker process draining the queue');
-      partial.workerProfile = await runWorkerProfile(primary, redis, config);
-    }
-  } finally {
-    await redis.stop();
-  }
+/**
+ * The end-to-end rate: BENCH_E2E_RATE when set, else half of what the slower stage sustains (receiver saturation,
+ * one worker process at concurrency 16), so the run shows the pipeline's latency rather than a growing backlog.
+ */
+function endToEndRate(config: BenchConfig, saturation: number | undefined, results: MeasuredResults): number {
+  const oneWorker = results.processing?.find(
+    (run) => run.mode === 'ours' && run.processes === 1 && run.concurrency === 16,
+  );
+  const sustainable = Math.min(saturation ?? 2000, oneWorker?.eventsPerSecond.median ?? 1000);
+  return config.e2eRate > 0 ? config.e2eRate : Math.max(10, Math.round(sustainable * 0.5));
+}
 
-  const results: BenchResults = {
-    ...partial,
-    targets: evaluateTargets(partial),
-    durationSeconds: Math.round((performance.now() - startedAt) / 1000),
-  };
+/** The intake groups, then the fixed rates (from the primary Node's receiver saturation). */
+async function runReceiverScenarios(
+  primary: NodeBinary,
+  redis: BenchRedis,
+  config: BenchConfig,
+  results: MeasuredResults,
+): Promise<number | undefined> {
+  const { intake, skipped } = results;
+  for (const node of config.nodes) {
+    if (node === primary ? !config.only.has('intake') : !config.only.has('node20')) continue;
+    intake[node.label] = await intakeFor(node, redis, config, skipped);
+  }
+  const saturation = intake[primary.label]?.['receiver']?.rps.median;
+  if (config.only.has('fixed-rate') && existsSync(RECEIVER_MAIN)) {
+    const base = saturation ?? 2000;
+    if (saturation === undefined) {
+      skipped['fixed-rate basis'] = 'receiver saturation not measured in this run: 2000 req/s assumed';
+    }
+    log(`fixed rates from a saturation of ${Math.round(base)} req/s`);
+    results.fixedRate = await runFixedRate(primary, redis, config, base, [0.25, 0.5, 0.75]);
+  }
+  return saturation;
+}
+
+/** Every scenario BENCH_ONLY (and BENCH_PROFILE) selects, in order, each adding its results to `results`. */
+async function runScenarios(
+  primary: NodeBinary,
+  redis: BenchRedis,
+  config: BenchConfig,
+  results: MeasuredResults,
+): Promise<void> {
+  const saturation = await runReceiverScenarios(primary, redis, config, results);
+  if (config.only.has('processing')) {
+    results.processing = await processingMatrix(primary, redis, config, results.skipped);
+  }
+  const bothBuilt = existsSync(RECEIVER_MAIN) && existsSync(WORKER_MAIN);
+  if (config.only.has('e2e') && bothBuilt) {
+    const rate = endToEndRate(config, saturation, results);
+    log(`end to end at ${rate} req/s`);
+    results.endToEnd = await runEndToEnd(primary, redis, config, rate);
+  }
+  if (config.only.has('cost') && bothBuilt) {
+    log('cost: Redis commands and memory per event');
+    results.cost = await runCost(primary, redis, config);
+  }
+  if (config.profile && existsSync(RECEIVER_MAIN)) {
+    log('CPU profile of the receiver at saturation');
+    results.profile = await runReceiverProfile(primary, redis, config);
+  }
+  if (config.profile && existsSync(WORKER_MAIN)) {
+    log('CPU profile of one worker process draining the queue');
+    results.workerProfile = await runWorkerProfile(primary, redis, config);
+  }
+}
+
+/** bench/results/<date>.json, the generated part of docs/benchmarks.md, and the targets in the log. */
+function writeResults(results: BenchResults): void {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const jsonPath = join(RESULTS_DIR, `${results.date}.json`);
   writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
@@ -186,6 +190,38 @@ async function main(): Promise<void> {
       `  ${target.met === null ? 'STATED' : target.met ? 'MET   ' : 'MISSED'} ${target.target}: ${target.measured}`,
     );
   }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!existsSync(join(SERVERS_DIR, 'bare-node.js'))) {
+    throw new Error(`${SERVERS_DIR} is missing: run the bench build first`);
+  }
+  const startedAt = performance.now();
+  const primary = config.nodes[0];
+  if (primary === undefined) throw new Error('no Node binary to run');
+  const redis = await BenchRedis.start();
+  log(`own redis-server on ${redis.url} (AOF everysec, data in ${redis.server.dir})`);
+  const stop = (): void => {
+    void redis.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+
+  const measured = await describeRun(config, redis);
+  if (config.only.has('node20') && !config.nodes.some((node) => node.label === 'node20')) {
+    measured.skipped['node20'] = 'no Node 20 found (set BENCH_NODE20 or install /usr/bin/node)';
+  }
+  try {
+    await runScenarios(primary, redis, config, measured);
+  } finally {
+    await redis.stop();
+  }
+  writeResults({
+    ...measured,
+    targets: evaluateTargets(measured),
+    durationSeconds: Math.round((performance.now() - startedAt) / 1000),
+  });
 }
 
 main().then(

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { bullPrefix, EVENTS_QUEUE } from '@ripio-webhooks/store';
 import { eventsWithDuplicates, uniqueEvents, type EventSource } from '../bodies.js';
 import type { BenchConfig, NodeBinary } from '../config.js';
-import { paced } from '../load.js';
+import { paced } from '../paced.js';
 import { log } from '../log.js';
 import type { BenchRedis, CommandCounts } from '../redis.js';
 import {

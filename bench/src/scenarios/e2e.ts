@@ -1,11 +1,11 @@
 import { entityKeys } from '@ripio-webhooks/store';
 import { uniqueEvents } from '../bodies.js';
 import type { BenchConfig, NodeBinary } from '../config.js';
-import { paced } from '../load.js';
+import { paced } from '../paced.js';
 import { log } from '../log.js';
 import { stopAll, type ChildServer } from '../processes.js';
 import type { BenchRedis } from '../redis.js';
-import { BENCH_QUEUE_PREFIX, startIntakeServer, startWorker } from '../servers.js';
+import { BENCH_QUEUE_PREFIX, startIntakeServer, startWorker, type RunningServer } from '../servers.js';
 import { Samples, summarizeLatency, type LatencySummary } from '../stats.js';
 import { eventsQueue, waitForFinished, waitForWorkers } from './processing.js';
 
@@ -20,6 +20,87 @@ export interface EndToEndResult {
   /** Request sent -> committed. */
   sendToCommitMs: LatencySummary;
   ackMs: LatencySummary;
+}
+
+interface Ack {
+  sentAtMs: number;
+  ackedAtMs: number;
+}
+
+/** Starts the receiver and `workerProcesses` workers into `children`; resolves once the workers listen. */
+async function startPipeline(
+  node: NodeBinary,
+  redis: BenchRedis,
+  queue: ReturnType<typeof eventsQueue>,
+  workers: { processes: number; concurrency: number },
+  children: ChildServer[],
+): Promise<RunningServer> {
+  const receiver = await startIntakeServer('receiver', { node, redisUrl: redis.url, tag: 'e2e' });
+  children.push(receiver.child);
+  for (let index = 0; index < workers.processes; index += 1) {
+    const { child } = await startWorker({
+      mode: 'ours',
+      node,
+      redisUrl: redis.url,
+      concurrency: workers.concurrency,
+      name: `worker-e2e-${index}`,
+    });
+    children.push(child);
+  }
+  await waitForWorkers(queue, workers.processes, children);
+  return receiver;
+}
+
+/** Paced load on the receiver, keeping for each acknowledged entity when it was sent and acknowledged. */
+async function sendAndRecordAcks(
+  receiver: RunningServer,
+  rate: number,
+  durationS: number,
+): Promise<{ acks: Map<string, Ack>; ackMs: LatencySummary }> {
+  const acks = new Map<string, Ack>();
+  const sentAt = new Map<string, number>();
+  const source = uniqueEvents();
+  const result = await paced(
+    { port: receiver.port, path: receiver.path },
+    () => {
+      const event = source();
+      sentAt.set(event.entityId, Date.now());
+      return event;
+    },
+    {
+      rate,
+      durationS,
+      onAck: (event, ackedAtMs) =>
+        acks.set(event.entityId, { sentAtMs: sentAt.get(event.entityId) ?? ackedAtMs, ackedAtMs }),
+    },
+  );
+  return { acks, ackMs: result.latencyMs };
+}
+
+/** Reads the `processedAt` of each entity's last history entry, in pipelined batches, against its ack. */
+async function commitLatencies(
+  redis: BenchRedis,
+  acks: ReadonlyMap<string, Ack>,
+): Promise<{ ackToCommit: Samples; sendToCommit: Samples }> {
+  const ackToCommit = new Samples();
+  const sendToCommit = new Samples();
+  const ids = [...acks.keys()];
+  const BATCH = 500;
+  for (let start = 0; start < ids.length; start += BATCH) {
+    const batch = ids.slice(start, start + BATCH);
+    const pipeline = redis.client.pipeline();
+    for (const id of batch) pipeline.lindex(entityKeys(BENCH_QUEUE_PREFIX, 'sell-and-pay', id).history, -1);
+    const replies = (await pipeline.exec()) ?? [];
+    batch.forEach((id, index) => {
+      const reply = replies[index]?.[1];
+      const ack = acks.get(id);
+      if (typeof reply !== 'string' || ack === undefined) return;
+      const processedAtMs = Date.parse((JSON.parse(reply) as { processedAt: string }).processedAt);
+      ackToCommit.add(processedAtMs - ack.ackedAtMs);
+      sendToCommit.add(processedAtMs - ack.sentAtMs);
+    });
+  }
+  return { ackToCommit, sendToCommit };
 }
 
 /**
@@ -39,56 +120,11 @@ export async function runEndToEnd(
   const children: ChildServer[] = [];
   const queue = eventsQueue(redis.url);
   try {
-    const receiver = await startIntakeServer('receiver', { node, redisUrl: redis.url, tag: 'e2e' });
-    children.push(receiver.child);
-    for (let index = 0; index < workerProcesses; index += 1) {
-      const { child } = await startWorker({
-        mode: 'ours',
-        node,
-        redisUrl: redis.url,
-        concurrency: workerConcurrency,
-        name: `worker-e2e-${index}`,
-      });
-      children.push(child);
-    }
-    await waitForWorkers(queue, workerProcesses, children);
-    const acks = new Map<string, { sentAtMs: number; ackedAtMs: number }>();
-    const target = { port: receiver.port, path: receiver.path };
-    const sentAt = new Map<string, number>();
-    const source = uniqueEvents();
-    const result = await paced(
-      target,
-      () => {
-        const event = source();
-        sentAt.set(event.entityId, Date.now());
-        return event;
-      },
-      {
-        rate,
-        durationS: config.durationS,
-        onAck: (event, ackedAtMs) =>
-          acks.set(event.entityId, { sentAtMs: sentAt.get(event.entityId) ?? ackedAtMs, ackedAtMs }),
-      },
-    );
+    const workers = { processes: workerProcesses, concurrency: workerConcurrency };
+    const receiver = await startPipeline(node, redis, queue, workers, children);
+    const { acks, ackMs } = await sendAndRecordAcks(receiver, rate, config.durationS);
     await waitForFinished(queue, acks.size, 60_000);
-    const ackToCommit = new Samples();
-    const sendToCommit = new Samples();
-    const ids = [...acks.keys()];
-    const BATCH = 500;
-    for (let start = 0; start < ids.length; start += BATCH) {
-      const batch = ids.slice(start, start + BATCH);
-      const pipeline = redis.client.pipeline();
-      for (const id of batch) pipeline.lindex(entityKeys(BENCH_QUEUE_PREFIX, 'sell-and-pay', id).history, -1);
-      const replies = (await pipeline.exec()) ?? [];
-      batch.forEach((id, index) => {
-        const reply = replies[index]?.[1];
-        const ack = acks.get(id);
-        if (typeof reply !== 'string' || ack === undefined) return;
-        const processedAtMs = Date.parse((JSON.parse(reply) as { processedAt: string }).processedAt);
-        ackToCommit.add(processedAtMs - ack.ackedAtMs);
-        sendToCommit.add(processedAtMs - ack.sentAtMs);
-      });
-    }
+    const { ackToCommit, sendToCommit } = await commitLatencies(redis, acks);
     const summary: EndToEndResult = {
       rate,
       workerProcesses,
@@ -97,7 +133,7 @@ export async function runEndToEnd(
       committed: ackToCommit.count,
       ackToCommitMs: summarizeLatency(ackToCommit),
       sendToCommitMs: summarizeLatency(sendToCommit),
-      ackMs: result.latencyMs,
+      ackMs,
     };
     log(
       `  e2e at ${rate}/s: ${summary.committed}/${summary.acked} committed, ack->commit p50 ${summary.ackToCommitMs.p50} ms, ` +

@@ -1,6 +1,7 @@
 import { eventsWithDuplicates, uniqueEvents, type EventSource } from '../bodies.js';
 import type { BenchConfig, NodeBinary } from '../config.js';
-import { paced, saturate, type LoadResult } from '../load.js';
+import { saturate, type LoadResult } from '../load.js';
+import { paced } from '../paced.js';
 import { log } from '../log.js';
 import type { BenchRedis } from '../redis.js';
 import { cpuSeconds, stopAll } from '../processes.js';
@@ -71,6 +72,83 @@ function summarizeRuns(
   };
 }
 
+interface StartedScenario {
+  scenario: IntakeScenario;
+  server: RunningServer;
+}
+
+/** Starts each scenario's server (and warms it up) into `started`; a server that fails to start is skipped. */
+async function startScenarios(
+  scenarios: readonly IntakeScenario[],
+  node: NodeBinary,
+  redis: BenchRedis,
+  config: BenchConfig,
+  onSkip: (scenario: IntakeScenario, reason: string) => void,
+  started: StartedScenario[],
+): Promise<void> {
+  for (const scenario of scenarios) {
+    try {
+      const server = await startIntakeServer(scenario.server, {
+        node,
+        redisUrl: redis.url,
+        tag: scenario.bodies,
+      });
+      if (config.warmupS > 0) {
+        await saturate(
+          { port: server.port, path: server.path },
+          sourceOf(scenario.bodies),
+          config.connections,
+          config.warmupS,
+        );
+      }
+      started.push({ scenario, server });
+    } catch (error) {
+      onSkip(scenario, error instanceof Error ? error.message : String(error));
+    }
+  }
+}
+
+/** One measured saturation run of a started scenario, with the CPU the server and Redis spent per 2xx answer. */
+async function measureRun(
+  { scenario, server }: StartedScenario,
+  redis: BenchRedis,
+  config: BenchConfig,
+): Promise<MeasuredRun> {
+  if (INTAKE_SERVERS[scenario.server].usesRedis) await redis.flush();
+  const serverBefore = cpuSeconds(server.child.pid);
+  const redisBefore = cpuSeconds(redis.server.pid);
+  const load = await saturate(
+    { port: server.port, path: server.path },
+    sourceOf(scenario.bodies),
+    config.connections,
+    config.durationS,
+  );
+  const ok = Math.max(1, load.responses - load.non2xx);
+  return {
+    ...load,
+    serverCpuUs: ((cpuSeconds(server.child.pid) - serverBefore) * 1e6) / ok,
+    redisCpuUs: ((cpuSeconds(redis.server.pid) - redisBefore) * 1e6) / ok,
+  };
+}
+
+function logRun(node: NodeBinary, scenario: IntakeScenario, run: number, result: MeasuredRun): void {
+  log(
+    `  ${node.label} ${scenario.id} run ${run + 1}: ${Math.round(result.rps)} req/s, p50 ${result.latencyMs.p50.toFixed(2)} ms, ` +
+      `p99 ${result.latencyMs.p99.toFixed(2)} ms, CPU/request ${Math.round(result.serverCpuUs)} us (redis ` +
+      `${Math.round(result.redisCpuUs)} us), non-2xx ${result.non2xx}, errors ${result.errors}`,
+  );
+}
+
+function intakeResultOf(scenario: IntakeScenario, runs: readonly MeasuredRun[]): IntakeResult {
+  return {
+    label: INTAKE_SERVERS[scenario.server].label,
+    bodies: scenario.bodies,
+    ...summarizeRuns(runs),
+    serverCpuUs: spreadOf(runs.map((run) => run.serverCpuUs)),
+    redisCpuUs: spreadOf(runs.map((run) => run.redisCpuUs)),
+  };
+}
+
 /**
  * Saturation of every scenario under one Node binary. Each server runs in its own process for the whole group; the
  * measured runs go round-robin over the scenarios (run 1 of each, then run 2 of each...), so a change in the
@@ -84,64 +162,20 @@ export async function runIntakeGroup(
   config: BenchConfig,
   onSkip: (scenario: IntakeScenario, reason: string) => void,
 ): Promise<Record<string, IntakeResult>> {
-  const started: { scenario: IntakeScenario; server: RunningServer }[] = [];
+  const started: StartedScenario[] = [];
   try {
-    for (const scenario of scenarios) {
-      try {
-        const server = await startIntakeServer(scenario.server, {
-          node,
-          redisUrl: redis.url,
-          tag: scenario.bodies,
-        });
-        if (config.warmupS > 0) {
-          await saturate(
-            { port: server.port, path: server.path },
-            sourceOf(scenario.bodies),
-            config.connections,
-            config.warmupS,
-          );
-        }
-        started.push({ scenario, server });
-      } catch (error) {
-        onSkip(scenario, error instanceof Error ? error.message : String(error));
-      }
-    }
+    await startScenarios(scenarios, node, redis, config, onSkip, started);
     const runs = new Map<string, MeasuredRun[]>(started.map(({ scenario }) => [scenario.id, []]));
     for (let run = 0; run < config.runs; run += 1) {
-      for (const { scenario, server } of started) {
-        if (INTAKE_SERVERS[scenario.server].usesRedis) await redis.flush();
-        const serverBefore = cpuSeconds(server.child.pid);
-        const redisBefore = cpuSeconds(redis.server.pid);
-        const load = await saturate(
-          { port: server.port, path: server.path },
-          sourceOf(scenario.bodies),
-          config.connections,
-          config.durationS,
-        );
-        const ok = Math.max(1, load.responses - load.non2xx);
-        const result: MeasuredRun = {
-          ...load,
-          serverCpuUs: ((cpuSeconds(server.child.pid) - serverBefore) * 1e6) / ok,
-          redisCpuUs: ((cpuSeconds(redis.server.pid) - redisBefore) * 1e6) / ok,
-        };
-        log(
-          `  ${node.label} ${scenario.id} run ${run + 1}: ${Math.round(result.rps)} req/s, p50 ${result.latencyMs.p50.toFixed(2)} ms, ` +
-            `p99 ${result.latencyMs.p99.toFixed(2)} ms, CPU/request ${Math.round(result.serverCpuUs)} us (redis ` +
-            `${Math.round(result.redisCpuUs)} us), non-2xx ${result.non2xx}, errors ${result.errors}`,
-        );
-        runs.get(scenario.id)?.push(result);
+      for (const entry of started) {
+        const result = await measureRun(entry, redis, config);
+        logRun(node, entry.scenario, run, result);
+        runs.get(entry.scenario.id)?.push(result);
       }
     }
     const results: Record<string, IntakeResult> = {};
     for (const { scenario } of started) {
-      const done = runs.get(scenario.id) ?? [];
-      results[scenario.id] = {
-        label: INTAKE_SERVERS[scenario.server].label,
-        bodies: scenario.bodies,
-        ...summarizeRuns(done),
-        serverCpuUs: spreadOf(done.map((run) => run.serverCpuUs)),
-        redisCpuUs: spreadOf(done.map((run) => run.redisCpuUs)),
-      };
+      results[scenario.id] = intakeResultOf(scenario, runs.get(scenario.id) ?? []);
     }
     return results;
   } finally {

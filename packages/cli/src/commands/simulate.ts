@@ -3,9 +3,11 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { FAMILIES, type Family } from '@ripio-webhooks/schemas';
 import { expectationsOf } from '../simulate/expectations.js';
-import { planSimulation, type SimulationOptions } from '../simulate/plan.js';
-import { runSimulation, type SimulationSummary } from '../simulate/send.js';
-import { numberOption, printJson, table, UsageError, type CommandContext, type Io } from './common.js';
+import type { CliEnv } from '../env.js';
+import { planSimulation, type SimulationOptions, type SimulationPlan } from '../simulate/plan.js';
+import { runSimulation, type SendOptions } from '../simulate/send.js';
+import { numberOption, printJson, UsageError, type CommandContext } from './common.js';
+import { printPlan, printSummary } from './simulate-output.js';
 
 const DEFAULT_WEBHOOK_URL = 'http://127.0.0.1:8080/webhooks/ripio';
 
@@ -48,8 +50,8 @@ function parseFamilies(value: string | undefined): Family[] | undefined {
   return names as Family[];
 }
 
-export async function simulateCommand(args: readonly string[], { io, env }: CommandContext): Promise<number> {
-  const { values } = parseArgs({
+function parseSimulateArgs(args: readonly string[]) {
+  return parseArgs({
     args: [...args],
     options: {
       url: { type: 'string', default: DEFAULT_WEBHOOK_URL },
@@ -74,11 +76,13 @@ export async function simulateCommand(args: readonly string[], { io, env }: Comm
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
-  });
-  if (values.help) {
-    io.out(SIMULATE_USAGE);
-    return 0;
-  }
+  }).values;
+}
+
+type SimulateFlags = ReturnType<typeof parseSimulateArgs>;
+
+/** What to plan: the entities, their flows and the mistakes to add, from the flags and the environment. */
+function simulationOptionsOf(values: SimulateFlags, env: CliEnv): SimulationOptions {
   const secret = values.secret ?? env.RIPIO_WEBHOOK_SECRET;
   if (secret === undefined) throw new UsageError('no secret: pass --secret or set RIPIO_WEBHOOK_SECRET');
   // Issue times in the recent past (a flow spans about a minute), never ahead of the receiver's clock.
@@ -87,7 +91,7 @@ export async function simulateCommand(args: readonly string[], { io, env }: Comm
   const families = parseFamilies(values.families);
   const jitterMs = numberOption('jitter', values.jitter, { min: 0, integer: true });
   const bad = numberOption('bad', values.bad, { min: 0, max: 1 });
-  const options: SimulationOptions = {
+  return {
     seed: values.seed ?? randomBytes(6).toString('hex'),
     entities: numberOption('entities', values.entities, { min: 0, integer: true }) ?? 20,
     duplicates: numberOption('duplicates', values.duplicates, { min: 0, max: 1 }) ?? 0.1,
@@ -99,28 +103,48 @@ export async function simulateCommand(args: readonly string[], { io, env }: Comm
     ...(jitterMs === undefined ? {} : { jitterMs }),
     ...(bad === undefined ? {} : { bad }),
   };
-  let plan;
+}
+
+/** The plan, with a flow the options rule out reported as a usage error that names the flag. */
+function planOrUsageError(options: SimulationOptions): SimulationPlan {
   try {
-    plan = planSimulation(options);
+    return planSimulation(options);
   } catch (error) {
     if (error instanceof RangeError) {
       throw new UsageError(error.message.replace('include inferred flows', 'add --include-inferred'));
     }
     throw error;
   }
+}
+
+/** How to send: pace, concurrency and retries. */
+function sendOptionsOf(values: SimulateFlags): SendOptions {
+  const rate = numberOption('rate', values.rate, { min: 0 });
+  const maxAttempts = numberOption('max-attempts', values['max-attempts'], { min: 1, integer: true });
+  const retryBudget = numberOption('retry-budget', values['retry-budget'], { min: 0, integer: true });
+  const maxRetryDelayMs = numberOption('max-retry-delay', values['max-retry-delay'], { min: 0 });
+  return {
+    url: values.url,
+    concurrency: numberOption('concurrency', values.concurrency, { min: 1, integer: true }) ?? 16,
+    ...(rate === undefined ? {} : { rate }),
+    ...(maxAttempts === undefined ? {} : { maxAttempts }),
+    ...(retryBudget === undefined ? {} : { retryBudget }),
+    ...(maxRetryDelayMs === undefined ? {} : { maxRetryDelayMs }),
+  };
+}
+
+export async function simulateCommand(args: readonly string[], { io, env }: CommandContext): Promise<number> {
+  const values = parseSimulateArgs(args);
+  if (values.help) {
+    io.out(SIMULATE_USAGE);
+    return 0;
+  }
+  const plan = planOrUsageError(simulationOptionsOf(values, env));
   if (values['expect-out'] !== undefined) {
     await writeFile(values['expect-out'], `${JSON.stringify(expectationsOf(plan), null, 2)}\n`);
   }
   if (values['dry-run']) {
-    if (values.json) printJson(io, { ...expectationsOf(plan), deliveries: plan.deliveries.length });
-    else {
-      io.out(
-        `seed ${plan.seed}: ${plan.entities.length} entities, ${plan.events} events, ${plan.deliveries.length} deliveries`,
-      );
-      io.out(
-        table(plan.entities.map((entity) => [entity.kind, entity.id, entity.flow, entity.expectedStatus])),
-      );
-    }
+    printPlan(io, plan, values.json);
     return 0;
   }
   if (!values.json) {
@@ -128,53 +152,9 @@ export async function simulateCommand(args: readonly string[], { io, env }: Comm
       `seed ${plan.seed}: sending ${plan.deliveries.length} deliveries (${plan.events} events) to ${values.url}`,
     );
   }
-  const rate = numberOption('rate', values.rate, { min: 0 });
-  const maxAttempts = numberOption('max-attempts', values['max-attempts'], { min: 1, integer: true });
-  const retryBudget = numberOption('retry-budget', values['retry-budget'], { min: 0, integer: true });
-  const maxRetryDelayMs = numberOption('max-retry-delay', values['max-retry-delay'], { min: 0 });
-  const { summary } = await runSimulation(plan, {
-    url: values.url,
-    concurrency: numberOption('concurrency', values.concurrency, { min: 1, integer: true }) ?? 16,
-    ...(rate === undefined ? {} : { rate }),
-    ...(maxAttempts === undefined ? {} : { maxAttempts }),
-    ...(retryBudget === undefined ? {} : { retryBudget }),
-    ...(maxRetryDelayMs === undefined ? {} : { maxRetryDelayMs }),
-  });
+  const { summary } = await runSimulation(plan, sendOptionsOf(values));
   if (values.json) {
     printJson(io, { seed: plan.seed, entities: plan.entities.length, events: plan.events, ...summary });
   } else printSummary(io, plan.seed, summary);
   return summary.unacknowledged === 0 ? 0 : 1;
-}
-
-function printSummary(io: Io, seed: string, summary: SimulationSummary): void {
-  const ms = (value: number): string => `${value.toFixed(1)} ms`;
-  io.out(`seed ${seed}`);
-  io.out(
-    `sent ${summary.deliveries} deliveries in ${(summary.durationMs / 1000).toFixed(2)} s ` +
-      `(${summary.requests} requests, ${summary.retries} retries${summary.retryBudgetExhausted ? ', retry budget exhausted' : ''})`,
-  );
-  io.out(
-    table([
-      ['answer', 'count'],
-      ...Object.entries(summary.byStatus).map(([status, count]) => [status, String(count)]),
-    ]),
-  );
-  io.out(
-    table([
-      ['kind', 'answers'],
-      ...Object.entries(summary.byKind).map(([kind, counts]) => [
-        kind,
-        Object.entries(counts)
-          .map(([status, count]) => `${status}: ${count}`)
-          .join(', '),
-      ]),
-    ]),
-  );
-  const latency = summary.latencyMs;
-  io.out(
-    `latency p50 ${ms(latency.p50)}  p90 ${ms(latency.p90)}  p99 ${ms(latency.p99)}  max ${ms(latency.max)}`,
-  );
-  if (summary.unacknowledged > 0) {
-    io.out(`${summary.unacknowledged} valid deliveries were not acknowledged (2xx)`);
-  }
 }
