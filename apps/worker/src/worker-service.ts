@@ -13,8 +13,7 @@ import {
 import type { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { WorkerEnv } from './env.js';
-import { startDeadLetterRetention } from './dead-letter-retention.js';
-import { createEventWorker, sweepFailedJobs, type FailedSweepDeps } from './event-worker.js';
+import { createEventWorker } from './event-worker.js';
 import type { EventHandler, HandlerMap } from './handlers/define-handlers.js';
 import { createForwarder } from './handlers/forwarder.js';
 import { loadHandlers } from './handlers/load-handlers.js';
@@ -24,9 +23,7 @@ import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 import type { JobResult } from './outcome.js';
 import { createEventProcessor, type ProcessorSettings } from './process-event.js';
 import { checkEvictionPolicy } from './redis-checks.js';
-
-/** How often a worker looks for jobs BullMQ failed on its own (stalled too often) to dead-letter them. */
-const FAILED_SWEEP_INTERVAL_MS = 60_000;
+import { startSweeps } from './sweeps.js';
 
 export interface WorkerServiceOptions {
   logger: Logger;
@@ -92,17 +89,9 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
     stalledIntervalMs: env.STALLED_INTERVAL_MS,
   });
   worker.on('error', (error) => logger.error({ error: error.message }, 'worker error'));
-  const stopFailedSweep = startFailedSweep(worker, { events, deadLetters, metrics, logger });
-  const stopRetention = startDeadLetterRetention({
-    connection: { redis, queuePrefix },
-    retentionDays: env.DEAD_LETTER_RETENTION_DAYS,
-    metrics,
-    logger,
-  });
-  const stopSweep = (): void => {
-    stopFailedSweep();
-    stopRetention();
-  };
+  const connection = { redis, queuePrefix };
+  const retentionDays = env.DEAD_LETTER_RETENTION_DAYS;
+  const stopSweep = startSweeps(worker, { events, deadLetters, metrics, logger, connection, retentionDays });
   const metricsServer = await startMetricsServer(metrics.registry, env.METRICS_HOST, env.METRICS_PORT);
   logger.info(
     {
@@ -202,22 +191,6 @@ function createServiceMetrics(
               ),
           },
   });
-}
-
-/** Sweeps now, every FAILED_SWEEP_INTERVAL_MS and whenever BullMQ fails a job for good; returns the stop. */
-function startFailedSweep(worker: Worker<EventJobData, JobResult>, deps: FailedSweepDeps): () => void {
-  const sweep = (): void => {
-    sweepFailedJobs(deps).catch((error: unknown) =>
-      deps.logger.warn({ err: error }, 'failed-job sweep failed'),
-    );
-  };
-  worker.on('failed', (job) => {
-    if (job?.finishedOn !== undefined) sweep();
-  });
-  sweep();
-  const sweepTimer = setInterval(sweep, FAILED_SWEEP_INTERVAL_MS);
-  sweepTimer.unref();
-  return () => clearInterval(sweepTimer);
 }
 
 interface Closing {
