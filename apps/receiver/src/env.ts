@@ -11,7 +11,7 @@ import {
 import { z } from 'zod';
 
 /** 7 days: room for Ripio's late retries, well inside the 30-day dedupe window (docs/configuration.md). */
-export const DEFAULT_MAX_EVENT_AGE_SECONDS = 7 * 86_400;
+const DEFAULT_MAX_EVENT_AGE_SECONDS = 7 * 86_400;
 
 /** The receiver's settings, read from the environment once at start. */
 export const ReceiverEnv = z

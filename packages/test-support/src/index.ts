@@ -8,5 +8,4 @@ export {
   TEST_FORWARD_SECRET,
   TEST_OLD_WEBHOOK_SECRET,
   TEST_WEBHOOK_SECRET,
-  TEST_WEBHOOK_SECRETS,
 } from './test-secrets.js';

@@ -10,7 +10,6 @@ export const TEST_WEBHOOK_SECRET = 'whsec_suite_current_4f9a2c7e1b8d3f60a5c9e2b7
 export const TEST_OLD_WEBHOOK_SECRET = 'whsec_suite_previous_8c1e6a3f9d2b7e40c6a1f5d3';
 
 /** `RIPIO_WEBHOOK_SECRETS` listing the current secret, then the previous one. */
-export const TEST_WEBHOOK_SECRETS = `${TEST_WEBHOOK_SECRET},${TEST_OLD_WEBHOOK_SECRET}`;
 
 /** The admin app's ADMIN_TOKEN (and the CLI's). */
 export const TEST_ADMIN_TOKEN = 'adm_suite_3e7b1d9f5a2c8e6b0d4f7a1c9e3b5d8f';

@@ -1,9 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IntakeProof, IntakeProofSubject, RipioSignatureHeader } from '@ripio-webhooks/schemas';
 
-/** The shortest INTAKE_PROOF_KEYS key accepted: 32 characters. */
-export const MIN_INTAKE_PROOF_KEY_LENGTH = 32;
-
 const HEX_MAC = /^[0-9a-f]{64}$/;
 
 function sha256Hex(text: string): string {

@@ -44,7 +44,7 @@ export function secretProblem(value: string): SecretProblem | undefined {
 }
 
 /** The refusal for one secret, naming the variable (and the entry of a list) but never the value. */
-export function secretProblemMessage(name: string, problem: SecretProblem): string {
+function secretProblemMessage(name: string, problem: SecretProblem): string {
   switch (problem) {
     case 'too_short':
       return `${name} must be at least ${MIN_SECRET_LENGTH} characters (generate one: openssl rand -hex 32)`;
