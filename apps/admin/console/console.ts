@@ -5,9 +5,10 @@
 import type {
   BulkReplayReport,
   DeadLetterDetail,
-  DeadLetterPage,
+  DeadLetterListing,
+  EntityHistoryEntry,
   EntityWithHistory,
-  HistoryEntry,
+  ReleaseReport,
   ReplayReport,
   Stats,
 } from '@ripio-webhooks/contracts';
@@ -36,11 +37,19 @@ function el(
 /** An answer of the API: its contract type when the status is 2xx, the error body otherwise. */
 type Answer<T> = { ok: true; status: number; body: T } | { ok: false; status: number; body: unknown };
 
-async function api<T>(method: 'GET' | 'POST' | 'DELETE', path: string): Promise<Answer<T>> {
+async function api<T>(
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  payload?: unknown,
+): Promise<Answer<T>> {
   const response = await fetch(path, {
     method,
-    headers: { accept: 'application/json' },
+    headers: {
+      accept: 'application/json',
+      ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     credentials: 'same-origin',
+    ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
   });
   if (response.status === 401) {
     window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname)}`);
@@ -97,9 +106,82 @@ async function refreshCounters(): Promise<void> {
 // ---- entity lookup ----
 
 /** `NEW → A` / `A → B` for an applied event; `stays A` for one that changed nothing (late, conflict, duplicate). */
-function describeMove(item: HistoryEntry): string {
+function describeMove(item: EntityHistoryEntry): string {
   if (item.outcome === 'applied') return `${item.fromStatus ?? 'NEW'} → ${item.toStatus ?? '–'}`;
   return `stays ${item.fromStatus ?? item.toStatus ?? 'NEW'}`;
+}
+
+/** The hold of an entity: its blocker, the parked events (with payloads) and the release form. */
+function holdPanel(
+  entity: EntityWithHistory & { hold: NonNullable<EntityWithHistory['hold']> },
+): HTMLElement {
+  const { hold } = entity;
+  const panel = el('div', null, { class: 'hold', id: 'entity-hold' });
+  const error = hold.lastError === undefined ? '' : ` · last error: ${hold.lastError}`;
+  const blocker = el('p', 'Blocking event: ');
+  blocker.append(el('code', hold.blocker, { id: 'entity-hold-blocker' }));
+  panel.append(
+    el('h3', `On hold behind ${hold.blockerType}`),
+    el('p', `${hold.state} since ${hold.since} · ${hold.attempts} failed attempts${error}`, {
+      class: 'muted',
+    }),
+    blocker,
+    el('p', `${entity.parked.length} events parked, applied in this order once the hold ends:`),
+  );
+  const parked = el('ol', null, { class: 'timeline', id: 'entity-parked' });
+  for (const item of entity.parked) {
+    const row = el('li', null, { class: 'outcome-parked' });
+    const payload = el('details');
+    payload.append(el('summary', 'payload'), el('pre', JSON.stringify(item.payload, null, 2)));
+    row.append(
+      el('span', 'parked', { class: 'badge' }),
+      el('strong', item.eventType),
+      el('span', `issued ${item.issueDatetime} · received ${item.receivedAt}`, { class: 'muted' }),
+      payload,
+    );
+    parked.append(row);
+  }
+  const form = el('form', null, { id: 'entity-release' });
+  const reason = el('input', null, {
+    id: 'entity-release-reason',
+    placeholder: 'reason (required)',
+    size: '40',
+  });
+  const skip = el('button', 'Release: skip the blocker', { type: 'submit', value: 'skip' });
+  const discard = el('button', 'Release: discard the blocker', {
+    type: 'submit',
+    value: 'discard',
+    class: 'danger',
+  });
+  const message = el('p', null, { id: 'entity-release-message', 'aria-live': 'polite' });
+  form.append(reason, skip, discard, message);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const action = event.submitter?.getAttribute('value') === 'discard' ? 'discard' : 'skip';
+    void releaseHold(entity, hold.blocker, action, (reason as HTMLInputElement).value.trim(), message);
+  });
+  panel.append(parked, form);
+  return panel;
+}
+
+async function releaseHold(
+  entity: EntityWithHistory,
+  eventKey: string,
+  action: 'discard' | 'skip',
+  reason: string,
+  message: HTMLElement,
+): Promise<void> {
+  if (!reason) {
+    message.textContent = 'A reason is required: it is recorded in the history.';
+    message.className = 'error';
+    return;
+  }
+  const path = `/api/entities/${encodeURIComponent(entity.kind)}/${encodeURIComponent(entity.id)}/release`;
+  const answer = await api<ReleaseReport>('POST', path, { eventKey, action, reason });
+  message.textContent = answer.ok
+    ? `Released (${action}). ${answer.body.nextBlocker ? 'The parked events are being applied.' : 'The hold has ended.'}`
+    : errorText(answer);
+  message.className = answer.ok ? 'ok' : 'error';
 }
 
 function showEntity(entity: EntityWithHistory): void {
@@ -109,7 +191,7 @@ function showEntity(entity: EntityWithHistory): void {
   header.append(
     el('span', entity.kind, { class: 'kind' }),
     el('code', entity.id, { id: 'entity-id-shown' }),
-    el('span', entity.status, { class: 'status', id: 'entity-status' }),
+    el('span', entity.status ?? '(no status yet)', { class: 'status', id: 'entity-status' }),
     el('span', `version ${entity.version}`, { class: 'muted' }),
   );
   if (entity.cycle > 1) header.append(el('span', `deposit cycle ${entity.cycle}`, { class: 'muted' }));
@@ -148,18 +230,13 @@ function showEntity(entity: EntityWithHistory): void {
     el('summary', 'Fields of the latest applied event'),
     el('pre', JSON.stringify(entity.fields, null, 2)),
   );
-  box.append(
-    header,
-    times,
-    ...(conflicts ? [conflicts] : []),
-    el('h3', 'Timeline (oldest first)'),
-    timeline,
-    fields,
-  );
+  box.append(header, times, ...(conflicts ? [conflicts] : []));
+  if (entity.hold !== null) box.append(holdPanel({ ...entity, hold: entity.hold }));
+  box.append(el('h3', 'Timeline (oldest first)'), timeline, fields);
 }
 
 /** What Ripio sent in one event: its payload, a differing duplicate's raw body, or why there is none. */
-function eventData(item: HistoryEntry): HTMLElement {
+function eventData(item: EntityHistoryEntry): HTMLElement {
   if (item.payload === undefined && item.rawBody === undefined) {
     const why =
       item.outcome === 'duplicate' ? 'same body as the first copy' : 'payload not kept (older entry)';
@@ -210,7 +287,7 @@ function dlqMessage(text: string, kind = ''): void {
 
 async function loadDeadLetters(append: boolean): Promise<void> {
   if (!append) dlqCursor = undefined;
-  const answer = await api<DeadLetterPage>(
+  const answer = await api<DeadLetterListing>(
     'GET',
     `/api/dead-letter?${dlqQuery({ limit: 50, cursor: dlqCursor })}`,
   );
@@ -232,6 +309,9 @@ async function loadDeadLetters(append: boolean): Promise<void> {
       el('td', entry.reason, { class: `reason-${entry.reason}` }),
       el('td', entry.attemptsMade),
       el('td', entry.deadLetteredAt),
+      el('td', entry.holds ? `${entry.holds.kind}/${entry.holds.id} (${entry.holds.parked} parked)` : '', {
+        class: 'holds-cell',
+      }),
       el('td', entry.error.length > 120 ? `${entry.error.slice(0, 119)}…` : entry.error, {
         class: 'error-cell',
       }),

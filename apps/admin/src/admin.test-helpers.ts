@@ -22,6 +22,10 @@ import {
 } from '@ripio-webhooks/schemas';
 import {
   bullPrefix,
+  createDeadLetterStore,
+  createEntityStore,
+  createHoldIndex,
+  createHoldStore,
   createRedis,
   EVENTS_QUEUE,
   eventJobOptions,
@@ -46,6 +50,7 @@ const RIPIO_SECRET = TEST_WEBHOOK_SECRET;
 
 export interface AdminHarness {
   app: Express;
+  queuePrefix: string;
   redis: RedisClient;
   stores: OpenedStores;
   metrics: AdminMetrics;
@@ -62,7 +67,11 @@ export function startAdmin(redisUrl: string, queuePrefix: string, now?: () => nu
   const events = openEventsQueue(connection);
   const deadLetter = openDeadLetterQueue(connection);
   const stores = openAdminStores(redis, queuePrefix);
-  const metrics = createAdminMetrics(() => readQueueSnapshot({ redis, queuePrefix }));
+  const metrics = createAdminMetrics(
+    () => readQueueSnapshot({ redis, queuePrefix }),
+    undefined,
+    () => stores.listHolds(),
+  );
   const app = createAdminApp({
     token: TOKEN,
     stores,
@@ -74,6 +83,7 @@ export function startAdmin(redisUrl: string, queuePrefix: string, now?: () => nu
   });
   return {
     app,
+    queuePrefix,
     redis,
     stores,
     metrics,
@@ -113,6 +123,55 @@ export function jobFor(rawBody: string): { name: string; data: EventJobData } {
     requestId: randomUUID(),
     prove: intakeProver([INTAKE_PROOF_KEY], ripioSignature),
   });
+}
+
+/**
+ * An off-ramp entity on hold behind its deposit (as after the deposit's handlers kept failing; with
+ * `deadLettered`, the deposit is in the dead-letter queue too), with its trade parked behind it by the running
+ * worker. Returns both event keys.
+ */
+export async function putEntityOnHold(
+  admin: AdminHarness,
+  id: string,
+  options: { deadLettered: boolean },
+): Promise<{ deposit: string; trade: string }> {
+  const queuePrefix = admin.queuePrefix;
+  const holds = createHoldStore({ redis: admin.redis, queuePrefix });
+  const depositBody = eventBody('OFF-RAMP.DEPOSIT.RECEIVED', id, '2026-05-19T14:00:00.000Z');
+  const { name, data } = jobFor(depositBody);
+  const entities = createEntityStore({ redis: admin.redis, queuePrefix });
+  const locked = await entities.lockAndLoad('off-ramp', id, data.eventKey, 'failing-attempt', 60_000);
+  if (locked.outcome !== 'locked') throw new Error(`${id} is locked`);
+  const blocker = {
+    eventKey: data.eventKey,
+    eventType: name,
+    issueDatetime: '2026-05-19T14:00:00.000Z',
+    receivedAt: data.receivedAt,
+  };
+  const held = await holds.holdOnFailure('off-ramp', id, 'failing-attempt', blocker, 10, 'ledger down');
+  await createHoldIndex(admin.redis, queuePrefix).add('off-ramp', id, held.hold?.since ?? data.receivedAt);
+  if (options.deadLettered) {
+    const deadLetters = createDeadLetterStore({ redis: admin.redis, queuePrefix });
+    await deadLetters.add(name, {
+      job: data,
+      reason: 'handler_failed',
+      error: 'ledger down',
+      attemptsMade: 10,
+      firstFailedAt: data.receivedAt,
+      lastFailedAt: data.receivedAt,
+    });
+    await deadLetters.close();
+    await holds.markDeadLettered('off-ramp', id, data.eventKey);
+  }
+  const trade = jobFor(eventBody('OFF-RAMP.TRADE.COMPLETED', id, '2026-05-19T14:01:00.000Z'));
+  await admin.events.add(trade.name, trade.data, eventJobOptions(trade.data.eventKey));
+  for (let poll = 0; poll < 400; poll += 1) {
+    if ((await holds.get('off-ramp', id))?.parked.length === 1) {
+      return { deposit: data.eventKey, trade: trade.data.eventKey };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`the worker never parked the trade of ${id}`);
 }
 
 /** Waits for jobs on the events queue to finish (BullMQ's completion events, no polling). */

@@ -5,40 +5,39 @@ import {
   DEAD_LETTER_REASONS,
   type BulkReplayReport,
   type DeadLetterDetail,
-  type DeadLetterPage,
+  type DeadLetterListing,
   type DeleteReport,
+  type EntityHistoryEntry,
   type EntityWithHistory,
   type ErrorBody,
   type ReplayReport,
   type Stats,
 } from '@ripio-webhooks/contracts';
-import { ENTITY_KINDS } from '@ripio-webhooks/schemas';
+import { ENTITY_KINDS, type EntityKind } from '@ripio-webhooks/schemas';
 import type { DeadLetterStore, EntityStore } from '@ripio-webhooks/store';
-import { entityAnswer } from './entity-answer.js';
+import { entityAnswer, type HoldView } from './entity-answer.js';
+import { holdRoutes, type HoldStores } from './hold-routes.js';
+import { HttpError, parse } from './http-error.js';
 import type { AdminMetrics } from './metrics.js';
 
+export { HttpError } from './http-error.js';
+
+export type { HoldView } from './entity-answer.js';
+
 /** The store operations the API serves (the real stores in main.ts; the same in tests, over a real Redis). */
-export interface AdminStores {
+export interface AdminStores extends HoldStores {
   entities: Pick<EntityStore, 'get'>;
   deadLetters: Pick<DeadLetterStore, 'list' | 'get' | 'replay' | 'replayMany' | 'remove'>;
   readStats(): Promise<Stats>;
+  holdOf(kind: EntityKind, id: string): Promise<HoldView | undefined>;
+  /** The history of an entity that may have no state (its only event released, say); empty when none. */
+  historyOf(kind: EntityKind, id: string): Promise<EntityHistoryEntry[]>;
 }
 
 export const MAX_LIST_LIMIT = 500;
 export const DEFAULT_LIST_LIMIT = 50;
 export const MAX_BULK_REPLAY = 500;
 export const DEFAULT_BULK_REPLAY = 100;
-
-/** A client mistake, answered with its status and message as JSON. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'HttpError';
-  }
-}
 
 const limitParam = z.coerce.number().int().min(1).max(MAX_LIST_LIMIT);
 const Filter = z.object({
@@ -57,15 +56,6 @@ const BulkReplay = Filter.extend({
 });
 const Kind = z.enum(ENTITY_KINDS);
 const Id = z.string().min(1).max(1024);
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map(
-    (issue) => `${issue.path.map(String).join('.') || what}: ${issue.message}`,
-  );
-  throw new HttpError(400, `invalid ${what}: ${problems.join('; ')}`);
-}
 
 /** Query values as plain strings (an empty value counts as absent; a repeated one as invalid). */
 function queryOf(req: Request): Record<string, unknown> {
@@ -86,10 +76,16 @@ export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Lo
   router.get('/entities/:kind/:id', async (req, res) => {
     const kind = parse(Kind, req.params.kind, 'kind');
     const id = parse(Id, req.params.id, 'id');
-    const entity = await stores.entities.get(kind, id);
-    if (entity === undefined) throw new HttpError(404, `no ${kind} entity with id ${id}`);
-    res.json(entityAnswer(entity) satisfies EntityWithHistory);
+    const [record, held] = await Promise.all([stores.entities.get(kind, id), stores.holdOf(kind, id)]);
+    // No state yet (on hold before its first event applied, or its only event released): history and hold shown.
+    const history = record === undefined ? await stores.historyOf(kind, id) : [];
+    if (record === undefined && held === undefined && history.length === 0) {
+      throw new HttpError(404, `no ${kind} entity with id ${id}`);
+    }
+    res.json(entityAnswer({ kind, id, record, history, held }) satisfies EntityWithHistory);
   });
+
+  holdRoutes(router, stores, logger);
 
   router.get('/dead-letter', async (req, res) => {
     const { limit, cursor, reason, eventType } = parse(ListQuery, queryOf(req), 'query');
@@ -99,7 +95,16 @@ export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Lo
       ...(reason === undefined ? {} : { reason }),
       ...(eventType === undefined ? {} : { eventType }),
     });
-    res.json(page satisfies DeadLetterPage);
+    // Which entries hold an entity, and how many events wait behind each.
+    const blockers = new Map((await stores.listHolds()).map((held) => [held.hold.blocker, held]));
+    const entries = page.entries.map((entry) => {
+      const held = blockers.get(entry.eventKey);
+      return {
+        ...entry,
+        holds: held === undefined ? null : { kind: held.kind, id: held.id, parked: held.parked },
+      };
+    });
+    res.json({ ...page, entries } satisfies DeadLetterListing);
   });
 
   // Registered before '/dead-letter/:id/replay' and '/dead-letter/:id' so "replay" is never read as an id.

@@ -13,6 +13,7 @@ import {
   eventBody,
   jobFor,
   JobWaiter,
+  putEntityOnHold,
   startAdmin,
   startWorkerApp,
   TOKEN,
@@ -201,6 +202,33 @@ describe.skipIf(!hasChromium)('admin console in Chromium (skipped when /usr/bin/
     await page.click('#entity-form button[type=submit]');
     await expect.poll(() => page.textContent('#entity-status'), POLL).toBe('DEPOSIT_RECEIVED');
     await expect.poll(() => page.textContent('#counter-dlq'), POLL).toBe('1');
+  });
+
+  it('shows an entity on hold with its parked events, and releases it with a reason', async () => {
+    const { deposit, trade } = await putEntityOnHold(admin, 'ui-held', { deadLettered: false });
+    const tradeJob = await admin.events.getJob(trade);
+    await page.fill('#entity-id', 'ui-held');
+    await page.click('#entity-form button[type=submit]');
+    await page.waitForSelector('#entity-hold');
+    expect(await page.textContent('#entity-status')).toBe('(no status yet)');
+    expect(await page.textContent('#entity-hold h3')).toBe('On hold behind OFF-RAMP.DEPOSIT.RECEIVED');
+    expect(await page.textContent('#entity-hold-blocker')).toBe(deposit);
+    expect(await page.textContent('#entity-parked li strong')).toBe('OFF-RAMP.TRADE.COMPLETED');
+    expect(await page.textContent('#entity-parked li pre')).toContain('"transactionId": "ui-held"');
+
+    await page.click('#entity-release button[value=skip]');
+    await expect.poll(() => page.textContent('#entity-release-message'), POLL).toMatch(/reason is required/);
+    await page.fill('#entity-release-reason', 'settled by hand');
+    await page.click('#entity-release button[value=skip]');
+    await expect
+      .poll(() => page.textContent('#entity-release-message'), POLL)
+      .toBe('Released (skip). The parked events are being applied.');
+    expect(await waiter.finished(tradeJob!)).toEqual({ result: 'committed', outcome: 'applied' });
+    await page.click('#entity-form button[type=submit]');
+    await expect.poll(() => page.textContent('#entity-status'), POLL).toBe('TRADE_COMPLETED');
+    expect(await page.$('#entity-hold')).toBeNull();
+    const items = page.locator('#entity-timeline li');
+    expect(await items.first().getAttribute('class')).toBe('outcome-released');
   });
 
   it('reaches the queue dashboard with the same login, and signs out', async () => {

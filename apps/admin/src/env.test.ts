@@ -41,6 +41,8 @@ describe('loadEnv', () => {
         REDIS_URL: 'redis://127.0.0.1:6379',
         QUEUE_PREFIX: 'ripio',
         LOG_LEVEL: 'info',
+        DEDUPE_TTL_SECONDS: 2_592_000,
+        HISTORY_LIMIT: 100,
         SHUTDOWN_TIMEOUT_MS: 10_000,
       },
     });

@@ -1,9 +1,19 @@
-import { parseSettings, secretSetting, sharedEnvFields, type SettingsResult } from '@ripio-webhooks/core';
+import {
+  dedupeEnvFields,
+  historyEnvFields,
+  parseSettings,
+  secretSetting,
+  sharedEnvFields,
+  type SettingsResult,
+} from '@ripio-webhooks/core';
 import { z } from 'zod';
 
 /** The admin app's settings, read from the environment once at start. */
 export const AdminEnv = z.object({
   ...sharedEnvFields,
+  // An operator's release of a hold is kept like a processed event's records: the worker's TTL and cap.
+  ...dedupeEnvFields,
+  ...historyEnvFields,
   ADMIN_PORT: z.coerce
     .number()
     .int()

@@ -31,10 +31,14 @@ const queueConnection = {
 };
 const events = openEventsQueue(queueConnection);
 const deadLetter = openDeadLetterQueue(queueConnection);
-const stores = openAdminStores(redis, env.QUEUE_PREFIX);
+const stores = openAdminStores(redis, env.QUEUE_PREFIX, {
+  dedupeTtlSeconds: env.DEDUPE_TTL_SECONDS,
+  historyLimit: env.HISTORY_LIMIT,
+});
 const metrics = createAdminMetrics(
   () => readQueueSnapshot({ redis, queuePrefix: env.QUEUE_PREFIX }),
   (error) => logger.warn({ err: error }, 'queue gauges left out of this scrape: Redis did not answer'),
+  () => stores.listHolds(),
 );
 
 const app = createAdminApp({

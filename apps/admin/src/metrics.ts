@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
-import { REPLAY_OUTCOMES, type QueueSnapshot } from '@ripio-webhooks/contracts';
+import { REPLAY_OUTCOMES, type HeldEntity, type QueueSnapshot } from '@ripio-webhooks/contracts';
 import { registerQueueGauges } from '@ripio-webhooks/store';
+import { registerHoldGauges } from './hold-gauges.js';
 
 export interface AdminMetrics {
   registry: Registry;
@@ -9,11 +10,13 @@ export interface AdminMetrics {
 
 /**
  * The admin app's registry: default process metrics, replays, and the queue gauges (store's
- * `registerQueueGauges`, the same series a worker exports with EXPORT_QUEUE_GAUGES=true).
+ * `registerQueueGauges`, the same series a worker exports with EXPORT_QUEUE_GAUGES=true), and the hold gauges.
  */
 export function createAdminMetrics(
   readSnapshot: () => Promise<QueueSnapshot>,
   onSnapshotError: (error: unknown) => void = () => undefined,
+  /** The entities on hold, for the hold gauges (absent: no hold gauges). */
+  listHolds?: () => Promise<HeldEntity[]>,
 ): AdminMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'ripio_' });
@@ -27,6 +30,7 @@ export function createAdminMetrics(
   for (const result of REPLAY_OUTCOMES) replays.inc({ result }, 0);
 
   registerQueueGauges(registry, readSnapshot, onSnapshotError);
+  if (listHolds !== undefined) registerHoldGauges(registry, listHolds, onSnapshotError);
 
   return { registry, replays };
 }

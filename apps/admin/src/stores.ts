@@ -1,24 +1,75 @@
+import { historyEnvFields, dedupeEnvFields } from '@ripio-webhooks/core';
 import {
   createDeadLetterStore,
   createEntityStore,
+  createHoldIndex,
+  createHoldStore,
+  entityKeys,
   failingAsUnavailable,
+  openEventsQueue,
   readStats,
+  type EntityHistoryEntry,
   type RedisClient,
 } from '@ripio-webhooks/store';
-import type { AdminStores } from './api.js';
+import { z } from 'zod';
+import type { AdminStores, HoldView } from './api.js';
+import { releaseHold } from './release-hold.js';
 
 export interface OpenedStores extends AdminStores {
   close(): Promise<void>;
+}
+
+/** How the worker keeps an entity's records (DEDUPE_TTL_SECONDS, HISTORY_LIMIT): a release uses the same. */
+export interface EntityRecordSettings {
+  dedupeTtlSeconds: number;
+  historyLimit: number;
+}
+
+const recordDefaults = z.object({ ...dedupeEnvFields, ...historyEnvFields }).parse({});
+const DEFAULT_ENTITY_RECORDS: EntityRecordSettings = {
+  dedupeTtlSeconds: recordDefaults.DEDUPE_TTL_SECONDS,
+  historyLimit: recordDefaults.HISTORY_LIMIT,
+};
+
+function parsePayload(rawBody: string): unknown {
+  try {
+    return JSON.parse(rawBody) as unknown;
+  } catch {
+    return rawBody;
+  }
 }
 
 /**
  * The real stores over one Redis connection (which the caller owns and closes). A call that fails because Redis
  * is unreachable throws store's `RedisUnavailableError`, which the app answers with 503.
  */
-export function openAdminStores(redis: RedisClient, queuePrefix: string): OpenedStores {
+export function openAdminStores(
+  redis: RedisClient,
+  queuePrefix: string,
+  records: EntityRecordSettings = DEFAULT_ENTITY_RECORDS,
+): OpenedStores {
   const entities = createEntityStore({ redis, queuePrefix });
   const deadLetters = createDeadLetterStore({ redis, queuePrefix });
+  const holds = createHoldStore({ redis, queuePrefix });
+  const index = createHoldIndex(redis, queuePrefix);
+  const events = openEventsQueue({ redis, queuePrefix });
   const guarded = <R>(call: () => Promise<R>): Promise<R> => failingAsUnavailable(redis, call);
+
+  async function holdOf(
+    kind: Parameters<AdminStores['holdOf']>[0],
+    id: string,
+  ): Promise<HoldView | undefined> {
+    const record = await holds.get(kind, id);
+    if (record === undefined) return undefined;
+    const parked = await Promise.all(
+      record.parked.map(async (entry) => {
+        const job = await events.getJob(entry.eventKey);
+        return { ...entry, payload: job === undefined ? null : parsePayload(job.data.rawBody) };
+      }),
+    );
+    return { hold: record.hold, parked };
+  }
+
   return {
     entities: { get: (kind, id) => guarded(() => entities.get(kind, id)) },
     deadLetters: {
@@ -29,6 +80,17 @@ export function openAdminStores(redis: RedisClient, queuePrefix: string): Opened
       remove: (id) => guarded(() => deadLetters.remove(id)),
     },
     readStats: () => guarded(() => readStats({ redis, queuePrefix })),
-    close: () => deadLetters.close(),
+    holdOf: (kind, id) => guarded(() => holdOf(kind, id)),
+    historyOf: (kind, id) =>
+      guarded(async () => {
+        const entries = await redis.lrange(entityKeys(queuePrefix, kind, id).history, 0, -1);
+        return entries.map((entry) => JSON.parse(entry) as EntityHistoryEntry);
+      }),
+    listHolds: () => guarded(() => index.list()),
+    releaseHold: (input) =>
+      guarded(() => releaseHold({ holds, index, deadLetters, events, ...records }, input)),
+    close: async () => {
+      await Promise.all([deadLetters.close(), events.close()]);
+    },
   };
 }

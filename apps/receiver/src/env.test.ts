@@ -80,7 +80,7 @@ describe('loadEnv', () => {
   });
 
   it('refuses an event age not below the dedupe TTL, naming both variables', () => {
-    const secrets = { RIPIO_WEBHOOK_SECRETS: TEST_WEBHOOK_SECRET };
+    const secrets = { RIPIO_WEBHOOK_SECRETS: TEST_WEBHOOK_SECRET, INTAKE_PROOF_KEYS: PROOF_KEY };
     for (const source of [
       { ...secrets, MAX_EVENT_AGE_SECONDS: '2592000' },
       { ...secrets, DEDUPE_TTL_SECONDS: '86400' },

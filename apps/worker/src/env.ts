@@ -2,6 +2,7 @@ import {
   booleanSetting,
   dedupeEnvFields,
   entityRetentionEnvFields,
+  historyEnvFields,
   optionalSecretSetting,
   secretListSetting,
   nonNegativeIntSetting,
@@ -58,7 +59,7 @@ export const WorkerEnv = z
     BACKOFF_MAX_MS: nonNegativeIntSetting
       .default(600_000)
       .describe('Cap of the retry delay; at least `BACKOFF_BASE_MS`.'),
-    HISTORY_LIMIT: positiveIntSetting.default(100).describe('History entries kept per entity.'),
+    ...historyEnvFields,
     DEAD_LETTER_RETENTION_DAYS: positiveIntSetting
       .default(30)
       .describe(
@@ -109,6 +110,18 @@ export const WorkerEnv = z
       .min(1_000)
       .default(30_000)
       .describe('How often BullMQ’s stalled-job check hands expired-lock jobs to a live worker.'),
+    PARK_RECHECK_MIN_MS: positiveIntSetting
+      .default(5_000)
+      .describe(
+        'A parked event (its entity on hold behind another event) rechecks after a delay that grows with the ' +
+          'time it has been parked, from this ceiling (half of it jittered)…',
+      ),
+    PARK_RECHECK_MAX_MS: positiveIntSetting
+      .default(300_000)
+      .describe(
+        '…up to this one (at least `PARK_RECHECK_MIN_MS`). The blocker’s commit wakes the next parked event at ' +
+          'once; the recheck is a backstop.',
+      ),
     SHUTDOWN_TIMEOUT_MS: positiveIntSetting
       .default(30_000)
       .describe('Time to finish the jobs in hand after SIGTERM before stopping anyway.'),
@@ -128,6 +141,13 @@ export const WorkerEnv = z
         code: 'custom',
         path: ['BACKOFF_MAX_MS'],
         message: 'BACKOFF_MAX_MS must be >= BACKOFF_BASE_MS',
+      });
+    }
+    if (env.PARK_RECHECK_MAX_MS < env.PARK_RECHECK_MIN_MS) {
+      context.addIssue({
+        code: 'custom',
+        path: ['PARK_RECHECK_MAX_MS'],
+        message: 'PARK_RECHECK_MAX_MS must be >= PARK_RECHECK_MIN_MS',
       });
     }
     if (env.FORWARD_URL !== undefined) {

@@ -12,6 +12,7 @@ import type { CommittedOutcome, DeadLetterReason, EventJobData, OutcomeLabel } f
  * | unsigned                     | completes: dead-lettered     | yes, `outcome` label         | the same name      |
  * | invalid, unknown_type        | completes: dead-lettered     | yes, `outcome` label         | the same name      |
  * | lock_busy                    | delayed, no attempt spent    | no                           | -                  |
+ * | parked                       | delayed, no attempt spent    | yes, when first parked       | -                  |
  * | retry                        | fails, retried after delayMs | no (ripio_retries_total)     | -                  |
  * | handler_failed, exhausted    | completes: dead-lettered     | no                           | the same name      |
  *
@@ -22,6 +23,7 @@ export type ProcessingOutcome =
   | UnsignedJobOutcome
   | RejectedEventOutcome
   | LockBusyOutcome
+  | ParkedOutcome
   | RetryOutcome
   | FailedEventOutcome;
 
@@ -41,6 +43,21 @@ export interface CommittedEventOutcome {
 /** Another worker holds the entity's lock: the job waits a little, without spending an attempt. */
 export interface LockBusyOutcome {
   outcome: 'lock_busy';
+}
+
+/**
+ * The entity is on hold behind another event: this one is parked (in arrival order) and its job waits `delayMs`
+ * for a recheck without spending an attempt, unless the blocker's commit wakes it first.
+ */
+export interface ParkedOutcome {
+  outcome: 'parked';
+  event: ParsedEvent;
+  eventKey: string;
+  /** The blocker it waits behind. */
+  blocker: string;
+  /** True the first time it parks (a recheck that parks again is not counted again). */
+  added: boolean;
+  delayMs: number;
 }
 
 /** What a dead-lettered outcome records: the job name it is filed under, why, and after how many attempts. */
@@ -115,7 +132,7 @@ export function deadLetterReasonOf(outcome: DeadLetteredOutcome): DeadLetterReas
 
 /** The `outcome` label of ripio_events_processed_total and of the per-minute counters: the outcome's own name. */
 export function processedLabelOf(
-  outcome: CommittedEventOutcome | RejectedEventOutcome | UnsignedJobOutcome,
+  outcome: CommittedEventOutcome | RejectedEventOutcome | UnsignedJobOutcome | ParkedOutcome,
 ): OutcomeLabel {
   return outcome.outcome;
 }

@@ -21,6 +21,7 @@ import { createHandlerRunner, type HandlerRunner } from './handlers/run-handlers
 import { startMetricsServer, type MetricsServer } from './metrics-server.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 import type { JobResult } from './outcome.js';
+import { createWorkerHolds } from './holds/hold-actions.js';
 import { createEventProcessor, type ProcessorSettings } from './process-event.js';
 import { checkEvictionPolicy } from './redis-checks.js';
 import { startSweeps } from './sweeps.js';
@@ -67,6 +68,7 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
     settings: processorSettings(env, retry),
     entities: createEntityStore({ redis, queuePrefix }),
     deadLetters,
+    holds: createWorkerHolds(redis, queuePrefix, events),
     handlers: createRunner(env, handlers, metrics, logger),
     metrics,
     // Counted in memory, written once a second and whenever no job is in flight: no Redis request per event.
@@ -115,6 +117,7 @@ function processorSettings(env: WorkerEnv, retry: RetryPolicy): ProcessorSetting
     handleLate: env.HANDLE_LATE,
     dedupeTtlSeconds: env.DEDUPE_TTL_SECONDS,
     historyLimit: env.HISTORY_LIMIT,
+    parkRecheck: { minMs: env.PARK_RECHECK_MIN_MS, maxMs: env.PARK_RECHECK_MAX_MS },
     retry,
     intakeProof: { proofKeys: env.INTAKE_PROOF_KEYS, ripioSecrets: env.RIPIO_WEBHOOK_SECRETS },
   };

@@ -30,6 +30,7 @@ import type { HandlerMap } from './handlers/define-handlers.js';
 import { createHandlerRunner } from './handlers/run-handlers.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 import type { JobResult } from './outcome.js';
+import { createWorkerHolds } from './holds/hold-actions.js';
 import { createEventProcessor } from './process-event.js';
 
 export const silentLogger = pino({ level: 'silent' });
@@ -94,6 +95,8 @@ export interface WorkerSetup {
   /** INTAKE_PROOF_KEYS of the workers (default: the test key) and their optional RIPIO_WEBHOOK_SECRETS. */
   proofKeys?: readonly string[];
   ripioSecrets?: readonly string[];
+  /** When a parked job rechecks its entity (default: the processor's, 5 s .. 5 min). */
+  parkRecheck?: { minMs: number; maxMs: number };
   /** Wraps the entity store one worker uses (to hold it at a barrier in race tests). */
   wrapEntities?: (store: EntityStore, workerIndex: number) => EntityStore;
 }
@@ -142,9 +145,11 @@ export class WorkerTestWorld {
             proofKeys: setup.proofKeys ?? [INTAKE_PROOF_KEY],
             ripioSecrets: setup.ripioSecrets ?? [],
           },
+          ...(setup.parkRecheck === undefined ? {} : { parkRecheck: setup.parkRecheck }),
         },
         entities: setup.wrapEntities?.(entities, index) ?? entities,
         deadLetters: this.deadLetters,
+        holds: createWorkerHolds(connection, this.prefix, this.events),
         handlers: createHandlerRunner({
           handlers: setup.handlers ?? {},
           timeoutMs: setup.handlerTimeoutMs ?? 5_000,

@@ -1,13 +1,16 @@
 import {
   BulkReplayReport,
   DeadLetterDetail,
-  DeadLetterPage,
+  DeadLetterListing,
   DeleteReport,
   EntityWithHistory,
   ErrorBody,
+  HoldList,
+  ReleaseReport,
   ReplayReport,
   Stats,
   type DeadLetterReason,
+  type ReleaseRequest,
 } from '@ripio-webhooks/contracts';
 import type { z } from 'zod';
 
@@ -48,10 +51,16 @@ export type DeadLetterFilter = {
   eventType?: string;
 };
 
+/** What a release sends (the operator is optional: the admin app records `admin` then). */
+export type ReleaseRequestInput = z.input<typeof ReleaseRequest>;
+
 /** Each call parses the answer with its schema from @ripio-webhooks/contracts. */
 export interface AdminClient {
   entity(kind: string, id: string): Promise<EntityWithHistory>;
-  deadLetters(query: DeadLetterFilter & { limit?: number; cursor?: string }): Promise<DeadLetterPage>;
+  /** Releases the hold `request.eventKey` holds on the entity (a reason is required). */
+  release(kind: string, id: string, request: ReleaseRequestInput): Promise<ReleaseReport>;
+  holds(): Promise<HoldList>;
+  deadLetters(query: DeadLetterFilter & { limit?: number; cursor?: string }): Promise<DeadLetterListing>;
   deadLetter(id: string): Promise<DeadLetterDetail>;
   replay(id: string): Promise<ReplayReport>;
   replayMany(request: DeadLetterFilter & { max: number }): Promise<BulkReplayReport>;
@@ -98,7 +107,9 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
   };
   return {
     entity: (kind, id) => request(EntityWithHistory, 'GET', adminPaths.entity(kind, id)),
-    deadLetters: (query) => request(DeadLetterPage, 'GET', withQuery(adminPaths.deadLetters, query)),
+    release: (kind, id, body) => request(ReleaseReport, 'POST', adminPaths.release(kind, id), body),
+    holds: () => request(HoldList, 'GET', adminPaths.holds),
+    deadLetters: (query) => request(DeadLetterListing, 'GET', withQuery(adminPaths.deadLetters, query)),
     deadLetter: (id) => request(DeadLetterDetail, 'GET', adminPaths.deadLetter(id)),
     replay: (id) => request(ReplayReport, 'POST', adminPaths.replay(id), {}),
     replayMany: (body) => request(BulkReplayReport, 'POST', adminPaths.replayMany, body),
@@ -117,6 +128,9 @@ function withQuery(path: string, query: Query): string {
 /** Relative API paths (no leading slash, so a base URL with a path prefix keeps it). */
 const adminPaths = {
   entity: (kind: string, id: string) => `api/entities/${encodeURIComponent(kind)}/${encodeURIComponent(id)}`,
+  release: (kind: string, id: string) =>
+    `api/entities/${encodeURIComponent(kind)}/${encodeURIComponent(id)}/release`,
+  holds: 'api/holds',
   deadLetters: 'api/dead-letter',
   deadLetter: (id: string) => `api/dead-letter/${encodeURIComponent(id)}`,
   replay: (id: string) => `api/dead-letter/${encodeURIComponent(id)}/replay`,

@@ -82,10 +82,58 @@ describe('admin API contract', () => {
           rawBody: '{"eventType":"OFF-RAMP.TRADE.COMPLETED"}',
         },
       ],
+      onHold: false,
+      hold: null,
+      parked: [],
     };
     expect(EntityWithHistory.parse(entity)).toEqual(entity);
     const notCommitted = { ...entity, history: [{ ...entity.history[0], outcome: 'invalid' }] };
     expect(EntityWithHistory.safeParse(notCommitted).success).toBe(false);
+    // A release is a history entry too, with its record; without the record it is not one.
+    const release = { action: 'skip', reason: 'settled by hand', operator: 'ana', at };
+    const released = { ...entity, history: [{ ...entity.history[0], outcome: 'released', release }] };
+    expect(EntityWithHistory.parse(released)).toEqual(released);
+    const bare = { ...entity, history: [{ ...entity.history[0], outcome: 'released' }] };
+    expect(EntityWithHistory.safeParse(bare).success).toBe(false);
+  });
+
+  it('reads an entity on hold before its first event applied: no state, the hold and its parked events', () => {
+    const hold = {
+      blocker: 'k1',
+      blockerType: 'OFF-RAMP.DEPOSIT.RECEIVED',
+      issueDatetime: at,
+      receivedAt: at,
+      since: at,
+      state: 'dead_lettered',
+      attempts: 10,
+      lastError: 'ledger down',
+    };
+    const parked = {
+      eventKey: 'k2',
+      eventType: 'OFF-RAMP.TRADE.COMPLETED',
+      issueDatetime: at,
+      receivedAt: at,
+      parkedAt: at,
+      payload: { a: 1 },
+    };
+    const entity = {
+      kind: 'off-ramp',
+      id: 'tx-2',
+      status: null,
+      fields: {},
+      version: 0,
+      createdAt: null,
+      updatedAt: null,
+      cycle: 1,
+      conflicts: 0,
+      lastConflict: null,
+      history: [],
+      onHold: true,
+      hold,
+      parked: [parked],
+    };
+    expect(EntityWithHistory.parse(entity)).toEqual(entity);
+    expect(EntityWithHistory.safeParse({ ...entity, hold: { ...hold, state: 'stuck' } }).success).toBe(false);
   });
 
   it('reads dead-letter pages and entries, and refuses an unknown reason', () => {

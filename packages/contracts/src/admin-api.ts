@@ -7,6 +7,7 @@ import {
   QueueState,
   DEAD_LETTER_REASONS,
 } from './enums.js';
+import { EntryHolds, Hold, ParkedEvent, ReleaseRecord } from './holds.js';
 
 /*
  * The admin JSON API's answers (`/api/...`). The admin app builds each answer as one of these types, and the CLI,
@@ -21,7 +22,7 @@ export const ErrorBody = z.looseObject({ error: z.string() });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
 /** One entry of an entity's history (oldest first). */
-export const HistoryEntry = z.object({
+const HistoryEntry = z.object({
   eventKey: z.string(),
   eventType: z.string(),
   issueDatetime: z.string(),
@@ -57,8 +58,19 @@ const LastConflict = z.object({
   processedAt: isoTime,
 });
 
-/** `GET /api/entities/:kind/:id`: the entity's current state and its history. */
-export const EntityWithHistory = z.object({
+/** A history entry of an operator's release of the hold this event held (nothing applied). */
+const ReleaseHistoryEntry = HistoryEntry.extend({
+  outcome: z.literal('released'),
+  release: ReleaseRecord,
+});
+export type ReleaseHistoryEntry = z.infer<typeof ReleaseHistoryEntry>;
+
+/** An entry of an entity's history: an event's committed outcome, or an operator's release. */
+export const EntityHistoryEntry = z.union([HistoryEntry, ReleaseHistoryEntry]);
+export type EntityHistoryEntry = z.infer<typeof EntityHistoryEntry>;
+
+/** The entity's state as the store keeps it, with its history. */
+const EntityRecord = z.object({
   kind: z.string(),
   id: z.string(),
   status: z.string(),
@@ -73,7 +85,23 @@ export const EntityWithHistory = z.object({
   /** Events recorded as `conflict` (ripio_conflicts_total counts them too). */
   conflicts: z.number().int().min(0),
   lastConflict: LastConflict.nullable(),
-  history: z.array(HistoryEntry),
+  history: z.array(EntityHistoryEntry),
+});
+export type EntityRecord = z.infer<typeof EntityRecord>;
+
+/**
+ * `GET /api/entities/:kind/:id`: the entity's current state, its history and its hold. An entity on hold before
+ * its first event applied (or whose only event was released) has no state yet: status null, version 0.
+ */
+export const EntityWithHistory = EntityRecord.extend({
+  status: z.string().nullable(),
+  version: z.number().int().min(0),
+  createdAt: isoTime.nullable(),
+  updatedAt: isoTime.nullable(),
+  onHold: z.boolean(),
+  hold: Hold.nullable(),
+  /** The events parked behind the hold, in the order they will be applied, with their payloads. */
+  parked: z.array(ParkedEvent),
 });
 export type EntityWithHistory = z.infer<typeof EntityWithHistory>;
 
@@ -106,11 +134,21 @@ export const DeadLetterPage = z.object({
 });
 export type DeadLetterPage = z.infer<typeof DeadLetterPage>;
 
+/** `GET /api/dead-letter`: the page, each entry saying which entity it holds (null: none). */
+export const DeadLetterListing = z.object({
+  entries: z.array(DeadLetterEntry.extend({ holds: EntryHolds.nullable() })),
+  nextCursor: z.string().optional(),
+});
+export type DeadLetterListing = z.infer<typeof DeadLetterListing>;
+
 const Replayed = z.object({
   outcome: z.literal('replayed'),
   eventKey: z.string(),
   /** The outcome already recorded for the event (its dedupe record): then the replay is a duplicate. */
   previousOutcome: ProcessingOutcome.nullable(),
+  /** Set when an operator released the hold this event held: its entity moved on without it. */
+  expect: z.literal('late').optional(),
+  because: z.literal('released').optional(),
 });
 const Missing = z.object({ outcome: z.literal('missing') });
 

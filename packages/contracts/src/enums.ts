@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * What processing one event ended in: the `outcome` label of `ripio_events_processed_total`, the keys of
- * `outcomesLastHour` in `/api/stats`, and the value of an event's dedupe record.
+ * `outcomesLastHour` in `/api/stats`, and the value of an event's dedupe record (a committed one). `parked`: the
+ * event waits behind its entity's blocker (counted once, when it first parks).
  */
 export const PROCESSING_OUTCOMES = [
   'applied',
@@ -12,6 +13,7 @@ export const PROCESSING_OUTCOMES = [
   'invalid',
   'unknown_type',
   'unsigned',
+  'parked',
 ] as const;
 export const ProcessingOutcome = z.enum(PROCESSING_OUTCOMES);
 export type ProcessingOutcome = z.infer<typeof ProcessingOutcome>;
@@ -45,3 +47,17 @@ export type QueueState = z.infer<typeof QueueState>;
 
 /** What replaying one dead-letter entry did: put back on the events queue, or no such entry. */
 export const REPLAY_OUTCOMES = ['replayed', 'missing'] as const;
+
+/**
+ * The state of an entity's hold, by its blocking event: `retrying` (its attempts fail and it retries),
+ * `dead_lettered` (in the dead-letter queue: replay or release it), `draining` (a parked event that became the
+ * blocker when the one before it committed). The `state` label of `ripio_entities_on_hold`.
+ */
+export const HOLD_STATES = ['retrying', 'dead_lettered', 'draining'] as const;
+export const HoldState = z.enum(HOLD_STATES);
+export type HoldState = z.infer<typeof HoldState>;
+
+/** How an operator releases a hold: `discard` the blocker for good, or `skip` it (a later replay is decided normally). */
+const RELEASE_ACTIONS = ['discard', 'skip'] as const;
+export const ReleaseAction = z.enum(RELEASE_ACTIONS);
+export type ReleaseAction = z.infer<typeof ReleaseAction>;

@@ -1,2 +1,3 @@
 export * from './admin-api.js';
 export * from './enums.js';
+export * from './holds.js';

@@ -186,4 +186,44 @@ describe('dead-letter store on a real Redis', () => {
     expect(await store.remove('k4')).toBe(false);
     expect((await store.replayMany({}, 10)).results.map((r) => r.id)).toEqual(['k3']);
   });
+
+  it('replays many in arrival order (receivedAt, then issueDatetime), the oldest first, whatever order they were dead-lettered in', async () => {
+    const events = openEventsQueue({ redis, queuePrefix: prefix });
+    try {
+      // [key, receivedAt second, issueDatetime second], in the order they were dead-lettered.
+      const entries: Array<[string, number, number]> = [
+        ['c', 3, 3],
+        ['a', 1, 1],
+        ['e', 5, 5],
+        ['b2', 2, 9],
+        ['b1', 2, 8],
+        ['d', 4, 4],
+      ];
+      for (const [key, received, issued] of entries) {
+        const at = (second: number) => `2026-01-01T00:00:0${second}.000Z`;
+        const body = JSON.stringify({
+          eventType: 'OFF-RAMP.ORDER.CREATED',
+          issueDatetime: `2026-01-01T00:00:1${issued % 10}.000Z`,
+        });
+        await store.add('OFF-RAMP.ORDER.CREATED', {
+          job: { ...jobData(key, body), receivedAt: at(received) },
+          reason: 'exhausted',
+          error: 'down',
+          attemptsMade: 3,
+          firstFailedAt: at(received),
+          lastFailedAt: at(received),
+        });
+      }
+      // At most 4: the 4 oldest.
+      const first = await store.replayMany({}, 4);
+      expect(first.results.map((r) => r.id)).toEqual(['a', 'b1', 'b2', 'c']);
+      const rest = await store.replayMany({ reason: 'exhausted' }, 10);
+      expect(rest.results.map((r) => r.id)).toEqual(['d', 'e']);
+      // The events queue got them in that order: the oldest is processed first.
+      const waiting = await events.getJobs(['wait'], 0, -1, true);
+      expect(waiting.map((job) => job.id)).toEqual(['a', 'b1', 'b2', 'c', 'd', 'e']);
+    } finally {
+      await events.close();
+    }
+  });
 });

@@ -1,16 +1,14 @@
 import type { Job, Queue } from 'bullmq';
-import {
-  ProcessingOutcome,
-  type BulkReplayReport,
-  type DeadLetterDetail,
-  type DeadLetterEntry,
-  type DeadLetterPage,
-  type ReplayReport,
-  type ReplayResult,
+import type {
+  BulkReplayReport,
+  DeadLetterDetail,
+  DeadLetterEntry,
+  DeadLetterPage,
+  ReplayReport,
+  ReplayResult,
 } from '@ripio-webhooks/contracts';
-import { eventIdentityOfKey } from '@ripio-webhooks/schemas';
+import { compareArrival, issueDatetimeOf, type ArrivalKey } from './arrival-order.js';
 import type { RedisClient } from './connection.js';
-import { entityKeys } from './keys.js';
 import {
   DEFAULT_RETENTION,
   deadLetterJobOptions,
@@ -21,6 +19,7 @@ import {
   type RetentionOptions,
 } from './queue-definition.js';
 import { openDeadLetterQueue, openEventsQueue } from './queues.js';
+import { recordsOf } from './replay-records.js';
 
 /** The admin API's dead-letter answers (their one home is the contracts package). */
 export type {
@@ -62,8 +61,9 @@ export interface DeadLetterStore {
    */
   replay(id: string): Promise<ReplayResult>;
   /**
-   * Replays up to `max` entries matching `filter`, newest first: the one bulk replay (the admin API's). `more`
-   * is set when more entries may match.
+   * Replays up to `max` entries matching `filter` in arrival order: by the time the receiver read each event, then
+   * its `issueDatetime`, the oldest `max` of them, never newest first, so each entity's events are replayed in the
+   * order they came. The one bulk replay (the admin API's); `more` is set when more entries match.
    */
   replayMany(filter: DeadLetterFilter, max: number): Promise<BulkReplayReport>;
   remove(id: string): Promise<boolean>;
@@ -115,43 +115,17 @@ function parseCursor(cursor: string | undefined): number {
   return offset;
 }
 
-/** The outcome already recorded for an event key (its dedupe record), or null when it was never processed. */
-async function previousOutcomeOf(
-  redis: RedisClient,
-  queuePrefix: string,
-  eventKey: string,
-): Promise<ProcessingOutcome | null> {
-  const identity = eventIdentityOfKey(eventKey);
-  // A raw key names no entity, so it has no dedupe record.
-  if (identity === undefined) return null;
-  const seen = await redis.get(entityKeys(queuePrefix, identity.kind, identity.entityId).seen(eventKey));
-  const outcome = ProcessingOutcome.safeParse(seen);
-  return outcome.success ? outcome.data : null;
-}
-
-/** Replays the entries matching `filter`, page by page, until `max` are done or none is left. */
-async function replayMatching(
-  store: Pick<DeadLetterStore, 'list' | 'replay'>,
-  filter: DeadLetterFilter,
+/** Replays the oldest `max` of the entries, one at a time, so the events queue receives them in that order. */
+async function replayInArrivalOrder(
+  keys: ArrivalKey[],
+  replay: DeadLetterStore['replay'],
   max: number,
 ): Promise<BulkReplayReport> {
+  const selected = keys.sort(compareArrival).slice(0, Math.max(0, max));
   const results: ReplayReport[] = [];
-  let cursor: string | undefined;
-  let more = false;
-  while (results.length < max) {
-    const page = await store.list({
-      ...filter,
-      limit: max - results.length,
-      ...(cursor === undefined ? {} : { cursor }),
-    });
-    for (const entry of page.entries) results.push({ id: entry.id, ...(await store.replay(entry.id)) });
-    more = page.nextCursor !== undefined;
-    if (!more || page.entries.length === 0) break;
-    // Replayed entries leave the list, so the next page starts where the unreplayed ones begin.
-    cursor = String(Math.max(0, Number(page.nextCursor) - page.entries.length));
-  }
+  for (const { id } of selected) results.push({ id, ...(await replay(id)) });
   const replayed = results.filter((report) => report.outcome === 'replayed').length;
-  return { replayed, missing: results.length - replayed, more, results };
+  return { replayed, missing: results.length - replayed, more: keys.length > selected.length, results };
 }
 
 export function createDeadLetterStore(options: DeadLetterStoreOptions): DeadLetterStore {
@@ -186,13 +160,27 @@ export function createDeadLetterStore(options: DeadLetterStoreOptions): DeadLett
     return { entries, nextCursor: String(offset) };
   }
 
+  /** Every entry matching `filter`, as arrival keys (the whole list, in batches). */
+  async function arrivalKeys(filter: DeadLetterFilter): Promise<ArrivalKey[]> {
+    const keys: ArrivalKey[] = [];
+    for (let offset = 0; ; offset += SCAN_BATCH) {
+      const ids = await deadLetter.getRanges(['wait'], offset, offset + SCAN_BATCH - 1, false);
+      for (const job of await Promise.all(ids.map((id) => deadLetter.getJob(id)))) {
+        if (job === undefined || !matches(toDeadLetterEntry(job), filter)) continue;
+        const { receivedAt, rawBody, eventKey } = job.data.job;
+        keys.push({ id: job.id ?? eventKey, receivedAt, issueDatetime: issueDatetimeOf(rawBody) });
+      }
+      if (ids.length < SCAN_BATCH) return keys;
+    }
+  }
+
   async function replay(id: string): Promise<ReplayResult> {
     const entry = await deadLetter.getJob(id);
     if (entry === undefined) return { outcome: 'missing' };
     const { firstFailedAt: _firstFailedAt, ...original } = entry.data.job;
     const eventKey = original.eventKey;
     // Read before the replay: a worker may process the replayed event at once.
-    const previousOutcome = await previousOutcomeOf(redis, queuePrefix, eventKey);
+    const { previousOutcome, released } = await recordsOf(redis, queuePrefix, eventKey);
     // A finished job keeps its id in the completed/failed set, and adding a job with a known id is a no-op.
     const previous = await events.getJob(eventKey);
     if (previous !== undefined) {
@@ -206,7 +194,8 @@ export function createDeadLetterStore(options: DeadLetterStoreOptions): DeadLett
     );
     // Removed only after the add: a crash in between leaves the entry, and replaying it again is a duplicate.
     await entry.remove();
-    return { outcome: 'replayed', eventKey, previousOutcome };
+    const expectation = released ? ({ expect: 'late', because: 'released' } as const) : {};
+    return { outcome: 'replayed', eventKey, previousOutcome, ...expectation };
   }
 
   return {
@@ -220,7 +209,7 @@ export function createDeadLetterStore(options: DeadLetterStoreOptions): DeadLett
 
     replay,
 
-    replayMany: (filter, max) => replayMatching({ list, replay }, filter, max),
+    replayMany: async (filter, max) => replayInArrivalOrder(await arrivalKeys(filter), replay, max),
 
     async remove(id) {
       const job = await deadLetter.getJob(id);

@@ -14,7 +14,7 @@ import type { CommittedOutcome } from './outcomes.js';
 
 const KIND = 'off-ramp' as const;
 
-describe('entity store (lockAndLoad-4 / commitEvent-4 / releaseLock-1 on a real Redis)', () => {
+describe('entity store (lockAndLoad-7 / commitEvent-7 / releaseLock-1 on a real Redis)', () => {
   let redis: Redis;
   let prefix: string;
 
@@ -43,14 +43,20 @@ describe('entity store (lockAndLoad-4 / commitEvent-4 / releaseLock-1 on a real 
   }
 
   /** Encodes a request as the worker's commit builder does, and commits it. */
-  async function commitThrough(entities: EntityStore, request: CommitRequest): Promise<CommitResult> {
+  async function commitThrough(
+    entities: EntityStore,
+    request: CommitRequest,
+  ): Promise<CommitResult['outcome']> {
     const { entity: next, history, ...rest } = request;
-    return entities.commit({
+    const result = await entities.commit({
       ...rest,
       entityJson: next === undefined ? '' : JSON.stringify(next),
       historyJson: JSON.stringify(history),
       outcome: history.outcome,
     });
+    // Without a hold, a commit never touches one.
+    if (result.outcome === 'committed') expect(result.hold).toEqual({ outcome: 'unchanged' });
+    return result.outcome;
   }
 
   function entity(id: string, status: string, version: number): EntityState {
@@ -273,7 +279,7 @@ describe('entity store (lockAndLoad-4 / commitEvent-4 / releaseLock-1 on a real 
     expect(await commitThrough(entities, commitRequest('depth-ok', 'key-1', 't1', 0, deepest))).toBe(
       'committed',
     );
-    // The next commit makes commitEvent-4.lua cjson.decode the stored entity (its version check).
+    // The next commit makes commitEvent-7.lua cjson.decode the stored entity (its version check).
     await entities.lockAndLoad(KIND, 'depth-ok', 'key-2', 't2', 60_000);
     const next = entity('depth-ok', 'TRADE_COMPLETED', 2);
     expect(await commitThrough(entities, commitRequest('depth-ok', 'key-2', 't2', 1, next))).toBe(

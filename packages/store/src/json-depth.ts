@@ -1,6 +1,6 @@
 /**
  * The deepest JSON Redis's Lua `cjson.decode` accepts (lua-cjson's `decode_max_depth`, 1000 in Redis 7): one
- * level deeper fails with "Found too many nested data structures". commitEvent-4.lua decodes the stored entity
+ * level deeper fails with "Found too many nested data structures". commitEvent-7.lua decodes the stored entity
  * on every later commit of that entity, so an entity deeper than this, once stored, would block its entity for
  * good.
  */
@@ -28,7 +28,7 @@ export function jsonDepthExceeds(value: unknown, maxDepth: number): boolean {
 /**
  * Why an event's object can never be stored as an entity's `fields`, or undefined when it can: the one depth check
  * of the service, made before the entity is locked. `fields` sits one level inside the entity JSON, which
- * commitEvent-4.lua decodes with cjson on the entity's next commit.
+ * commitEvent-7.lua decodes with cjson on the entity's next commit.
  */
 export function unstorableFieldsIssue(fields: unknown): string | undefined {
   return jsonDepthExceeds(fields, LUA_JSON_MAX_DEPTH - 1)

@@ -14,6 +14,12 @@ export interface EntityKeys {
   lock: string;
   /** string with EX DEDUPE_TTL: the durable dedupe record of one event (value: its outcome). */
   seen(eventKey: string): string;
+  /** string (JSON), no TTL, present while the entity is on hold: the hold record (blocker, state, attempts). */
+  hold: string;
+  /** list of JSON, no TTL: the events parked behind the hold, in arrival order. */
+  parked: string;
+  /** string (JSON) with EX DEDUPE_TTL: an operator released the hold this event held (action, reason, who). */
+  released(eventKey: string): string;
 }
 
 export function entityTag(kind: EntityKind, id: string): string {
@@ -27,7 +33,19 @@ export function entityKeys(queuePrefix: string, kind: EntityKind, id: string): E
     history: `${base}:history`,
     lock: `${base}:lock`,
     seen: (eventKey) => `${base}:seen:${eventKey}`,
+    hold: `${base}:hold`,
+    parked: `${base}:parked`,
+    released: (eventKey) => `${base}:released:${eventKey}`,
   };
+}
+
+/**
+ * zset `<kind>|<id> -> since (ms)` of the entities on hold: an advisory index for the gauge and the listings,
+ * written right after each script that starts or ends a hold (another cluster slot, so never inside one). Readers
+ * check each member against its `hold` key.
+ */
+export function holdsIndexKey(queuePrefix: string): string {
+  return `${queuePrefix}:holds`;
 }
 
 /** The minute bucket of `nowMs` (whole minutes since the epoch). */

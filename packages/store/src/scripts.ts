@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import type { RedisClient } from './connection.js';
 
 /** The Lua scripts in `lua/`, by file name (`<name>-<numberOfKeys>.lua`). */
-export const SCRIPT_FILES = ['lockAndLoad-4.lua', 'commitEvent-4.lua', 'releaseLock-1.lua'] as const;
+export const SCRIPT_FILES = [
+  'lockAndLoad-7.lua',
+  'commitEvent-7.lua',
+  'releaseLock-1.lua',
+  'parkEvent-3.lua',
+  'holdOnFailure-3.lua',
+  'markDeadLettered-2.lua',
+  'releaseHold-5.lua',
+] as const;
 export type ScriptFile = (typeof SCRIPT_FILES)[number];
 
 type ScriptArg = string | number;

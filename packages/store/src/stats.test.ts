@@ -44,6 +44,7 @@ describe('stats and queue snapshot on a real Redis', () => {
       invalid: 0,
       unknown_type: 0,
       unsigned: 0,
+      parked: 0,
     });
   });
 

@@ -1,4 +1,4 @@
-import type { CommitResult } from '@ripio-webhooks/store';
+import type { CommitRejection } from '@ripio-webhooks/store';
 
 /**
  * The commit script refused to write: the entity lock expired (or the entity changed) while this attempt ran.
@@ -9,7 +9,7 @@ export class CommitRejectedError extends Error {
 
   constructor(
     readonly eventKey: string,
-    readonly result: Exclude<CommitResult, 'committed'>,
+    readonly result: CommitRejection,
   ) {
     super(`commit of ${eventKey} refused: ${result}`);
   }

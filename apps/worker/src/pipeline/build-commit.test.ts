@@ -172,7 +172,7 @@ describe('buildCommit', () => {
   });
 });
 
-describe('buildCommit: what commitEvent-4.lua is sent', () => {
+describe('buildCommit: what commitEvent-7.lua is sent', () => {
   it('encodes the new entity and history entry, expecting the version it read', () => {
     const event = parsed('OFF-RAMP.TRADE.COMPLETED');
     const plan = buildCommit({

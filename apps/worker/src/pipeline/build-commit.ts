@@ -28,7 +28,7 @@ export interface BuiltCommit {
   /** The entity as handlers see it afterwards: `next`, or the current state when unchanged. */
   after: EntityState | undefined;
   history: HistoryEntry;
-  /** The same, encoded: what commitEvent-4.lua is sent. */
+  /** The same, encoded: what commitEvent-7.lua is sent. */
   prepared: PreparedCommit;
 }
 

@@ -2,6 +2,8 @@ import type { IntakeProofKeys, RetryPolicy } from '@ripio-webhooks/core';
 import type { DeadLetterStore, EntityStore, OutcomeCounter } from '@ripio-webhooks/store';
 import type { Logger } from 'pino';
 import type { HandlerRunner } from '../handlers/run-handlers.js';
+import type { WorkerHolds } from '../holds/hold-actions.js';
+import type { ParkRecheckSettings } from '../holds/park-recheck.js';
 import type { WorkerMetrics } from '../metrics.js';
 
 /**
@@ -22,13 +24,19 @@ export interface ProcessorSettings {
   retry: RetryPolicy;
   /** What a job's intake proof is checked with (INTAKE_PROOF_KEYS, and RIPIO_WEBHOOK_SECRETS when given). */
   intakeProof: IntakeProofKeys;
+  /** When a parked event's job rechecks its entity (default 5 s .. 5 min). */
+  parkRecheck?: ParkRecheckSettings;
 }
+
+export const DEFAULT_PARK_RECHECK: ParkRecheckSettings = { minMs: 5_000, maxMs: 300_000 };
 
 /** Everything the processor's steps use, passed in: no step keeps state of its own. */
 export interface ProcessorDeps {
   settings: ProcessorSettings;
   entities: EntityStore;
   deadLetters: Pick<DeadLetterStore, 'add'>;
+  /** Entity holds: park, hold on failure, follow a commit's hold advance, mark a dead-lettered blocker. */
+  holds: WorkerHolds;
   handlers: Pick<HandlerRunner, 'run'>;
   metrics: WorkerMetrics;
   /** The per-minute outcome counts (console, CLI); written when no job is in flight and once a second. */

@@ -1,10 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { exponentialBackoffMs } from '@ripio-webhooks/core';
-import type { EntityState, HistoryEntry } from '@ripio-webhooks/store';
+import type {
+  EntityState,
+  EventJobData,
+  Hold,
+  HistoryEntry,
+  ParkedEntry,
+  ReleaseRecord,
+} from '@ripio-webhooks/store';
+import type { Job } from 'bullmq';
+import { holdOnFailure } from '../holds/hold-actions.js';
 import type { LockBusyOutcome } from '../outcome.js';
 import { lockTtlMs, type PipelineDeps } from './deps.js';
 import type { ParsedJob } from './parse-step.js';
-import { end, next, type Step } from './step.js';
+import { describeError, end, next, type Step } from './step.js';
 
 /** A parsed event whose entity this attempt holds the lock of, with what was read under it. */
 export interface LockedJob extends ParsedJob {
@@ -16,12 +25,17 @@ export interface LockedJob extends ParsedJob {
   seenOutcome: string | undefined;
   /** The entity's history entries, oldest first, with what Ripio sent in each. */
   history: HistoryEntry[];
+  /** The entity's hold (undefined: not on hold). */
+  hold: Hold | undefined;
+  /** An operator released the hold this event held: it is decided normally. */
+  released: ReleaseRecord | undefined;
+  /** This event's entry in the entity's parked list (undefined: not parked). */
+  parked: ParkedEntry | undefined;
 }
 
 /**
- * Takes the entity's lock and, in the same round trip, reads the entity, its history and the event's dedupe
- * record. When
- * another worker holds the lock the attempt ends as `lock_busy` (the job waits without spending an attempt).
+ * Takes the entity's lock and, in the same round trip, reads the entity, its history, the event's dedupe record
+ * and the entity's hold (lockAndLoad-7.lua). When * another worker holds the lock the attempt ends as `lock_busy` (the job waits without spending an attempt).
  */
 export async function lockStep(
   deps: Pick<PipelineDeps, 'entities' | 'settings'>,
@@ -46,6 +60,9 @@ export async function lockStep(
         before: loaded.entity,
         seenOutcome: loaded.seenOutcome,
         history: loaded.history,
+        hold: loaded.hold,
+        released: loaded.released,
+        parked: loaded.parked,
       });
     default: {
       const unreachable: never = loaded;
@@ -55,22 +72,36 @@ export async function lockStep(
 }
 
 /**
- * Runs `body` holding the entity's lock. A commit releases the lock itself (commitEvent-4.lua); every other way
- * out (a handler failure, a refused commit, a Redis error) releases it here. A failed release is only logged:
- * the lock expires.
+ * Runs `body` holding the entity's lock. A commit releases the lock itself (commitEvent-7.lua), and so does
+ * parking (parkEvent-3.lua); every other way out (a handler failure, a refused commit, a Redis error) is a failed
+ * attempt: holdOnFailure-3.lua puts the entity on hold behind this event (or records the attempt when it is the
+ * blocker already) and releases the lock in the same script, so no later event of the entity can take the lock
+ * in between and overtake it. Should that script fail, the lock is released alone (or expires).
  */
 export async function holdingLock<T>(
-  deps: Pick<PipelineDeps, 'entities' | 'logger'>,
+  deps: Pick<PipelineDeps, 'entities' | 'logger' | 'holds' | 'now'>,
   locked: LockedJob,
+  job: Pick<Job<EventJobData>, 'attemptsMade' | 'data'>,
   body: () => Promise<T>,
 ): Promise<T> {
   try {
     return await body();
   } catch (error) {
     const { event, eventKey, token } = locked;
-    await deps.entities.releaseLock(event.kind, event.entityId, token).catch((releaseError: unknown) => {
-      deps.logger.warn({ err: releaseError, eventKey }, 'could not release the entity lock (it will expire)');
-    });
+    const releaseLock = () =>
+      deps.entities.releaseLock(event.kind, event.entityId, token).catch((releaseError: unknown) => {
+        deps.logger.warn(
+          { err: releaseError, eventKey },
+          'could not release the entity lock (it will expire)',
+        );
+      });
+    await holdOnFailure(
+      { ...deps, releaseLock },
+      { event, eventKey, receivedAt: job.data.receivedAt },
+      token,
+      job.attemptsMade + 1,
+      describeError(error),
+    );
     throw error;
   }
 }

@@ -1,7 +1,8 @@
-import { catalogEntryOf } from '@ripio-webhooks/schemas';
+import { catalogEntryOf, parseEventBody } from '@ripio-webhooks/schemas';
 import type { EventJobData } from '@ripio-webhooks/store';
 import { DelayedError, type Job } from 'bullmq';
 import { RetryScheduledError } from '../errors/retry-scheduled-error.js';
+import { markBlockerDeadLettered } from '../holds/hold-actions.js';
 import { UNKNOWN_LABEL } from '../metrics.js';
 import {
   deadLetterReasonOf,
@@ -10,6 +11,7 @@ import {
   type CommittedEventOutcome,
   type DeadLetteredOutcome,
   type JobResult,
+  type ParkedOutcome,
   type ProcessingOutcome,
   type RejectedEventOutcome,
   type RetryOutcome,
@@ -28,7 +30,7 @@ export interface Attempt {
 
 /**
  * Applies an outcome to the job and the books: dead-letter entry, metrics, outcome counter, logs. Returns what the
- * job completes with, or throws what BullMQ needs to delay (`lock_busy`) or retry (`retry`) it.
+ * job completes with, or throws what BullMQ needs to delay (`lock_busy`, `parked`) or retry (`retry`) it.
  */
 export async function recordStep(
   deps: PipelineDeps,
@@ -38,6 +40,8 @@ export async function recordStep(
   switch (outcome.outcome) {
     case 'lock_busy':
       return waitForLock(deps, attempt);
+    case 'parked':
+      return waitParked(deps, attempt, outcome);
     case 'retry':
       return scheduleRetry(deps, attempt, outcome);
     case 'applied':
@@ -60,6 +64,7 @@ export async function recordStep(
     case 'handler_failed':
     case 'exhausted':
       await deadLetter(deps, attempt, outcome);
+      await markIfBlocker(deps, attempt);
       return jobResultOf(outcome);
     default: {
       const unreachable: never = outcome;
@@ -74,6 +79,30 @@ async function waitForLock(deps: PipelineDeps, { job, token }: Attempt): Promise
   const waits = Math.max(0, job.attemptsStarted - job.attemptsMade - 1);
   await job.moveToDelayed(deps.now() + lockWaitDelayMs(waits, deps.random), token);
   throw new DelayedError();
+}
+
+/**
+ * Parked behind the entity's blocker: back to the delayed set until the recheck, no attempt spent (the blocker's
+ * commit wakes it sooner). Counted once, when it first parks.
+ */
+async function waitParked(deps: PipelineDeps, attempt: Attempt, outcome: ParkedOutcome): Promise<never> {
+  const { job, token } = attempt;
+  if (token === undefined) throw new Error('the processor needs the BullMQ job token to delay a job');
+  if (outcome.added) {
+    countProcessed(deps, attempt, outcome);
+    deps.logger.info(
+      { eventKey: outcome.eventKey, blocker: outcome.blocker, jobId: job.id },
+      'event parked behind its entity blocker',
+    );
+  }
+  await job.moveToDelayed(deps.now() + outcome.delayMs, token);
+  throw new DelayedError();
+}
+
+/** A dead-lettered event that blocks its entity: the hold records it (the entity stays on hold). */
+async function markIfBlocker(deps: PipelineDeps, { job }: Attempt): Promise<void> {
+  const parsed = parseEventBody(job.data.rawBody);
+  if (parsed.ok) await markBlockerDeadLettered(deps, parsed.event, job.data.eventKey);
 }
 
 /** Notes the first failure on the job, counts and logs the retry, and hands BullMQ the schedule's delay. */
@@ -144,7 +173,7 @@ function observeCommit(deps: PipelineDeps, { job }: Attempt, committed: Committe
 function countProcessed(
   deps: PipelineDeps,
   { startedMs }: Attempt,
-  outcome: CommittedEventOutcome | RejectedEventOutcome | UnsignedJobOutcome,
+  outcome: CommittedEventOutcome | RejectedEventOutcome | UnsignedJobOutcome | ParkedOutcome,
 ): void {
   const label = processedLabelOf(outcome);
   const { family, eventType } =

@@ -38,6 +38,9 @@ describe('formatEntity', () => {
         eventStatus: 'ORDER_CANCELLED',
         processedAt: at,
       },
+      onHold: false,
+      hold: null,
+      parked: [],
       history: [
         entry({ payload: { finalAmount: '12.5', rate: '1000' } }),
         entry({ outcome: 'duplicate', rawBody: '{"refundTxnHash":"0xr"}' }),
@@ -72,10 +75,55 @@ describe('formatEntity', () => {
       cycle: 1,
       conflicts: 0,
       lastConflict: null,
+      onHold: false,
+      hold: null,
+      parked: [],
       history: [entry({ eventType: 'KYC.COMPLETED' })],
     });
     expect(text).not.toContain('conflicts');
     expect(text).not.toContain('cycle');
     expect(text).toContain('#1 (not kept: recorded before payloads were)');
+  });
+
+  it('shows an entity on hold: no state yet, its blocker, and the events parked behind it', () => {
+    const text = formatEntity({
+      kind: 'off-ramp',
+      id: 'tx-held',
+      status: null,
+      fields: {},
+      version: 0,
+      createdAt: null,
+      updatedAt: null,
+      cycle: 1,
+      conflicts: 0,
+      lastConflict: null,
+      onHold: true,
+      hold: {
+        blocker: 'k-deposit',
+        blockerType: 'OFF-RAMP.DEPOSIT.RECEIVED',
+        issueDatetime: at,
+        receivedAt: at,
+        since: at,
+        state: 'dead_lettered',
+        attempts: 10,
+        lastError: 'ledger down',
+      },
+      parked: [
+        {
+          eventKey: 'k-trade',
+          eventType: 'OFF-RAMP.TRADE.COMPLETED',
+          issueDatetime: at,
+          receivedAt: at,
+          parkedAt: at,
+          payload: {},
+        },
+      ],
+      history: [],
+    });
+    expect(text).toContain('ON HOLD  behind k-deposit (OFF-RAMP.DEPOSIT.RECEIVED)');
+    expect(text).toContain(`dead_lettered since ${at}, 10 failed attempts, last error: ledger down`);
+    expect(text).toContain('parked   1 events');
+    expect(text).toContain('k-trade');
+    expect(text).toContain('status   (none yet)  (version 0)');
   });
 });

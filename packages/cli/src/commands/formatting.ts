@@ -1,19 +1,36 @@
 import type {
   DeadLetterDetail,
-  DeadLetterPage,
+  DeadLetterListing,
+  EntityHistoryEntry,
   EntityWithHistory,
-  HistoryEntry,
 } from '@ripio-webhooks/contracts';
 import { table } from './common.js';
 
 const show = (value: string | null | undefined): string => value ?? '-';
 
+/** The hold lines of an entity on hold: its blocker and the events parked behind it. */
+function formatHold({ hold, parked }: EntityWithHistory): string[] {
+  if (hold === null) return [];
+  const error = hold.lastError === undefined ? '' : `, last error: ${truncate(hold.lastError, 80)}`;
+  return [
+    `ON HOLD  behind ${hold.blocker} (${hold.blockerType})`,
+    `         ${hold.state} since ${hold.since}, ${hold.attempts} failed attempts${error}`,
+    `parked   ${parked.length} events, applied in this order once the hold ends:`,
+    table([
+      ['received at', 'event', 'issued at', 'event key'],
+      ...parked.map((item) => [item.receivedAt, item.eventType, item.issueDatetime, item.eventKey]),
+    ]),
+    '',
+  ];
+}
+
 export function formatEntity(entity: EntityWithHistory): string {
   const lines = [
     `${entity.kind} ${entity.id}`,
-    `status   ${entity.status}  (version ${entity.version}${entity.cycle > 1 ? `, deposit cycle ${entity.cycle}` : ''})`,
-    `created  ${entity.createdAt}`,
-    `updated  ${entity.updatedAt}`,
+    ...formatHold(entity),
+    `status   ${entity.status ?? '(none yet)'}  (version ${entity.version}${entity.cycle > 1 ? `, deposit cycle ${entity.cycle}` : ''})`,
+    `created  ${show(entity.createdAt)}`,
+    `updated  ${show(entity.updatedAt)}`,
     ...conflictLines(entity),
     '',
     'timeline (oldest first):',
@@ -43,7 +60,7 @@ function conflictLines({ conflicts, lastConflict }: EntityWithHistory): string[]
 }
 
 /** The event's payload as one line of JSON, a differing duplicate's raw body, or why there is none. */
-function describeData(item: HistoryEntry): string {
+function describeData(item: EntityHistoryEntry): string {
   if (item.payload !== undefined) return JSON.stringify(item.payload);
   if (item.rawBody !== undefined) return `(differs from the first copy) ${item.rawBody}`;
   return item.outcome === 'duplicate'
@@ -52,12 +69,12 @@ function describeData(item: HistoryEntry): string {
 }
 
 /** `NEW -> A` / `A -> B` for an applied event; `stays A` for one that changed nothing. */
-function describeMove({ outcome, fromStatus, toStatus }: HistoryEntry): string {
+function describeMove({ outcome, fromStatus, toStatus }: EntityHistoryEntry): string {
   if (outcome === 'applied') return `${fromStatus ?? 'NEW'} -> ${show(toStatus)}`;
   return `stays ${fromStatus ?? toStatus ?? 'NEW'}`;
 }
 
-export function formatDeadLetters(page: DeadLetterPage): string {
+export function formatDeadLetters(page: DeadLetterListing): string {
   if (page.entries.length === 0) return 'the dead-letter queue is empty (for these filters)';
   const rows = page.entries.map((entry) => [
     entry.id,
@@ -65,10 +82,12 @@ export function formatDeadLetters(page: DeadLetterPage): string {
     entry.reason,
     String(entry.attemptsMade),
     entry.deadLetteredAt,
+    entry.holds === null ? '-' : `${entry.holds.kind}/${entry.holds.id} (${entry.holds.parked} parked)`,
     truncate(entry.error, 60),
   ]);
   const more = page.nextCursor !== undefined ? `\nmore: --cursor ${page.nextCursor}` : '';
-  return table([['id', 'event type', 'reason', 'attempts', 'dead-lettered at', 'error'], ...rows]) + more;
+  const header = ['id', 'event type', 'reason', 'attempts', 'dead-lettered at', 'holds', 'error'];
+  return table([header, ...rows]) + more;
 }
 
 export function formatDeadLetter(entry: DeadLetterDetail): string {

@@ -54,6 +54,16 @@ export const dedupeEnvFields = {
     ),
 };
 
+/**
+ * `HISTORY_LIMIT`: history entries kept per entity. The worker caps each entity's history with it; the admin app
+ * writes an operator's release of a hold into the same history with the same cap, so both read it.
+ */
+export const historyEnvFields = {
+  HISTORY_LIMIT: positiveIntSetting
+    .default(100)
+    .describe('History entries kept per entity (the worker and the admin app, which records hold releases).'),
+};
+
 /** 90 days: see docs/operations.md ("Redis memory: retention and sizing") for the choice. */
 export const DEFAULT_ENTITY_RETENTION_DAYS = 90;
 

@@ -3,14 +3,19 @@ import {
   createAdminClient,
   type AdminClient,
   type DeadLetterFilter,
+  type ReleaseRequestInput,
 } from '@ripio-webhooks/cli';
 import type {
   BulkReplayReport,
-  DeadLetterEntry,
+  DeadLetterListing,
   DeadLetterReason,
   EntityWithHistory,
+  HeldEntity,
+  ReleaseReport,
   Stats,
 } from '@ripio-webhooks/contracts';
+
+type ListedDeadLetter = DeadLetterListing['entries'][number];
 
 /** The admin API's answers, as @ripio-webhooks/contracts defines them (the admin app builds them from it). */
 export type { DeadLetterEntry, EntityWithHistory as EntityRecord } from '@ripio-webhooks/contracts';
@@ -36,9 +41,9 @@ export class AdminApi {
     }
   }
 
-  /** Every dead-letter entry (all pages), optionally of one reason. */
-  async deadLetters(reason?: DeadLetterReason): Promise<DeadLetterEntry[]> {
-    const all: DeadLetterEntry[] = [];
+  /** Every dead-letter entry (all pages), optionally of one reason, each with the entity it holds. */
+  async deadLetters(reason?: DeadLetterReason): Promise<ListedDeadLetter[]> {
+    const all: ListedDeadLetter[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 1_000; page += 1) {
       const answer = await this.client.deadLetters({
@@ -56,6 +61,16 @@ export class AdminApi {
   /** One bulk replay of the entries matching the filter (at most 500), as the admin app answers it. */
   replayDeadLetters(filter: DeadLetterFilter): Promise<BulkReplayReport> {
     return this.client.replayMany({ ...filter, max: 500 });
+  }
+
+  /** Every entity on hold. */
+  async holds(): Promise<HeldEntity[]> {
+    return (await this.client.holds()).holds;
+  }
+
+  /** Releases an entity's hold (the blocker `request.eventKey`, with a reason). */
+  release(kind: string, id: string, request: ReleaseRequestInput): Promise<ReleaseReport> {
+    return this.client.release(kind, id, request);
   }
 
   stats(): Promise<Stats> {
