@@ -17,7 +17,9 @@ export interface RetentionSweepDeps {
 
 /**
  * Removes the dead letters older than the retention, except those whose event blocks an entity hold (their
- * entity waits on them: an operator must replay or release). Each removal is logged and counted.
+ * entity waits on them: an operator must replay or release). Each removal is logged and counted. Exported for
+ * its tests.
+ * @internal
  */
 export async function sweepExpiredDeadLetters(deps: RetentionSweepDeps): Promise<number> {
   const now = deps.now ?? Date.now;

@@ -66,7 +66,7 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
   const random = options.random ?? Math.random;
   const processor = createEventProcessor({
     settings: processorSettings(env, retry),
-    entities: createEntityStore({ redis, queuePrefix }),
+    entities: createEntityStore({ redis, queuePrefix, entityRetentionSeconds: entityRetentionSeconds(env) }),
     deadLetters,
     holds: createWorkerHolds(redis, queuePrefix, events),
     handlers: createRunner(env, handlers, metrics, logger),
@@ -106,6 +106,11 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
   );
   const closing = { worker, redis, gaugeRedis, deadLetters, events, metricsServer, metrics, stopSweep };
   return { worker, metrics, metricsServer, shutdown: () => shutdownWorker(env, logger, closing) };
+}
+
+/** ENTITY_RETENTION_DAYS in seconds, as the commit script takes it. */
+function entityRetentionSeconds(env: WorkerEnv): number {
+  return env.ENTITY_RETENTION_DAYS * 86_400;
 }
 
 function processorSettings(env: WorkerEnv, retry: RetryPolicy): ProcessorSettings {

@@ -38,6 +38,8 @@ function holdKeyOfEvent(queuePrefix: string, eventKey: string): string | undefin
 /**
  * Whether `eventKey` is the blocker of its entity's hold. A hold record that cannot be read counts as held by
  * this event: keeping a dead letter one sweep too long is harmless, removing the one that explains a hold is not.
+ * Exported for its tests.
+ * @internal
  */
 export async function blocksEntityHold(
   redis: RedisClient,
