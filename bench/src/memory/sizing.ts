@@ -28,15 +28,32 @@ function perFlowRows(results: readonly FlowMemory[]): string[] {
   ];
 }
 
-/** Steady state at `perDay` transactions a day, all like `reference`, with the default retention. */
-function steadyState(reference: FlowMemory, perDay: number) {
+/** A transaction as costly as the costliest measured flow in every part: the sizing errs high. */
+interface Worst {
+  eventsPerTransaction: number;
+  entityAndHistoryPerTransaction: number;
+  seenPerTransaction: number;
+  completedJobPerEvent: number;
+}
+
+function worstOf(results: readonly FlowMemory[]): Worst {
+  const max = (pick: (r: FlowMemory) => number): number => Math.max(...results.map(pick));
+  return {
+    eventsPerTransaction: max((r) => r.eventsPerTransaction),
+    entityAndHistoryPerTransaction: max((r) => r.entityAndHistoryPerTransaction),
+    seenPerTransaction: max((r) => r.eventsPerTransaction * r.seenPerEvent),
+    completedJobPerEvent: max((r) => r.completedJobPerEvent),
+  };
+}
+
+/** Steady state at `perDay` transactions a day, each like `worst`, with the default retention. */
+function steadyState(worst: Worst, perDay: number) {
   const { entityRetentionDays, dedupeDays, completedJobsCap } = SIZING_ASSUMPTIONS;
-  const eventsPerDay = perDay * reference.eventsPerTransaction;
-  const entities = perDay * entityRetentionDays * reference.entityAndHistoryPerTransaction;
-  const seen = eventsPerDay * dedupeDays * reference.seenPerEvent;
-  const jobs = Math.min(eventsPerDay, completedJobsCap) * reference.completedJobPerEvent;
-  const perDayGrowth =
-    perDay * reference.entityAndHistoryPerTransaction + eventsPerDay * reference.seenPerEvent;
+  const eventsPerDay = perDay * worst.eventsPerTransaction;
+  const entities = perDay * entityRetentionDays * worst.entityAndHistoryPerTransaction;
+  const seen = perDay * dedupeDays * worst.seenPerTransaction;
+  const jobs = Math.min(eventsPerDay, completedJobsCap) * worst.completedJobPerEvent;
+  const perDayGrowth = perDay * (worst.entityAndHistoryPerTransaction + worst.seenPerTransaction);
   return { entities, seen, jobs, total: entities + seen + jobs, perDayGrowth };
 }
 
@@ -45,13 +62,10 @@ export function sizingTable(
   results: readonly FlowMemory[],
   run: { redisVersion: string; transactions: number },
 ): string {
-  // The costliest measured flow stands for every transaction: the sizing errs high.
-  const reference = results.reduce((worst, r) =>
-    r.totalPerTransaction > worst.totalPerTransaction ? r : worst,
-  );
+  const worst = worstOf(results);
   const { entityRetentionDays, dedupeDays } = SIZING_ASSUMPTIONS;
   const rows = RATES.map((perDay) => {
-    const state = steadyState(reference, perDay);
+    const state = steadyState(worst, perDay);
     return (
       `| ${perDay.toLocaleString('en-US')} | ${mib(state.perDayGrowth)} | ${mib(state.entities)} | ` +
       `${mib(state.seen)} | ${mib(state.jobs)} | ${mib(state.total)} | ${mib(state.total / 0.7)} |`
@@ -62,7 +76,9 @@ export function sizingTable(
     '',
     ...perFlowRows(results),
     '',
-    `Sizing with every transaction like \`${reference.flow}\` (${reference.eventsPerTransaction} events), ` +
+    `Sizing with every transaction as costly as the costliest flow in each part (${worst.eventsPerTransaction} ` +
+      `events, ${worst.entityAndHistoryPerTransaction} B of entity and history, ${worst.seenPerTransaction} B ` +
+      `of dedupe records, ${worst.completedJobPerEvent} B per completed job), ` +
       `ENTITY_RETENTION_DAYS=${entityRetentionDays}, dedupe ${dedupeDays} days:`,
     '',
     `| transactions / day | growth / day | entities + histories (${entityRetentionDays} d) | dedupe records (${dedupeDays} d) | completed jobs (24 h, max 100,000) | steady state | maxmemory at 70% |`,
