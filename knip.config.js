@@ -56,7 +56,7 @@ export default {
     },
     bench: {
       // Each server under src/servers/ runs as its own process (bench/src/servers.ts starts dist/servers/<id>.js).
-      entry: ['src/run.ts!', 'src/servers/*.ts!'],
+      entry: ['src/run.ts!', 'src/memory.ts!', 'src/servers/*.ts!'],
       project: ['src/**/*.ts!'],
     },
     'tests/e2e': {

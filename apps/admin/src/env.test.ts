@@ -43,6 +43,7 @@ describe('loadEnv', () => {
         LOG_LEVEL: 'info',
         DEDUPE_TTL_SECONDS: 2_592_000,
         HISTORY_LIMIT: 100,
+        ENTITY_RETENTION_DAYS: 90,
         SHUTDOWN_TIMEOUT_MS: 10_000,
       },
     });

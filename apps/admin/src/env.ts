@@ -1,5 +1,6 @@
 import {
   dedupeEnvFields,
+  entityRetentionEnvFields,
   historyEnvFields,
   parseSettings,
   secretSetting,
@@ -14,6 +15,8 @@ export const AdminEnv = z.object({
   // An operator's release of a hold is kept like a processed event's records: the worker's TTL and cap.
   ...dedupeEnvFields,
   ...historyEnvFields,
+  // A release that ends a hold starts a settled entity's retention: the worker's ENTITY_RETENTION_DAYS.
+  ...entityRetentionEnvFields,
   ADMIN_PORT: z.coerce
     .number()
     .int()

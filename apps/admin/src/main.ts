@@ -34,6 +34,7 @@ const deadLetter = openDeadLetterQueue(queueConnection);
 const stores = openAdminStores(redis, env.QUEUE_PREFIX, {
   dedupeTtlSeconds: env.DEDUPE_TTL_SECONDS,
   historyLimit: env.HISTORY_LIMIT,
+  entityRetentionSeconds: env.ENTITY_RETENTION_DAYS * 86_400,
 });
 const metrics = createAdminMetrics(
   () => readQueueSnapshot({ redis, queuePrefix: env.QUEUE_PREFIX }),

@@ -1,4 +1,4 @@
-import { historyEnvFields, dedupeEnvFields } from '@ripio-webhooks/core';
+import { historyEnvFields, dedupeEnvFields, entityRetentionEnvFields } from '@ripio-webhooks/core';
 import {
   createDeadLetterStore,
   createEntityStore,
@@ -19,16 +19,23 @@ export interface OpenedStores extends AdminStores {
   close(): Promise<void>;
 }
 
-/** How the worker keeps an entity's records (DEDUPE_TTL_SECONDS, HISTORY_LIMIT): a release uses the same. */
+/**
+ * How the worker keeps an entity's records (DEDUPE_TTL_SECONDS, HISTORY_LIMIT, ENTITY_RETENTION_DAYS in seconds):
+ * a release uses the same.
+ */
 export interface EntityRecordSettings {
   dedupeTtlSeconds: number;
   historyLimit: number;
+  entityRetentionSeconds: number;
 }
 
-const recordDefaults = z.object({ ...dedupeEnvFields, ...historyEnvFields }).parse({});
+const recordDefaults = z
+  .object({ ...dedupeEnvFields, ...historyEnvFields, ...entityRetentionEnvFields })
+  .parse({});
 const DEFAULT_ENTITY_RECORDS: EntityRecordSettings = {
   dedupeTtlSeconds: recordDefaults.DEDUPE_TTL_SECONDS,
   historyLimit: recordDefaults.HISTORY_LIMIT,
+  entityRetentionSeconds: recordDefaults.ENTITY_RETENTION_DAYS * 86_400,
 };
 
 function parsePayload(rawBody: string): unknown {
@@ -50,7 +57,11 @@ export function openAdminStores(
 ): OpenedStores {
   const entities = createEntityStore({ redis, queuePrefix });
   const deadLetters = createDeadLetterStore({ redis, queuePrefix });
-  const holds = createHoldStore({ redis, queuePrefix });
+  const holds = createHoldStore({
+    redis,
+    queuePrefix,
+    entityRetentionSeconds: records.entityRetentionSeconds,
+  });
   const index = createHoldIndex(redis, queuePrefix);
   const events = openEventsQueue({ redis, queuePrefix });
   const guarded = <R>(call: () => Promise<R>): Promise<R> => failingAsUnavailable(redis, call);

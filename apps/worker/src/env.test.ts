@@ -22,6 +22,8 @@ describe('worker env', () => {
         BACKOFF_BASE_MS: 1_000,
         BACKOFF_MAX_MS: 600_000,
         DEDUPE_TTL_SECONDS: 2_592_000,
+        DEAD_LETTER_RETENTION_DAYS: 30,
+        ENTITY_RETENTION_DAYS: 90,
         HISTORY_LIMIT: 100,
         HANDLER_TIMEOUT_MS: 30_000,
         HANDLE_CONFLICTS: false,
@@ -75,6 +77,10 @@ describe('worker env', () => {
     [{ METRICS_PORT: '70000' }, 'METRICS_PORT'],
     [{ JOB_LOCK_MS: '500' }, 'JOB_LOCK_MS'],
     [{ STALLED_INTERVAL_MS: 'soon' }, 'STALLED_INTERVAL_MS'],
+    [{ DEAD_LETTER_RETENTION_DAYS: '0' }, 'DEAD_LETTER_RETENTION_DAYS'],
+    [{ ENTITY_RETENTION_DAYS: '0' }, 'ENTITY_RETENTION_DAYS'],
+    // Entities must outlive the dedupe records of their events (30 days by default).
+    [{ ENTITY_RETENTION_DAYS: '29' }, 'ENTITY_RETENTION_DAYS'],
   ])('refuses %j naming %s', (source, name) => {
     const loaded = loadEnv(source);
     expect(loaded.ok).toBe(false);

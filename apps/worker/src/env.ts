@@ -1,6 +1,7 @@
 import {
   booleanSetting,
   dedupeEnvFields,
+  entityRetentionEnvFields,
   historyEnvFields,
   optionalSecretSetting,
   secretListSetting,
@@ -35,6 +36,7 @@ export const WorkerEnv = z
   .object({
     ...sharedEnvFields,
     ...dedupeEnvFields,
+    ...entityRetentionEnvFields,
     INTAKE_PROOF_KEYS: secretListSetting(
       'INTAKE_PROOF_KEYS',
       'Keys only receivers and workers hold: a job’s intake proof must verify with one of them.',
@@ -58,6 +60,11 @@ export const WorkerEnv = z
       .default(600_000)
       .describe('Cap of the retry delay; at least `BACKOFF_BASE_MS`.'),
     ...historyEnvFields,
+    DEAD_LETTER_RETENTION_DAYS: positiveIntSetting
+      .default(30)
+      .describe(
+        'Days a dead-letter entry is kept; older ones are removed by an hourly sweep, except one whose event blocks an entity hold.',
+      ),
     HANDLERS_MODULE: optionalText.describe(
       'Absolute path or `file:` URL of your handlers module; unset: none.',
     ),
@@ -120,6 +127,15 @@ export const WorkerEnv = z
       .describe('Time to finish the jobs in hand after SIGTERM before stopping anyway.'),
   })
   .superRefine((env, context) => {
+    if (env.ENTITY_RETENTION_DAYS * 86_400 < env.DEDUPE_TTL_SECONDS) {
+      context.addIssue({
+        code: 'custom',
+        path: ['ENTITY_RETENTION_DAYS'],
+        message:
+          `ENTITY_RETENTION_DAYS (${env.ENTITY_RETENTION_DAYS} days) must be at least DEDUPE_TTL_SECONDS ` +
+          `(${env.DEDUPE_TTL_SECONDS} s): an entity must outlive the dedupe records of its events`,
+      });
+    }
     if (env.BACKOFF_MAX_MS < env.BACKOFF_BASE_MS) {
       context.addIssue({
         code: 'custom',

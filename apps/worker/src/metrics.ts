@@ -22,6 +22,7 @@ export interface WorkerMetrics {
   conflicts: Counter<'kind' | 'reason'>;
   retries: Counter<'family'>;
   deadLettered: Counter<'reason'>;
+  deadLettersExpired: Counter<'reason'>;
   handlerFailures: Counter<'handler'>;
   workerUp: Gauge;
 }
@@ -51,7 +52,10 @@ export function createWorkerMetrics(options: WorkerMetricsOptions): WorkerMetric
   };
   metrics.workerUp.set(1);
   for (const outcome of PROCESSING_OUTCOMES) metrics.processingDuration.zero({ outcome });
-  for (const reason of DEAD_LETTER_REASONS) metrics.deadLettered.inc({ reason }, 0);
+  for (const reason of DEAD_LETTER_REASONS) {
+    metrics.deadLettered.inc({ reason }, 0);
+    metrics.deadLettersExpired.inc({ reason }, 0);
+  }
   for (const kind of ENTITY_KINDS) {
     for (const reason of CONFLICT_REASONS) metrics.conflicts.inc({ kind, reason }, 0);
   }
@@ -116,7 +120,7 @@ function eventMetrics(
 /** Retries, dead letters and handler failures. */
 function failureMetrics(
   registers: Registry[],
-): Pick<WorkerMetrics, 'retries' | 'deadLettered' | 'handlerFailures'> {
+): Pick<WorkerMetrics, 'retries' | 'deadLettered' | 'deadLettersExpired' | 'handlerFailures'> {
   return {
     retries: new Counter({
       name: 'ripio_retries_total',
@@ -127,6 +131,12 @@ function failureMetrics(
     deadLettered: new Counter({
       name: 'ripio_dead_lettered_total',
       help: 'Events moved to the dead-letter queue, by reason.',
+      labelNames: ['reason'],
+      registers,
+    }),
+    deadLettersExpired: new Counter({
+      name: 'ripio_dead_letters_expired_total',
+      help: 'Dead-letter entries removed after DEAD_LETTER_RETENTION_DAYS, by reason.',
       labelNames: ['reason'],
       registers,
     }),

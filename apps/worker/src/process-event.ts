@@ -28,7 +28,7 @@ async function processEvent(deps: PipelineDeps, job: Job<EventJobData>): Promise
   // 3. Lock the entity and load it with its history, the event's dedupe record and the hold; busy: ends here.
   const locked = await lockStep(deps, parsed.value);
   if (locked.kind === 'end') return locked.outcome;
-  // From here a failure holds the entity behind this event (holdOnFailure-3.lua, with the lock release).
+  // From here a failure holds the entity behind this event (holdOnFailure-5.lua, with the lock release).
   return holdingLock(deps, locked.value, job, async () => {
     // 4. Park behind the entity's blocker while it is on hold (which releases the lock).
     const proceeding = await parkStep(deps, locked.value, job.data);

@@ -13,7 +13,7 @@ import {
 import type { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { WorkerEnv } from './env.js';
-import { createEventWorker, sweepFailedJobs, type FailedSweepDeps } from './event-worker.js';
+import { createEventWorker } from './event-worker.js';
 import type { EventHandler, HandlerMap } from './handlers/define-handlers.js';
 import { createForwarder } from './handlers/forwarder.js';
 import { loadHandlers } from './handlers/load-handlers.js';
@@ -24,9 +24,7 @@ import type { JobResult } from './outcome.js';
 import { createWorkerHolds } from './holds/hold-actions.js';
 import { createEventProcessor, type ProcessorSettings } from './process-event.js';
 import { checkEvictionPolicy } from './redis-checks.js';
-
-/** How often a worker looks for jobs BullMQ failed on its own (stalled too often) to dead-letter them. */
-const FAILED_SWEEP_INTERVAL_MS = 60_000;
+import { startSweeps } from './sweeps.js';
 
 export interface WorkerServiceOptions {
   logger: Logger;
@@ -68,7 +66,7 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
   const random = options.random ?? Math.random;
   const processor = createEventProcessor({
     settings: processorSettings(env, retry),
-    entities: createEntityStore({ redis, queuePrefix }),
+    entities: createEntityStore({ redis, queuePrefix, entityRetentionSeconds: entityRetentionSeconds(env) }),
     deadLetters,
     holds: createWorkerHolds(redis, queuePrefix, events),
     handlers: createRunner(env, handlers, metrics, logger),
@@ -93,7 +91,9 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
     stalledIntervalMs: env.STALLED_INTERVAL_MS,
   });
   worker.on('error', (error) => logger.error({ error: error.message }, 'worker error'));
-  const stopSweep = startFailedSweep(worker, { events, deadLetters, metrics, logger });
+  const connection = { redis, queuePrefix };
+  const retentionDays = env.DEAD_LETTER_RETENTION_DAYS;
+  const stopSweep = startSweeps(worker, { events, deadLetters, metrics, logger, connection, retentionDays });
   const metricsServer = await startMetricsServer(metrics.registry, env.METRICS_HOST, env.METRICS_PORT);
   logger.info(
     {
@@ -106,6 +106,11 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
   );
   const closing = { worker, redis, gaugeRedis, deadLetters, events, metricsServer, metrics, stopSweep };
   return { worker, metrics, metricsServer, shutdown: () => shutdownWorker(env, logger, closing) };
+}
+
+/** ENTITY_RETENTION_DAYS in seconds, as the commit script takes it. */
+function entityRetentionSeconds(env: WorkerEnv): number {
+  return env.ENTITY_RETENTION_DAYS * 86_400;
 }
 
 function processorSettings(env: WorkerEnv, retry: RetryPolicy): ProcessorSettings {
@@ -194,22 +199,6 @@ function createServiceMetrics(
               ),
           },
   });
-}
-
-/** Sweeps now, every FAILED_SWEEP_INTERVAL_MS and whenever BullMQ fails a job for good; returns the stop. */
-function startFailedSweep(worker: Worker<EventJobData, JobResult>, deps: FailedSweepDeps): () => void {
-  const sweep = (): void => {
-    sweepFailedJobs(deps).catch((error: unknown) =>
-      deps.logger.warn({ err: error }, 'failed-job sweep failed'),
-    );
-  };
-  worker.on('failed', (job) => {
-    if (job?.finishedOn !== undefined) sweep();
-  });
-  sweep();
-  const sweepTimer = setInterval(sweep, FAILED_SWEEP_INTERVAL_MS);
-  sweepTimer.unref();
-  return () => clearInterval(sweepTimer);
 }
 
 interface Closing {

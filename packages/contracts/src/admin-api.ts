@@ -208,5 +208,7 @@ export const QueueSnapshot = z.object({
   deadLetterByReasonTruncated: z.boolean(),
   /** INFO memory `used_memory` (summed over primaries on a cluster). */
   redisUsedMemoryBytes: z.number().min(0),
+  /** INFO memory `maxmemory` (summed over primaries on a cluster); 0 means no limit. */
+  redisMaxMemoryBytes: z.number().min(0),
 });
 export type QueueSnapshot = z.infer<typeof QueueSnapshot>;

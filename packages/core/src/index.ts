@@ -5,6 +5,7 @@ export * from './machines/decide-transition.js';
 export * from './retry/backoff.js';
 export * from './retry/retry-schedule.js';
 export * from './flows/flows.js';
+export * from './flows/settled-statuses.js';
 export * from './random/seeded-random.js';
 export * from './settings/parse-settings.js';
 export * from './settings/env-fields.js';

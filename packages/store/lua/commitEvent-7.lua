@@ -23,6 +23,11 @@
           (duplicate: the dedupe record, if it still exists, is left as it is)
   ARGV[8] event key
   ARGV[9] now (ISO time: the next blocker's `since`)
+  ARGV[10] the entity kind's settled statuses (JSON array: terminal, or where a known flow ends)
+  ARGV[11] entity retention in seconds (ENTITY_RETENTION_DAYS)
+
+  Retention: after a commit, an entity in a settled status and not on hold (after the hold advanced) expires with
+  its history ARGV[11] seconds later; any other commit removes their expiry. Dedupe records keep their own TTL.
 
   Returns { status, hold, nextBlocker }
     status       'committed'         everything written, lock released
@@ -45,6 +50,31 @@ local historyLimit = tonumber(ARGV[6])
 local outcome = ARGV[7]
 local eventKey = ARGV[8]
 local now = ARGV[9]
+local settledJson = ARGV[10]
+local retentionSeconds = tonumber(ARGV[11])
+
+-- Entity retention (the same rule in commitEvent-7.lua and releaseHold-5.lua): an entity left in a settled status
+-- (ARGV list) and not on hold expires, with its history, `retentionSeconds` from now; otherwise it keeps no expiry.
+local function applyRetention(entityKey, historyKey, holdKey, settledJson, retentionSeconds)
+  local entityJson = redis.call('GET', entityKey)
+  if not entityJson then
+    return
+  end
+  local status = cjson.decode(entityJson).status
+  local settled = false
+  for _, candidate in ipairs(cjson.decode(settledJson)) do
+    if candidate == status then
+      settled = true
+    end
+  end
+  if settled and redis.call('EXISTS', holdKey) == 0 then
+    redis.call('EXPIRE', entityKey, retentionSeconds)
+    redis.call('EXPIRE', historyKey, retentionSeconds)
+  else
+    redis.call('PERSIST', entityKey)
+    redis.call('PERSIST', historyKey)
+  end
+end
 
 if redis.call('GET', lockKey) ~= token then
   return { 'lock_lost', 'none', '' }
@@ -82,11 +112,13 @@ redis.call('LTRIM', historyKey, -historyLimit, -1)
 redis.call('DEL', lockKey)
 
 if not isBlocker then
+  applyRetention(entityKey, historyKey, holdKey, settledJson, retentionSeconds)
   return { 'committed', 'none', '' }
 end
 local nextRaw = redis.call('LPOP', parkedKey)
 if not nextRaw then
   redis.call('DEL', holdKey)
+  applyRetention(entityKey, historyKey, holdKey, settledJson, retentionSeconds)
   return { 'committed', 'cleared', '' }
 end
 local nextEntry = cjson.decode(nextRaw)

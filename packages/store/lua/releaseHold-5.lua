@@ -14,6 +14,9 @@
   ARGV[2] release JSON: { action: 'discard'|'skip', reason, operator, at } (stored as the released record)
   ARGV[3] released record TTL in seconds (the dedupe TTL)
   ARGV[4] history limit (entries kept)
+  ARGV[5] the entity kind's settled statuses (JSON array), as commitEvent-7.lua's ARGV[10]
+  ARGV[6] entity retention in seconds, as commitEvent-7.lua's ARGV[11]: when the release ends the hold, a settled
+          entity starts its retention (it kept no expiry while on hold)
 
   Returns { outcome, hold, nextBlocker }
     'released'      done; hold 'advanced' (nextBlocker: the new blocker's event key) or 'cleared' ('')
@@ -25,6 +28,31 @@ local eventKey = ARGV[1]
 local releaseJson = ARGV[2]
 local releasedTtl = tonumber(ARGV[3])
 local historyLimit = tonumber(ARGV[4])
+local settledJson = ARGV[5]
+local retentionSeconds = tonumber(ARGV[6])
+
+-- Entity retention (the same rule in commitEvent-7.lua and releaseHold-5.lua): an entity left in a settled status
+-- (ARGV list) and not on hold expires, with its history, `retentionSeconds` from now; otherwise it keeps no expiry.
+local function applyRetention(entityKey, historyKey, holdKey, settledJson, retentionSeconds)
+  local entityJson = redis.call('GET', entityKey)
+  if not entityJson then
+    return
+  end
+  local status = cjson.decode(entityJson).status
+  local settled = false
+  for _, candidate in ipairs(cjson.decode(settledJson)) do
+    if candidate == status then
+      settled = true
+    end
+  end
+  if settled and redis.call('EXISTS', holdKey) == 0 then
+    redis.call('EXPIRE', entityKey, retentionSeconds)
+    redis.call('EXPIRE', historyKey, retentionSeconds)
+  else
+    redis.call('PERSIST', entityKey)
+    redis.call('PERSIST', historyKey)
+  end
+end
 
 local holdJson = redis.call('GET', holdKey)
 if not holdJson then
@@ -59,6 +87,7 @@ redis.call('LTRIM', historyKey, -historyLimit, -1)
 local nextRaw = redis.call('LPOP', parkedKey)
 if not nextRaw then
   redis.call('DEL', holdKey)
+  applyRetention(entityKey, historyKey, holdKey, settledJson, retentionSeconds)
   return { 'released', 'cleared', '' }
 end
 local nextEntry = cjson.decode(nextRaw)

@@ -1,6 +1,7 @@
 import type { EntityKind } from '@ripio-webhooks/schemas';
 import type { RedisClient } from './connection.js';
 import { parseEntity, parseHistoryEntry, toCommitResult, toLockAndLoadResult } from './entity-replies.js';
+import { DEFAULT_ENTITY_RETENTION_SECONDS, retentionArgs } from './entity-retention.js';
 import type { CommitResult, EntityRecord, LockAndLoadResult, PreparedCommit } from './entity-types.js';
 import { entityKeys, type EntityKeys } from './keys.js';
 import { runScript } from './scripts.js';
@@ -21,6 +22,11 @@ export interface EntityStoreOptions {
   queuePrefix: string;
   /** Clock for the `since` of a hold's next blocker (default: the system clock). */
   now?: () => Date;
+  /**
+   * ENTITY_RETENTION_DAYS in seconds (default 90 days): a commit that leaves the entity settled and not on hold
+   * makes it and its history expire this long after.
+   */
+  entityRetentionSeconds?: number;
 }
 
 export interface EntityStore {
@@ -57,7 +63,11 @@ async function readEntity(redis: RedisClient, keys: EntityKeys): Promise<EntityR
 }
 
 /** commitEvent-7.lua's arguments, in its order. */
-function commitArgs(prepared: PreparedCommit, nowIso: string): Array<string | number> {
+function commitArgs(
+  prepared: PreparedCommit,
+  nowIso: string,
+  retentionSeconds: number,
+): Array<string | number> {
   return [
     prepared.token,
     prepared.expectedVersion,
@@ -68,10 +78,16 @@ function commitArgs(prepared: PreparedCommit, nowIso: string): Array<string | nu
     prepared.outcome,
     prepared.eventKey,
     nowIso,
+    ...retentionArgs(prepared.kind, retentionSeconds),
   ];
 }
 
-export function createEntityStore({ redis, queuePrefix, now }: EntityStoreOptions): EntityStore {
+export function createEntityStore({
+  redis,
+  queuePrefix,
+  now,
+  entityRetentionSeconds = DEFAULT_ENTITY_RETENTION_SECONDS,
+}: EntityStoreOptions): EntityStore {
   const keysOf = (kind: EntityKind, id: string) => entityKeys(queuePrefix, kind, id);
   const clock = now ?? (() => new Date());
 
@@ -112,7 +128,7 @@ export function createEntityStore({ redis, queuePrefix, now }: EntityStoreOption
           keys.parked,
           keys.released(eventKey),
         ],
-        commitArgs(prepared, clock().toISOString()),
+        commitArgs(prepared, clock().toISOString(), entityRetentionSeconds),
       );
       return toCommitResult(reply);
     },

@@ -12,6 +12,7 @@ import {
   type ReleaseHoldResult,
   type ReleaseRecord,
 } from './hold-types.js';
+import { DEFAULT_ENTITY_RETENTION_SECONDS, retentionArgs } from './entity-retention.js';
 import { entityKeys, type EntityKeys } from './keys.js';
 import { runScript } from './scripts.js';
 
@@ -19,6 +20,8 @@ export interface HoldStoreOptions {
   redis: RedisClient;
   queuePrefix: string;
   now?: () => Date;
+  /** ENTITY_RETENTION_DAYS in seconds (default 90 days): a release that ends a hold starts a settled entity's. */
+  entityRetentionSeconds?: number;
 }
 
 interface ReleaseRequest {
@@ -34,7 +37,7 @@ interface ReleaseRequest {
   historyLimit: number;
 }
 
-/** The entity side of holds (parkEvent-3, holdOnFailure-3, markDeadLettered-2, releaseHold-5). */
+/** The entity side of holds (parkEvent-3, holdOnFailure-5, markDeadLettered-2, releaseHold-5). */
 export interface HoldStore {
   /** The entity's hold and its parked events, or undefined when it is not on hold. */
   get(kind: EntityKind, id: string): Promise<HoldRecord | undefined>;
@@ -81,18 +84,18 @@ function toParkResult(reply: unknown): ParkResult {
 }
 
 function toHoldOnFailureResult(reply: unknown): HoldOnFailureResult {
-  const [status, holdJson] = replyArray('holdOnFailure-3.lua', reply);
+  const [status, holdJson] = replyArray('holdOnFailure-5.lua', reply);
   const hold = parseHold(holdJson);
   switch (status) {
     case 'held':
     case 'updated':
     case 'other_blocker':
-      if (hold === undefined) throw new Error(`holdOnFailure-3.lua answered ${status} without a hold`);
+      if (hold === undefined) throw new Error(`holdOnFailure-5.lua answered ${status} without a hold`);
       return { outcome: status, hold };
     case 'released':
       return { outcome: 'released', hold };
     default:
-      throw new Error(`holdOnFailure-3.lua returned ${JSON.stringify(reply)}`);
+      throw new Error(`holdOnFailure-5.lua returned ${JSON.stringify(reply)}`);
   }
 }
 
@@ -137,7 +140,36 @@ async function readHold(redis: RedisClient, keys: EntityKeys): Promise<HoldRecor
   return { hold, parked: (parked as string[]).map((raw) => JSON.parse(raw) as ParkedEntry) };
 }
 
-export function createHoldStore({ redis, queuePrefix, now }: HoldStoreOptions): HoldStore {
+/** releaseHold-5.lua: the release recorded, the hold advanced, a settled entity's retention started if it ended. */
+async function releaseHold(
+  redis: RedisClient,
+  keys: EntityKeys,
+  request: ReleaseRequest,
+  { at, retention }: { at: string; retention: [string, number] },
+): Promise<ReleaseHoldResult> {
+  const { action, reason, operator } = request;
+  const record: ReleaseRecord = { action, reason, operator, at };
+  const reply = await runScript(
+    redis,
+    'releaseHold-5.lua',
+    [keys.hold, keys.parked, keys.released(request.eventKey), keys.history, keys.entity],
+    [
+      request.eventKey,
+      JSON.stringify(record),
+      request.releasedTtlSeconds,
+      request.historyLimit,
+      ...retention,
+    ],
+  );
+  return toReleaseResult(reply);
+}
+
+export function createHoldStore({
+  redis,
+  queuePrefix,
+  now,
+  entityRetentionSeconds = DEFAULT_ENTITY_RETENTION_SECONDS,
+}: HoldStoreOptions): HoldStore {
   const keysOf = (kind: EntityKind, id: string) => entityKeys(queuePrefix, kind, id);
   const clock = now ?? (() => new Date());
 
@@ -161,8 +193,8 @@ export function createHoldStore({ redis, queuePrefix, now }: HoldStoreOptions): 
       const identity = { blocker: eventKey, blockerType: eventType, issueDatetime, receivedAt };
       const reply = await runScript(
         redis,
-        'holdOnFailure-3.lua',
-        [keys.lock, keys.hold, keys.released(blocker.eventKey)],
+        'holdOnFailure-5.lua',
+        [keys.lock, keys.hold, keys.released(blocker.eventKey), keys.entity, keys.history],
         [token, JSON.stringify(identity), attemptsMade, error, clock().toISOString()],
       );
       return toHoldOnFailureResult(reply);
@@ -179,17 +211,10 @@ export function createHoldStore({ redis, queuePrefix, now }: HoldStoreOptions): 
       return toMarkResult(reply);
     },
 
-    async release(request) {
-      const keys = keysOf(request.kind, request.id);
-      const { action, reason, operator } = request;
-      const record: ReleaseRecord = { action, reason, operator, at: clock().toISOString() };
-      const reply = await runScript(
-        redis,
-        'releaseHold-5.lua',
-        [keys.hold, keys.parked, keys.released(request.eventKey), keys.history, keys.entity],
-        [request.eventKey, JSON.stringify(record), request.releasedTtlSeconds, request.historyLimit],
-      );
-      return toReleaseResult(reply);
-    },
+    release: (request) =>
+      releaseHold(redis, keysOf(request.kind, request.id), request, {
+        at: clock().toISOString(),
+        retention: retentionArgs(request.kind, entityRetentionSeconds),
+      }),
   };
 }

@@ -1,5 +1,6 @@
 export * from './arrival-order.js';
 export * from './connection.js';
+export * from './dead-letter-retention.js';
 export * from './dead-letter-store.js';
 export * from './entity-store.js';
 export * from './event-enqueuer.js';

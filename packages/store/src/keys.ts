@@ -22,7 +22,7 @@ export interface EntityKeys {
   released(eventKey: string): string;
 }
 
-function entityTag(kind: EntityKind, id: string): string {
+export function entityTag(kind: EntityKind, id: string): string {
   return `{${kind}:${encodeURIComponent(id)}}`;
 }
 

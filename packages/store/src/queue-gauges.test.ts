@@ -15,6 +15,7 @@ const SNAPSHOT: QueueSnapshot = {
   deadLetterByReason: { invalid: 1, unknown_type: 2, unsigned: 5, handler_failed: 3, exhausted: 4 },
   deadLetterByReasonTruncated: false,
   redisUsedMemoryBytes: 1_048_576,
+  redisMaxMemoryBytes: 4_194_304,
 };
 
 describe('registerQueueGauges', () => {
@@ -35,6 +36,7 @@ describe('registerQueueGauges', () => {
       );
     });
     expect(text).toContain('ripio_redis_used_memory_bytes 1048576\n');
+    expect(text).toContain('ripio_redis_maxmemory_bytes 4194304\n');
     expect(registry.getMetricsAsArray().map((metric) => metric.name)).toEqual([...QUEUE_GAUGE_NAMES]);
   });
 
@@ -66,6 +68,7 @@ describe('registerQueueGauges', () => {
     expect(text).not.toMatch(/^ripio_queue_oldest_waiting_age_seconds\{/m);
     expect(text).not.toMatch(/^ripio_dead_letter_size\{/m);
     expect(text).toMatch(/^ripio_redis_used_memory_bytes nan$/im);
+    expect(text).toMatch(/^ripio_redis_maxmemory_bytes nan$/im);
     expect(errors).toEqual([new Error('Connection is closed.')]);
   });
 });

@@ -9,16 +9,17 @@ export const QUEUE_GAUGE_NAMES = [
   'ripio_queue_oldest_waiting_age_seconds',
   'ripio_dead_letter_size',
   'ripio_redis_used_memory_bytes',
+  'ripio_redis_maxmemory_bytes',
 ] as const;
 
 /**
  * Registers the queue gauges (`ripio_queue_jobs`, `ripio_queue_oldest_waiting_age_seconds`,
- * `ripio_dead_letter_size`, `ripio_redis_used_memory_bytes`), read from a queue snapshot at scrape time. The
- * one definition both exporters use (admin always, a worker with EXPORT_QUEUE_GAUGES=true), so their series
- * cannot drift apart.
+ * `ripio_dead_letter_size`) and the Redis memory gauges (`ripio_redis_used_memory_bytes`,
+ * `ripio_redis_maxmemory_bytes`), read from a queue snapshot at scrape time. The one definition both exporters
+ * use (admin always, a worker with EXPORT_QUEUE_GAUGES=true), so their series cannot drift apart.
  *
  * The gauges of one scrape share a single snapshot read. When it fails (Redis down), the labelled gauges are
- * left out of that scrape and `ripio_redis_used_memory_bytes` is NaN ("unknown", where 0 would be a false
+ * left out of that scrape and the two Redis memory gauges are NaN ("unknown", where 0 would be a false
  * reading); the rest of the registry still goes out.
  */
 export function registerQueueGauges(
@@ -58,5 +59,11 @@ export function registerQueueGauges(
     'Redis INFO used_memory (summed over primaries on a cluster)',
     [],
     (gauge, data) => gauge.set(data.redisUsedMemoryBytes),
+  );
+  queueGauge(
+    'ripio_redis_maxmemory_bytes',
+    'Redis INFO maxmemory (summed over primaries on a cluster); 0 means no limit',
+    [],
+    (gauge, data) => gauge.set(data.redisMaxMemoryBytes),
   );
 }

@@ -97,17 +97,37 @@ async function countDeadLettersByReason(
   return { byReason, truncated: ids.length > DEAD_LETTER_COUNT_LIMIT };
 }
 
-function usedMemoryOf(info: string): number {
-  const match = /^used_memory:(\d+)/m.exec(info);
+/** Redis memory as `INFO memory` reports it; `maxBytes` 0 means no limit (`maxmemory 0`). */
+export interface RedisMemory {
+  usedBytes: number;
+  maxBytes: number;
+}
+
+function infoField(info: string, field: string): number {
+  const match = new RegExp(`^${field}:(\\d+)`, 'm').exec(info);
   return match?.[1] === undefined ? 0 : Number(match[1]);
 }
 
-async function readUsedMemoryBytes(redis: RedisClient): Promise<number> {
+function memoryOf(info: string): RedisMemory {
+  return { usedBytes: infoField(info, 'used_memory'), maxBytes: infoField(info, 'maxmemory') };
+}
+
+/**
+ * `used_memory` and `maxmemory` from `INFO memory`, summed over the primaries on a cluster. A cluster primary
+ * without a limit makes the whole limit 0 (unlimited): a sum that left it out would claim a ceiling that is not
+ * there.
+ */
+export async function readRedisMemory(redis: RedisClient): Promise<RedisMemory> {
   if ('nodes' in redis && typeof redis.nodes === 'function') {
     const infos = await Promise.all(redis.nodes('master').map((node) => node.info('memory')));
-    return infos.reduce((sum, info) => sum + usedMemoryOf(info), 0);
+    const nodes = infos.map(memoryOf);
+    const unlimited = nodes.some((node) => node.maxBytes === 0);
+    return {
+      usedBytes: nodes.reduce((sum, node) => sum + node.usedBytes, 0),
+      maxBytes: unlimited ? 0 : nodes.reduce((sum, node) => sum + node.maxBytes, 0),
+    };
   }
-  return usedMemoryOf(await redis.info('memory'));
+  return memoryOf(await redis.info('memory'));
 }
 
 export async function readQueueSnapshot({
@@ -117,21 +137,15 @@ export async function readQueueSnapshot({
 }: SnapshotOptions): Promise<QueueSnapshot> {
   const queues = queuesFor(redis, queuePrefix);
   const nowMs = now();
-  const [
-    events,
-    deadLetter,
-    oldestWaitingAgeSeconds,
-    deadLetterOldestAgeSeconds,
-    deadLetters,
-    redisUsedMemoryBytes,
-  ] = await Promise.all([
-    countJobs(queues.events),
-    countJobs(queues.deadLetter),
-    oldestWaitingAge(queues.events, nowMs),
-    oldestWaitingAge(queues.deadLetter, nowMs),
-    countDeadLettersByReason(redis, queues.deadLetter),
-    readUsedMemoryBytes(redis),
-  ]);
+  const [events, deadLetter, oldestWaitingAgeSeconds, deadLetterOldestAgeSeconds, deadLetters, memory] =
+    await Promise.all([
+      countJobs(queues.events),
+      countJobs(queues.deadLetter),
+      oldestWaitingAge(queues.events, nowMs),
+      oldestWaitingAge(queues.deadLetter, nowMs),
+      countDeadLettersByReason(redis, queues.deadLetter),
+      readRedisMemory(redis),
+    ]);
   return {
     events,
     deadLetter,
@@ -139,6 +153,7 @@ export async function readQueueSnapshot({
     deadLetterOldestAgeSeconds,
     deadLetterByReason: deadLetters.byReason,
     deadLetterByReasonTruncated: deadLetters.truncated,
-    redisUsedMemoryBytes,
+    redisUsedMemoryBytes: memory.usedBytes,
+    redisMaxMemoryBytes: memory.maxBytes,
   };
 }

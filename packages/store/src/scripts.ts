@@ -7,7 +7,7 @@ export const SCRIPT_FILES = [
   'commitEvent-7.lua',
   'releaseLock-1.lua',
   'parkEvent-3.lua',
-  'holdOnFailure-3.lua',
+  'holdOnFailure-5.lua',
   'markDeadLettered-2.lua',
   'releaseHold-5.lua',
 ] as const;

@@ -144,6 +144,8 @@ describe('stats and queue snapshot on a real Redis', () => {
       });
       expect(snapshot.deadLetterByReasonTruncated).toBe(false);
       expect(snapshot.redisUsedMemoryBytes).toBeGreaterThan(0);
+      const [, maxmemory] = (await redis.config('GET', 'maxmemory')) as [string, string];
+      expect(snapshot.redisMaxMemoryBytes).toBe(Number(maxmemory));
     } finally {
       await events.close();
       await deadLetters.close();

@@ -151,7 +151,7 @@ describe('Grafana dashboard', () => {
 });
 
 describe('Prometheus alert rules', () => {
-  it('cover DLQ growth, backlog age, signature failures, 503 answers, dead workers and unsigned jobs', () => {
+  it('cover DLQ growth, backlog age, signature failures, 503 answers, dead workers, unsigned jobs and Redis memory', () => {
     const names = alertRules.map((rule) => rule.alert);
     for (const name of [
       'RipioDeadLetterGrowing',
@@ -160,6 +160,7 @@ describe('Prometheus alert rules', () => {
       'RipioReceiverUnavailable',
       'RipioNoWorkerAlive',
       'RipioUnsignedJob',
+      'RipioRedisMemoryHigh',
     ]) {
       expect(names).toContain(name);
     }
@@ -170,6 +171,9 @@ describe('Prometheus alert rules', () => {
       expect(rule.annotations?.summary, rule.alert).toBeTruthy();
     }
     expect(alertRules.find((rule) => rule.alert === 'RipioNoWorkerAlive')?.expr).toContain('ripio_worker_up');
+    const memory = alertRules.filter((rule) => rule.alert === 'RipioRedisMemoryHigh');
+    expect(memory.map((rule) => rule.labels?.severity)).toEqual(['warning', 'critical']);
+    for (const rule of memory) expect(rule.expr).toContain('ripio_redis_maxmemory_bytes > 0');
   });
 
   it('query only catalogued metrics', () => {

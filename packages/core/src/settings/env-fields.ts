@@ -63,3 +63,20 @@ export const historyEnvFields = {
     .default(100)
     .describe('History entries kept per entity (the worker and the admin app, which records hold releases).'),
 };
+
+/** 90 days: see docs/operations.md ("Redis memory: retention and sizing") for the choice. */
+export const DEFAULT_ENTITY_RETENTION_DAYS = 90;
+
+/**
+ * `ENTITY_RETENTION_DAYS`: an entity whose last commit left it in a terminal status, with its history, expires this
+ * long after that commit (never while it is on hold). Read by the worker (commits) and the admin app (a release
+ * that ends a hold starts the clock again), so both must get the same value.
+ */
+export const entityRetentionEnvFields = {
+  ENTITY_RETENTION_DAYS: positiveIntSetting
+    .default(DEFAULT_ENTITY_RETENTION_DAYS)
+    .describe(
+      'Days an entity in a terminal status, and its history, is kept after its last commit (never while it is on ' +
+        'hold); at least `DEDUPE_TTL_SECONDS`. The admin app reads it too: set the same value in both apps.',
+    ),
+};

@@ -7,6 +7,8 @@
   KEYS[1] lock key     ({<kind>:<id>}:lock)
   KEYS[2] hold key     ({<kind>:<id>}:hold)
   KEYS[3] released key ({<kind>:<id>}:released:<eventKey>)
+  KEYS[4] entity key   ({<kind>:<id>}:entity)
+  KEYS[5] history key  ({<kind>:<id>}:history)
 
   ARGV[1] lock token (the lock is released only if it still carries it)
   ARGV[2] blocker JSON: { blocker, blockerType, issueDatetime, receivedAt } of this event
@@ -20,8 +22,11 @@
     'other_blocker' another event blocks the entity: the hold is left as it is
     'released'     an operator released this event: it holds nothing (the hold, if any, is left as it is)
     holdJson       the hold after the call ('' when there is none)
+
+  An entity on hold never expires: when this call holds it (or records an attempt), the entity and its history
+  lose any retention expiry; the commit or release that ends the hold sets it again.
 ]]
-local lockKey, holdKey, releasedKey = KEYS[1], KEYS[2], KEYS[3]
+local lockKey, holdKey, releasedKey, entityKey, historyKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local token = ARGV[1]
 local blocker = cjson.decode(ARGV[2])
 local attempts = tonumber(ARGV[3])
@@ -63,4 +68,6 @@ if lastError ~= '' then
 end
 local encoded = cjson.encode(hold)
 redis.call('SET', holdKey, encoded)
+redis.call('PERSIST', entityKey)
+redis.call('PERSIST', historyKey)
 return { outcome, encoded }
