@@ -2,7 +2,6 @@ import type { RetryPolicy } from '@ripio-webhooks/core';
 import {
   createDeadLetterStore,
   createEntityStore,
-  createOutcomeCounter,
   createRedis,
   openEventsQueue,
   settleWithin,
@@ -12,6 +11,7 @@ import {
 } from '@ripio-webhooks/store';
 import type { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
+import { createOutcomeCounter } from './outcome-counter.js';
 import type { WorkerEnv } from './env.js';
 import { createEventWorker } from './event-worker.js';
 import type { EventHandler, HandlerMap } from './handlers/define-handlers.js';

@@ -14,7 +14,6 @@ import {
 import {
   createDeadLetterStore,
   createEntityStore,
-  createOutcomeCounter,
   eventJobOptions,
   openEventsQueue,
   type DeadLetterStore,
@@ -25,6 +24,7 @@ import { deleteKeysContaining, uniquePrefix } from '@ripio-webhooks/test-support
 import type { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
+import { createOutcomeCounter } from './outcome-counter.js';
 import { createEventWorker } from './event-worker.js';
 import type { HandlerMap } from './handlers/define-handlers.js';
 import { createHandlerRunner } from './handlers/run-handlers.js';

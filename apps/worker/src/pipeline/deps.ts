@@ -1,5 +1,6 @@
 import type { IntakeProofKeys, RetryPolicy } from '@ripio-webhooks/core';
-import type { DeadLetterStore, EntityStore, OutcomeCounter } from '@ripio-webhooks/store';
+import type { DeadLetterStore, EntityStore } from '@ripio-webhooks/store';
+import type { OutcomeCounter } from '../outcome-counter.js';
 import type { Logger } from 'pino';
 import type { HandlerRunner } from '../handlers/run-handlers.js';
 import type { WorkerHolds } from '../holds/hold-actions.js';
