@@ -53,28 +53,8 @@ local now = ARGV[9]
 local settledJson = ARGV[10]
 local retentionSeconds = tonumber(ARGV[11])
 
--- Entity retention (the same rule in commitEvent-7.lua and releaseHold-5.lua): an entity left in a settled status
--- (ARGV list) and not on hold expires, with its history, `retentionSeconds` from now; otherwise it keeps no expiry.
-local function applyRetention(entityKey, historyKey, holdKey, settledJson, retentionSeconds)
-  local entityJson = redis.call('GET', entityKey)
-  if not entityJson then
-    return
-  end
-  local status = cjson.decode(entityJson).status
-  local settled = false
-  for _, candidate in ipairs(cjson.decode(settledJson)) do
-    if candidate == status then
-      settled = true
-    end
-  end
-  if settled and redis.call('EXISTS', holdKey) == 0 then
-    redis.call('EXPIRE', entityKey, retentionSeconds)
-    redis.call('EXPIRE', historyKey, retentionSeconds)
-  else
-    redis.call('PERSIST', entityKey)
-    redis.call('PERSIST', historyKey)
-  end
-end
+--@include applyRetention
+--@include advanceHold
 
 if redis.call('GET', lockKey) ~= token then
   return { 'lock_lost', 'none', '' }
@@ -115,22 +95,8 @@ if not isBlocker then
   applyRetention(entityKey, historyKey, holdKey, settledJson, retentionSeconds)
   return { 'committed', 'none', '' }
 end
-local nextRaw = redis.call('LPOP', parkedKey)
-if not nextRaw then
-  redis.call('DEL', holdKey)
+local holdState, nextBlocker = advanceHold(holdKey, parkedKey, now)
+if holdState == 'cleared' then
   applyRetention(entityKey, historyKey, holdKey, settledJson, retentionSeconds)
-  return { 'committed', 'cleared', '' }
 end
-local nextEntry = cjson.decode(nextRaw)
--- A parked entry flagged deadLettered (a blocker an earlier-arrived event took the place of) is in the
--- dead-letter queue: the hold says so, so that an operator replays or releases it.
-redis.call('SET', holdKey, cjson.encode({
-  blocker = nextEntry.eventKey,
-  blockerType = nextEntry.eventType,
-  issueDatetime = nextEntry.issueDatetime,
-  receivedAt = nextEntry.receivedAt,
-  since = now,
-  state = nextEntry.deadLettered and 'dead_lettered' or 'draining',
-  attempts = 0,
-}))
-return { 'committed', 'advanced', nextEntry.eventKey }
+return { 'committed', holdState, nextBlocker }

@@ -31,28 +31,8 @@ local historyLimit = tonumber(ARGV[4])
 local settledJson = ARGV[5]
 local retentionSeconds = tonumber(ARGV[6])
 
--- Entity retention (the same rule in commitEvent-7.lua and releaseHold-5.lua): an entity left in a settled status
--- (ARGV list) and not on hold expires, with its history, `retentionSeconds` from now; otherwise it keeps no expiry.
-local function applyRetention(entityKey, historyKey, holdKey, settledJson, retentionSeconds)
-  local entityJson = redis.call('GET', entityKey)
-  if not entityJson then
-    return
-  end
-  local status = cjson.decode(entityJson).status
-  local settled = false
-  for _, candidate in ipairs(cjson.decode(settledJson)) do
-    if candidate == status then
-      settled = true
-    end
-  end
-  if settled and redis.call('EXISTS', holdKey) == 0 then
-    redis.call('EXPIRE', entityKey, retentionSeconds)
-    redis.call('EXPIRE', historyKey, retentionSeconds)
-  else
-    redis.call('PERSIST', entityKey)
-    redis.call('PERSIST', historyKey)
-  end
-end
+--@include applyRetention
+--@include advanceHold
 
 local holdJson = redis.call('GET', holdKey)
 if not holdJson then
@@ -84,22 +64,8 @@ redis.call('RPUSH', historyKey, cjson.encode({
 }))
 redis.call('LTRIM', historyKey, -historyLimit, -1)
 
-local nextRaw = redis.call('LPOP', parkedKey)
-if not nextRaw then
-  redis.call('DEL', holdKey)
+local holdState, nextBlocker = advanceHold(holdKey, parkedKey, release.at)
+if holdState == 'cleared' then
   applyRetention(entityKey, historyKey, holdKey, settledJson, retentionSeconds)
-  return { 'released', 'cleared', '' }
 end
-local nextEntry = cjson.decode(nextRaw)
--- A parked entry flagged deadLettered (a blocker an earlier-arrived event took the place of) is in the
--- dead-letter queue: the hold says so, so that an operator replays or releases it.
-redis.call('SET', holdKey, cjson.encode({
-  blocker = nextEntry.eventKey,
-  blockerType = nextEntry.eventType,
-  issueDatetime = nextEntry.issueDatetime,
-  receivedAt = nextEntry.receivedAt,
-  since = release.at,
-  state = nextEntry.deadLettered and 'dead_lettered' or 'draining',
-  attempts = 0,
-}))
-return { 'released', 'advanced', nextEntry.eventKey }
+return { 'released', holdState, nextBlocker }

@@ -18,11 +18,21 @@ type ScriptCommand = (...args: ScriptArg[]) => Promise<unknown>;
 
 const sources = new Map<ScriptFile, string>();
 
-/** Reads a script from `lua/` at the package root: `../lua` from both `src/` and `dist/`. */
+/** A file of `lua/` at the package root: `../lua` from both `src/` and `dist/`. */
+function readLua(path: string): string {
+  return readFileSync(new URL(`../lua/${path}`, import.meta.url), 'utf8');
+}
+
+/**
+ * A script's source, with each `--@include <name>` line replaced by `lua/includes/<name>.lua`: a piece of Lua
+ * two operations share (a hold's advance, entity retention) is written once and still runs inside each script.
+ */
 function scriptSource(file: ScriptFile): string {
   let source = sources.get(file);
   if (source === undefined) {
-    source = readFileSync(new URL(`../lua/${file}`, import.meta.url), 'utf8');
+    source = readLua(file).replace(/^--@include (\w+)$/gm, (_line, name: string) =>
+      readLua(`includes/${name}.lua`),
+    );
     sources.set(file, source);
   }
   return source;
