@@ -3,7 +3,7 @@ import { eventIdentityOfKey } from '@ripio-webhooks/schemas';
 import type { DeadLetterEntry } from '@ripio-webhooks/contracts';
 import type { RedisClient } from './connection.js';
 import { toDeadLetterEntry } from './dead-letter-scan.js';
-import { entityTag } from './keys.js';
+import { entityKeys } from './keys.js';
 import type { DeadLetterData } from './queue-definition.js';
 import { openDeadLetterQueue, type QueueConnection } from './queues.js';
 
@@ -27,12 +27,12 @@ export interface ExpiredDeadLetterReport {
 const SCAN_BATCH = 200;
 const DEFAULT_MAX_SCANNED = 5_000;
 
-/** The hold record of an entity: `<prefix>:{<kind>:<id>}:hold`, JSON with `blocker` (the blocking event key). */
+/** The hold record of the event's entity (JSON with `blocker`, the blocking event key), by the one key builder. */
 function holdKeyOfEvent(queuePrefix: string, eventKey: string): string | undefined {
   const identity = eventIdentityOfKey(eventKey);
   // A raw key names no entity, so its event holds nothing.
   if (identity === undefined) return undefined;
-  return `${queuePrefix}:${entityTag(identity.kind, identity.entityId)}:hold`;
+  return entityKeys(queuePrefix, identity.kind, identity.entityId).hold;
 }
 
 /**
