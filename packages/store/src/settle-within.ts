@@ -3,15 +3,7 @@
  * the time ran out first; never rejects. For shutdown steps that must not wait on a Redis that is gone.
  */
 export async function settleWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([promise.then(settled, settled), timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return (await withDeadline(promise.then(settled, settled), ms)) !== TIMED_OUT;
 }
 
 function settled(): true {
