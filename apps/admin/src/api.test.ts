@@ -464,9 +464,10 @@ describe('dead-letter queue', () => {
       );
     }
     // Entries wait in the dead-letter queue, so its oldest one has an age (the same series a worker exports).
-    const deadLetterAge = /^ripio_queue_oldest_waiting_age_seconds\{queue="dead-letter",state="waiting"\} (\S+)$/m.exec(
-      metrics.text,
-    );
+    const deadLetterAge =
+      /^ripio_queue_oldest_waiting_age_seconds\{queue="dead-letter",state="waiting"\} (\S+)$/m.exec(
+        metrics.text,
+      );
     expect(Number(deadLetterAge?.[1])).toBeGreaterThan(0);
     expect(metrics.text).toMatch(/^ripio_process_cpu_seconds_total /m);
 

@@ -96,8 +96,16 @@ describe('stats and queue snapshot on a real Redis', () => {
           },
         })),
       );
-      await events.add('unknown', data('p1'), { ...eventJobOptions('p1'), priority: 5, timestamp: now - 30_000 });
-      await events.add('unknown', data('p2'), { ...eventJobOptions('p2'), priority: 1, timestamp: now - 5_000 });
+      await events.add('unknown', data('p1'), {
+        ...eventJobOptions('p1'),
+        priority: 5,
+        timestamp: now - 30_000,
+      });
+      await events.add('unknown', data('p2'), {
+        ...eventJobOptions('p2'),
+        priority: 1,
+        timestamp: now - 5_000,
+      });
       const snapshot = await readQueueSnapshot({ redis, queuePrefix: backlogPrefix, now: () => now });
       expect(snapshot.events.delayed).toBe(count);
       expect(snapshot.events.prioritized).toBe(2);

@@ -135,6 +135,8 @@ describe('docker-compose config -q (Debian docker-compose, no engine needed)', (
       const services = await compose(dir, 'config', '--services');
       expect(services.stdout.trim().split('\n').sort()).toEqual([
         'admin',
+        'alert-sink',
+        'alertmanager',
         'grafana',
         'prometheus',
         'receiver',
@@ -267,7 +269,7 @@ describe("compose services against the apps' config schemas", () => {
     expect(service('worker').ports ?? []).toEqual([]);
     expect(service('worker').deploy?.replicas).toBeGreaterThanOrEqual(2);
     expect(containerEnv('worker').EXPORT_QUEUE_GAUGES).toBe('false');
-    for (const name of ['prometheus', 'grafana']) {
+    for (const name of ['prometheus', 'alertmanager', 'alert-sink', 'grafana']) {
       for (const port of portsOf(service(name))) {
         expect(port.hostIp, `${name} published beyond loopback`).toBe('127.0.0.1');
       }
