@@ -76,8 +76,9 @@ export async function startAlertmanager(binary: string, sinkUrl: string): Promis
   cpSync(repoPath('deploy', 'alertmanager'), join(dir, 'config'), { recursive: true });
   const configFile = join(dir, 'config', 'alertmanager.yml');
   const config = readFileSync(configFile, 'utf8');
-  if (!config.includes(COMPOSE_SINK_URL))
-    {throw new Error(`alertmanager.yml no longer posts to ${COMPOSE_SINK_URL}`);}
+  if (!config.includes(COMPOSE_SINK_URL)) {
+    throw new Error(`alertmanager.yml no longer posts to ${COMPOSE_SINK_URL}`);
+  }
   writeFileSync(configFile, config.replaceAll(COMPOSE_SINK_URL, sinkUrl));
   const port = await freePort();
   return startProcess(
