@@ -21,7 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { bold, fail } from './start-local/console.mjs';
-import { LOOPBACK, onPath, portIsFree, sleep } from './start-local/probes.mjs';
+import { LOOPBACK, portIsFree, sleep } from './start-local/probes.mjs';
 import { ROOT, shutdown, shutdownUnderWay, startChild, stopOnSignals } from './start-local/processes.mjs';
 import { findRedis } from './start-local/redis.mjs';
 
@@ -32,7 +32,7 @@ const base = (port) => `http://${LOOPBACK}:${port}`;
 function requireBuilt() {
   for (const path of ['apps/receiver', 'apps/worker', 'apps/admin', 'packages/cli']) {
     if (!existsSync(join(ROOT, path, 'dist', 'main.js'))) {
-      fail(`${path}/dist/main.js is missing: run "npm start" (it builds first) or "pnpm turbo run build"`);
+      fail(`${path}/dist/main.js is missing: run "npm start" (it builds first)`);
       process.exit(1);
     }
   }
@@ -138,7 +138,9 @@ async function waitHealthy(label, url, headers = {}) {
 /** Where everything runs, the credentials, and the commands to try it. */
 function printSummary(ports, redis, queuePrefix, { secret, adminToken }) {
   const webhookUrl = `${base(ports.receiver)}/webhooks/ripio`;
-  const cli = onPath('pnpm') !== undefined ? 'pnpm ripio-webhooks' : 'npm run ripio-webhooks --';
+  // The root script `cli` goes through scripts/bootstrap.mjs, so the line works in a new terminal as printed, where
+  // the pnpm that `npm start` installed under .tools/ is not on PATH.
+  const cli = 'npm run cli --';
   const quote = (value) => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`);
   const lines = [
     '',
