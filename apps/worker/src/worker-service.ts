@@ -2,6 +2,7 @@ import type { RetryPolicy } from '@ripio-webhooks/core';
 import {
   createDeadLetterStore,
   createEntityStore,
+  createEventLogStream,
   createRedis,
   openEventsQueue,
   settleWithin,
@@ -79,6 +80,7 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
     }),
     logger,
     random,
+    ...(env.EVENT_LOG === 'postgres' ? { eventLog: createEventLogStream(redis, queuePrefix) } : {}),
   });
   const worker = createEventWorker({
     connection: redis,
