@@ -174,7 +174,9 @@ async function upsertEntities(client: PoolClient, entries: readonly LogEntry[]):
   return result.rowCount ?? 0;
 }
 
+/** The body as JSON Postgres can store (jsonb refuses the NUL character), else undefined (raw_body keeps it). */
 function parseJson(text: string): unknown {
+  if (text.includes('\\u0000')) return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch {
