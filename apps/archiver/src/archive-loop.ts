@@ -75,7 +75,13 @@ async function writeUntilDone(
       break;
     } catch (error) {
       deps.metrics.writeErrors.inc();
-      const delayMs = exponentialBackoffMs({ attempt: failures, baseMs: 200, maxMs: 10_000, jitter: 'equal', random: Math.random });
+      const delayMs = exponentialBackoffMs({
+        attempt: failures,
+        baseMs: 200,
+        maxMs: 10_000,
+        jitter: 'equal',
+        random: Math.random,
+      });
       deps.logger.warn({ err: error, entries: raw.length, delayMs }, 'event-log batch not written; retrying');
       // Stopping mid-outage leaves the batch unacknowledged: the next archiver takes it over.
       if (state.stopping) return;

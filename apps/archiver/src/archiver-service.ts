@@ -34,7 +34,11 @@ export async function startArchiver(env: ArchiverEnv, options: ArchiverOptions):
   }
   const redis = createRedis({ url: env.REDIS_URL, role: 'blocking', connectionName: 'ripio-archiver' });
   const reader = createRedis({ url: env.REDIS_URL, role: 'blocking', connectionName: 'ripio-archiver-read' });
-  const gauges = createRedis({ url: env.REDIS_URL, role: 'fail-fast', connectionName: 'ripio-archiver-gauges' });
+  const gauges = createRedis({
+    url: env.REDIS_URL,
+    role: 'fail-fast',
+    connectionName: 'ripio-archiver-gauges',
+  });
   for (const client of [redis, reader, gauges]) {
     client.on('error', (error: Error) => logger.warn({ error: error.message }, 'redis connection error'));
   }
@@ -81,7 +85,12 @@ function lagOf(redis: RedisClient, queuePrefix: string): () => Promise<number> {
 }
 
 /** Runs retention now and every RETENTION_INTERVAL_MINUTES; a failure is logged and tried again next time. */
-function scheduleRetention(env: ArchiverEnv, pool: pg.Pool, metrics: ArchiverMetrics, logger: Logger): () => void {
+function scheduleRetention(
+  env: ArchiverEnv,
+  pool: pg.Pool,
+  metrics: ArchiverMetrics,
+  logger: Logger,
+): () => void {
   const run = () => {
     applyRetention(pool, env.EVENT_LOG_RETENTION_MONTHS, new Date()).then(
       (dropped) => {

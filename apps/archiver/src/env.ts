@@ -23,10 +23,14 @@ export const ArchiverEnv = z
     ...eventLogEnvFields,
     EVENT_LOG_MIGRATE: booleanSetting
       .default(false)
-      .describe('Apply the event log’s migrations at start (true/false); else run `migrate` once per release.'),
+      .describe(
+        'Apply the event log’s migrations at start (true/false); else run `migrate` once per release.',
+      ),
     EVENT_LOG_RETENTION_MONTHS: positiveIntSetting
       .default(DEFAULT_RETENTION_MONTHS)
-      .describe('Months of events the log keeps (the current month counts); older month partitions are dropped.'),
+      .describe(
+        'Months of events the log keeps (the current month counts); older month partitions are dropped.',
+      ),
     RETENTION_INTERVAL_MINUTES: positiveIntSetting
       .default(60)
       .describe('How often the archiver drops expired partitions and creates the next month’s.'),

@@ -57,10 +57,15 @@ export function createEventLogStream(redis: RedisClient, queuePrefix: string): E
       return reply === null ? [] : (reply[0]?.[1] ?? []).map(entryOf);
     },
     async claimStale(consumer, minIdleMs, count) {
-      const reply = (await redis.xautoclaim(key, EVENT_LOG_GROUP, consumer, minIdleMs, '0', 'COUNT', count)) as [
-        string,
-        (RawEntry | null)[],
-      ];
+      const reply = (await redis.xautoclaim(
+        key,
+        EVENT_LOG_GROUP,
+        consumer,
+        minIdleMs,
+        '0',
+        'COUNT',
+        count,
+      )) as [string, (RawEntry | null)[]];
       return reply[1].filter((entry): entry is RawEntry => entry !== null).map(entryOf);
     },
     async ack(ids) {

@@ -135,7 +135,9 @@ describe('docker-compose config -q (Debian docker-compose, no engine needed)', (
       const services = await compose(dir, 'config', '--services');
       expect(services.stdout.trim().split('\n').sort()).toEqual([
         'admin',
+        'archiver',
         'grafana',
+        'postgres',
         'prometheus',
         'receiver',
         'redis',
@@ -234,6 +236,7 @@ describe("compose services against the apps' config schemas", () => {
     // Each placeholder is exactly what SECRETS_TO_FILL replaces: nothing else in the file is left to fill.
     expect([...envExample.set.keys()].filter((key) => !SECRETS_TO_FILL.has(key))).toEqual([
       'GRAFANA_ADMIN_PASSWORD',
+      'POSTGRES_PASSWORD',
     ]);
   });
 
@@ -285,6 +288,7 @@ describe("compose services against the apps' config schemas", () => {
     const listenPort: Record<AppName, string | undefined> = {
       receiver: containerEnv('receiver').PORT,
       worker: containerEnv('worker').METRICS_PORT,
+      archiver: containerEnv('archiver').METRICS_PORT,
       admin: containerEnv('admin').ADMIN_PORT,
     };
     for (const app of APPS) {
