@@ -77,6 +77,7 @@ try {
       ];
     }),
     `| archiver drain | ${Math.round(spreadOf(rates).median)} records/s (${Math.round(spreadOf(archive.map((run) => run.archiverCpuUs)).median)} µs CPU/record) | ${rates.map(Math.round).join(', ')} |`,
+    `| Postgres size per event (events table, indexes, TOAST) | ${Math.round(spreadOf(archive.map((run) => run.bytesPerEvent)).median)} bytes | ${archive.map((run) => Math.round(run.bytesPerEvent)).join(', ')} |`,
   ];
   const header = `node ${node.version}, ${cpus().length} cores, load before ${before.map((value) => value.toFixed(2)).join(' ')}, ${config.processingEvents} events per drain, ${config.runs} runs`;
   process.stdout.write(`\n${header}\n\n${lines.join('\n')}\n`);

@@ -10,6 +10,8 @@ export interface ArchiveRun {
   recordsPerSecond: number;
   records: number;
   archiverCpuUs: number;
+  /** Bytes the events table (all partitions, indexes and TOAST included) takes per event row. */
+  bytesPerEvent: number;
 }
 
 /**
@@ -56,7 +58,14 @@ export async function archiveStream(
       await sleep(10);
     }
     const seconds = (performance.now() - started) / 1000;
+    const size = await pool.query<{ bytes: string; rows: string }>(
+      `SELECT sum(pg_total_relation_size(inhrelid))::bigint AS bytes,
+              (SELECT count(*) FROM events)::bigint AS rows
+         FROM pg_inherits WHERE inhparent = 'events'::regclass`,
+    );
+    const row = size.rows[0];
     return {
+      bytesPerEvent: row === undefined ? Number.NaN : Number(row.bytes) / Math.max(1, Number(row.rows)),
       recordsPerSecond: records / seconds,
       records,
       archiverCpuUs: ((cpuSeconds(child.pid) - cpuBefore) * 1e6) / records,

@@ -17,7 +17,7 @@ function rowsOf(count: number, offset: number): Record<string, unknown>[] {
 const SCRATCH =
   'CREATE TABLE IF NOT EXISTS bench_insert (event_key text PRIMARY KEY, raw_body text, body jsonb)';
 const INSERT = `INSERT INTO bench_insert (event_key, raw_body, body)
-  SELECT event_key, raw_body, body FROM jsonb_to_recordset($1::jsonb) AS x(event_key text, raw_body text, body jsonb)
+  SELECT event_key, raw_body, body FROM jsonb_to_recordset($1::text::jsonb) AS x(event_key text, raw_body text, body jsonb)
   ON CONFLICT (event_key) DO NOTHING`;
 
 export interface ClientInsertResult {
