@@ -137,7 +137,9 @@ describe('docker-compose config -q (Debian docker-compose, no engine needed)', (
         'admin',
         'alert-sink',
         'alertmanager',
+        'archiver',
         'grafana',
+        'postgres',
         'prometheus',
         'receiver',
         'redis',
@@ -236,6 +238,7 @@ describe("compose services against the apps' config schemas", () => {
     // Each placeholder is exactly what SECRETS_TO_FILL replaces: nothing else in the file is left to fill.
     expect([...envExample.set.keys()].filter((key) => !SECRETS_TO_FILL.has(key))).toEqual([
       'GRAFANA_ADMIN_PASSWORD',
+      'POSTGRES_PASSWORD',
     ]);
   });
 
@@ -287,6 +290,7 @@ describe("compose services against the apps' config schemas", () => {
     const listenPort: Record<AppName, string | undefined> = {
       receiver: containerEnv('receiver').PORT,
       worker: containerEnv('worker').METRICS_PORT,
+      archiver: containerEnv('archiver').METRICS_PORT,
       admin: containerEnv('admin').ADMIN_PORT,
     };
     for (const app of APPS) {

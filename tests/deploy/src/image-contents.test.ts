@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   freePort,
+  LocalPostgresServer,
   LocalRedisServer,
   TEST_ADMIN_TOKEN,
   TEST_WEBHOOK_SECRET,
@@ -26,9 +27,11 @@ describe('the image contents: pnpm deploy --prod per app, started alone', () => 
   const dir = mkdtempSync(join(tmpdir(), 'ripio-image-'));
   const running: RunningApp[] = [];
   let redis: LocalRedisServer | undefined;
+  let postgres: LocalPostgresServer | undefined;
   afterAll(async () => {
     await Promise.all(running.map((app) => app.stop()));
     await redis?.stop();
+    await postgres?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -53,6 +56,7 @@ describe('the image contents: pnpm deploy --prod per app, started alone', () => 
       }
 
       redis = await LocalRedisServer.start({ appendonly: false });
+      postgres = await LocalPostgresServer.start();
       const shared = {
         REDIS_URL: redis.url,
         QUEUE_PREFIX: uniquePrefix('image'),
@@ -62,6 +66,7 @@ describe('the image contents: pnpm deploy --prod per app, started alone', () => 
       const ports: Record<AppName, number> = {
         receiver: await freePort(),
         worker: await freePort(),
+        archiver: await freePort(),
         admin: await freePort(),
       };
       const envOf: Record<AppName, Record<string, string>> = {
@@ -75,6 +80,13 @@ describe('the image contents: pnpm deploy --prod per app, started alone', () => 
           METRICS_PORT: String(ports.worker),
           METRICS_HOST: '127.0.0.1',
           INTAKE_PROOF_KEYS: 'image-test-intake-proof-key-0123456789',
+        },
+        archiver: {
+          EVENT_LOG: 'postgres',
+          DATABASE_URL: postgres.url,
+          EVENT_LOG_MIGRATE: 'true',
+          METRICS_PORT: String(ports.archiver),
+          METRICS_HOST: '127.0.0.1',
         },
         admin: { ADMIN_TOKEN: TEST_ADMIN_TOKEN, ADMIN_PORT: String(ports.admin) },
       };
@@ -95,7 +107,7 @@ describe('the image contents: pnpm deploy --prod per app, started alone', () => 
             env: {
               PATH: process.env.PATH,
               PORT: String(ports.receiver),
-              METRICS_PORT: String(ports.worker),
+              METRICS_PORT: String(app === 'archiver' ? ports.archiver : ports.worker),
               ADMIN_PORT: String(ports.admin),
             },
           },
