@@ -20,7 +20,10 @@ export interface BreakerStore {
    * Moves the breaker with `step` (a pure transition) atomically: read, step, compare-and-set, again if another
    * worker wrote in between. Returns the state written and what the step said.
    */
-  update<R>(step: (current: BreakerState) => { state: BreakerState; result: R }, nowMs: number): Promise<{
+  update<R>(
+    step: (current: BreakerState) => { state: BreakerState; result: R },
+    nowMs: number,
+  ): Promise<{
     state: BreakerState;
     result: R;
   }>;

@@ -32,7 +32,10 @@ describe('processing pause and the shared breaker state (casBreaker-1, on a real
     const events = openEventsQueue({ redis: other, queuePrefix: prefix });
     try {
       expect(await control.status()).toEqual({ paused: false, breaker: CLOSED });
-      const paused = await control.pause({ reason: 'ledger migration', nowMs: Date.parse('2026-03-01T10:00:00Z') });
+      const paused = await control.pause({
+        reason: 'ledger migration',
+        nowMs: Date.parse('2026-03-01T10:00:00Z'),
+      });
       expect(paused).toEqual({
         paused: true,
         pause: { reason: 'ledger migration', since: '2026-03-01T10:00:00.000Z' },
@@ -42,7 +45,7 @@ describe('processing pause and the shared breaker state (casBreaker-1, on a real
       expect(await events.isPaused()).toBe(true);
       // Intake goes on while paused.
       await events.add('KYC.COMPLETED', {} as never, { jobId: 'while-paused' });
-      expect(await events.getJobCountByTypes('wait', 'paused')).toBe(1);
+      expect(await events.getJobCountByTypes('wait')).toBe(1);
       expect(await control.resume()).toEqual({ paused: false, breaker: CLOSED });
       expect(await events.isPaused()).toBe(false);
     } finally {
@@ -61,7 +64,10 @@ describe('processing pause and the shared breaker state (casBreaker-1, on a real
     const theirs = createBreakerStore(other, prefix);
     const now = Date.now();
     const { state } = await mine.update(
-      (current) => ({ ...stepBreaker(current, { type: 'trip', nowMs: now, reason: 'r' }, timings), result: 0 }),
+      (current) => ({
+        ...stepBreaker(current, { type: 'trip', nowMs: now, reason: 'r' }, timings),
+        result: 0,
+      }),
       now,
     );
     expect(await theirs.read()).toEqual(state);
@@ -82,7 +88,12 @@ describe('processing pause and the shared breaker state (casBreaker-1, on a real
         }, later),
       ),
     );
-    expect(answers.map((answer) => answer?.result).sort()).toEqual(['hold_off', 'hold_off', 'hold_off', 'probe']);
+    expect(answers.map((answer) => answer?.result).sort()).toEqual([
+      'hold_off',
+      'hold_off',
+      'hold_off',
+      'probe',
+    ]);
     const stored = await stores[0]?.read();
     if (stored?.mode !== 'half_open' || stored.probe === undefined) throw new Error('no probe stored');
     // The probe's success closes it for everyone: the key is gone.

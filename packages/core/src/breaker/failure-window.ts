@@ -41,7 +41,10 @@ export function recordCall(
   const failures = call.failed ? 1 : 0;
   if (last?.index === index) {
     return {
-      buckets: [...buckets.slice(0, -1), { index, calls: last.calls + 1, failures: last.failures + failures }],
+      buckets: [
+        ...buckets.slice(0, -1),
+        { index, calls: last.calls + 1, failures: last.failures + failures },
+      ],
     };
   }
   return { buckets: [...buckets, { index, calls: 1, failures }] };

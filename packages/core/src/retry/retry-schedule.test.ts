@@ -22,7 +22,21 @@ describe('parseRetrySchedule', () => {
   });
 
   it('rejects an empty list, an empty item, a zero, a fraction, a sign, a missing or unknown unit', () => {
-    for (const text of ['', ' ', '5s,', '5s,,1m', '0s', '1.5s', '-5s', '+5s', '5', '5 s', '5sec', '1w', 's']) {
+    for (const text of [
+      '',
+      ' ',
+      '5s,',
+      '5s,,1m',
+      '0s',
+      '1.5s',
+      '-5s',
+      '+5s',
+      '5',
+      '5 s',
+      '5sec',
+      '1w',
+      's',
+    ]) {
       const parsed = parseRetrySchedule(text);
       expect(parsed.ok, text).toBe(false);
     }
@@ -72,7 +86,10 @@ describe('decideRetry', () => {
       { kind: 'retry', delayMs: 120_000 },
       { kind: 'dead-letter', reason: 'exhausted' },
     ]);
-    expect(decideRetry(40, policy, recoverable, lowest)).toEqual({ kind: 'dead-letter', reason: 'exhausted' });
+    expect(decideRetry(40, policy, recoverable, lowest)).toEqual({
+      kind: 'dead-letter',
+      reason: 'exhausted',
+    });
   });
 
   it('dead-letters an unrecoverable error at once, even with delays left', () => {
