@@ -4,6 +4,7 @@ import {
   createEntityStore,
   createHoldIndex,
   createHoldStore,
+  createProcessingControl,
   entityKeys,
   failingAsUnavailable,
   openEventsQueue,
@@ -64,6 +65,7 @@ export function openAdminStores(
   });
   const index = createHoldIndex(redis, queuePrefix);
   const events = openEventsQueue({ redis, queuePrefix });
+  const processing = createProcessingControl(redis, queuePrefix);
   const guarded = <R>(call: () => Promise<R>): Promise<R> => failingAsUnavailable(redis, call);
 
   async function holdOf(
@@ -100,8 +102,13 @@ export function openAdminStores(
     listHolds: () => guarded(() => index.list()),
     releaseHold: (input) =>
       guarded(() => releaseHold({ holds, index, deadLetters, events, ...records }, input)),
+    processing: {
+      status: () => guarded(() => processing.status()),
+      pause: (input) => guarded(() => processing.pause(input)),
+      resume: () => guarded(() => processing.resume()),
+    },
     close: async () => {
-      await Promise.all([deadLetters.close(), events.close()]);
+      await Promise.all([deadLetters.close(), events.close(), processing.close()]);
     },
   };
 }
