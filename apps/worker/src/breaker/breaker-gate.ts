@@ -21,31 +21,36 @@ export type BreakerSettings = WindowSettings & BreakerTimings;
 /** How a probe ended: its handlers succeeded, failed, or never ran (a duplicate, a parked event). */
 export type ProbeResult = 'succeeded' | 'failed' | 'ended';
 
-/** What a job may do: run, run as the probe (`token` to report with), or go back and wait `ms`. */
-export type Ticket = { kind: 'run' } | { kind: 'probe'; token: string } | { kind: 'hold_off'; ms: number };
+/** What a job may do: run, run as the probe (`token` to report with), or be held back `delayMs`. */
+export type Ticket = { kind: 'run' } | { kind: 'probe'; token: string } | { kind: 'held'; delayMs: number };
 
 export interface BreakerGateOptions {
   store: BreakerStore;
   settings: BreakerSettings;
   /** How long a probe's lease holds: past it another job may probe (its worker died). */
   probeLeaseMs: number;
+  /** The shortest wait of a held job (the worker reads the shared state this often). */
+  recheckMs: number;
   logger: Logger;
   now?: () => number;
+  random?: () => number;
 }
 
 /**
  * One worker's side of the shared circuit breaker. It counts this worker's handler calls in a sliding window and
- * trips the breaker (in Redis, for every worker) when their failure ratio reaches the threshold; it admits jobs
- * against the state it last read, going to Redis per job only while the breaker is not closed.
+ * trips the breaker (in Redis, for every worker) when their failure ratio reaches the threshold. It admits jobs
+ * against the state it last read, going to Redis per job only while the breaker is half-open (for the probe lease).
  */
 export class BreakerGate {
   private state: BreakerState = CLOSED;
   private window = emptyWindow();
   private tripping: Promise<void> | undefined;
   private readonly now: () => number;
+  private readonly random: () => number;
 
   constructor(private readonly options: BreakerGateOptions) {
     this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
   }
 
   /** The breaker as this worker last saw it, as of now (an open breaker past its time reads half-open). */
@@ -58,9 +63,35 @@ export class BreakerGate {
     this.remember(await this.options.store.read());
   }
 
-  /** Whether a job may run now. When Redis cannot say, the job runs (the attempt meets Redis itself anyway). */
+  /**
+   * What a job may do now: run; run as the probe (half-open, this job won the lease in Redis); or, while the
+   * breaker is open or another job probes, be held: wait `delayMs` without spending an attempt.
+   */
   async admit(): Promise<Ticket> {
-    if (this.current().mode === 'closed') return { kind: 'run' };
+    const current = this.current();
+    const nowMs = this.now();
+    switch (current.mode) {
+      case 'closed':
+        return { kind: 'run' };
+      case 'open':
+        return this.held(current.untilMs - nowMs);
+      case 'half_open':
+        return (await this.tryProbe()) ?? this.held(this.options.settings.openMs);
+      default: {
+        const unreachable: never = current;
+        throw new Error(`unknown breaker mode ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  /** A held job's wait: what is left of the open time, stretched by up to a tenth so held jobs spread out. */
+  private held(ms: number): Ticket {
+    const base = Math.max(this.options.recheckMs, ms);
+    return { kind: 'held', delayMs: Math.floor(base + base * 0.1 * this.random()) };
+  }
+
+  /** Asks Redis for the probe lease: the probe ticket, or undefined (another job won it). Redis failing: run. */
+  private async tryProbe(): Promise<Ticket | undefined> {
     const token = randomUUID();
     try {
       const admission = await this.move({
@@ -134,7 +165,7 @@ export class BreakerGate {
   }
 }
 
-function ticketOf(admission: Admission | undefined, token: string): Ticket {
+function ticketOf(admission: Admission | undefined, token: string): Ticket | undefined {
   switch (admission?.kind) {
     case undefined:
     case 'run':
@@ -142,7 +173,7 @@ function ticketOf(admission: Admission | undefined, token: string): Ticket {
     case 'probe':
       return { kind: 'probe', token };
     case 'hold_off':
-      return { kind: 'hold_off', ms: Math.max(1, admission.ms) };
+      return undefined;
     default: {
       const unreachable: never = admission;
       throw new Error(`unknown admission ${JSON.stringify(unreachable)}`);

@@ -42,6 +42,7 @@ export function wireBreaker(
     },
     // The longest a probe can take (handlers, then commit), as the entity lock is sized.
     probeLeaseMs: env.HANDLER_TIMEOUT_MS + env.JOB_LOCK_MS,
+    recheckMs: breakerPollMs(env.BREAKER_OPEN_MS),
     logger,
   });
   const paused = { now: false };
@@ -56,8 +57,7 @@ export function wireBreaker(
   timer.unref();
   return {
     runner: (runner) => (env.BREAKER_ENABLED ? observedRunner(runner, gate) : runner),
-    processor: (processor) =>
-      env.BREAKER_ENABLED ? gatedProcessor(processor, gate, deps.events) : processor,
+    processor: (processor) => (env.BREAKER_ENABLED ? gatedProcessor(processor, gate) : processor),
     stop: () => clearInterval(timer),
   };
 }
