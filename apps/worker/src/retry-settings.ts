@@ -5,7 +5,7 @@ import { z } from 'zod';
  * About 27.7 hours in all (24.9 at the least, with every delay jittered short): a downstream outage of a day, a
  * night or a weekend morning is ridden out without a dead letter, as webhook senders do for their receivers.
  */
-export const DEFAULT_RETRY_SCHEDULE = '5s,30s,2m,10m,30m,1h,2h,4h,8h,12h';
+const DEFAULT_RETRY_SCHEDULE = '5s,30s,2m,10m,30m,1h,2h,4h,8h,12h';
 
 /** `RETRY_SCHEDULE`: the delays between attempts, parsed into milliseconds. */
 export const retryScheduleSetting = z

@@ -78,26 +78,27 @@ describe('processing pause and the shared breaker state (casBreaker-1, on a real
   });
 
   it('two workers asking for the probe at once: exactly one gets it', async () => {
-    const stores = [createBreakerStore(redis, prefix), createBreakerStore(other, prefix)];
+    const mine = createBreakerStore(redis, prefix);
+    const theirs = createBreakerStore(other, prefix);
     const later = Date.now() + 60_000; // past the open time: half-open
     const answers = await Promise.all(
       ['a', 'b', 'c', 'd'].map((token, index) =>
-        stores[index % 2]?.update((current) => {
+        (index % 2 === 0 ? mine : theirs).update((current) => {
           const next = stepBreaker(current, { type: 'admit', nowMs: later, token, leaseMs: 1_000 }, timings);
           return { state: next.state, result: next.admission?.kind };
         }, later),
       ),
     );
-    expect(answers.map((answer) => answer?.result).sort()).toEqual([
+    expect(answers.map((answer) => answer.result).sort()).toEqual([
       'hold_off',
       'hold_off',
       'hold_off',
       'probe',
     ]);
-    const stored = await stores[0]?.read();
+    const stored = await mine.read();
     if (stored?.mode !== 'half_open' || stored.probe === undefined) throw new Error('no probe stored');
     // The probe's success closes it for everyone: the key is gone.
-    await stores[1]?.update(
+    await theirs.update(
       (current) => ({
         ...stepBreaker(current, { type: 'probe_succeeded', token: stored.probe?.token ?? '' }, timings),
         result: 0,
@@ -105,7 +106,7 @@ describe('processing pause and the shared breaker state (casBreaker-1, on a real
       later,
     );
     expect(await redis.exists(breakerKey(prefix))).toBe(0);
-    expect(await stores[0]?.read()).toEqual(CLOSED);
+    expect(await mine.read()).toEqual(CLOSED);
   });
 
   it('an unreadable stored state counts as closed', async () => {

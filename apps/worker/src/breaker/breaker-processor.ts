@@ -22,7 +22,7 @@ const currentJob = new AsyncLocalStorage<GatedJob>();
  * set. The pipeline treats it as a failed attempt for the entity (which goes on hold behind the event, so the
  * entity's later events park in arrival order) but BullMQ, seeing a DelayedError, spends no attempt.
  */
-export class BreakerHeldError extends DelayedError {
+class BreakerHeldError extends DelayedError {
   constructor(delayMs: number) {
     super(`circuit breaker open: the event's handlers wait ${delayMs} ms`);
     this.name = 'DelayedError';

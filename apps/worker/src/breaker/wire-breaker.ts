@@ -18,7 +18,7 @@ export interface BreakerWiring {
 }
 
 /** How often each worker reads the shared breaker state: a quarter of the open time, between 50 ms and 1 s. */
-export function breakerPollMs(openMs: number): number {
+function breakerPollMs(openMs: number): number {
   return Math.min(1_000, Math.max(50, Math.floor(openMs / 4)));
 }
 

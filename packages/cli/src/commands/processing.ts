@@ -13,7 +13,7 @@ type Action = (typeof ACTIONS)[number];
 const isAction = (name: string | undefined): name is Action => ACTIONS.some((action) => action === name);
 
 /** One line per fact, as an operator reads them. */
-export function formatProcessing(status: ProcessingStatus, nowMs: number): string {
+function formatProcessing(status: ProcessingStatus, nowMs: number): string {
   const lines = [
     status.paused
       ? `processing: paused since ${status.pause?.since ?? '(unknown)'}${status.pause?.reason ? ` (${status.pause.reason})` : ''}`
@@ -63,8 +63,9 @@ export async function processingCommand(
   if (!isAction(action) || positionals.length > 1) {
     throw new UsageError(`processing takes one of ${ACTIONS.join(', ')}`);
   }
-  if (action === 'status' && values.reason !== undefined)
+  if (action === 'status' && values.reason !== undefined) {
     throw new UsageError('--reason goes with pause or resume');
+  }
   const client = adminClientFrom(values, env);
   const status =
     action === 'status' ? await client.processing() : await client.setProcessing(action, values.reason);

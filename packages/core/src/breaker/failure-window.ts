@@ -16,7 +16,7 @@ export interface WindowSettings {
   failureRatio: number;
 }
 
-export const WINDOW_BUCKETS = 10;
+const WINDOW_BUCKETS = 10;
 
 export const emptyWindow = (): FailureWindow => ({ buckets: [] });
 

@@ -10,7 +10,7 @@ export type RetryDecision =
   { kind: 'retry'; delayMs: number } | { kind: 'dead-letter'; reason: 'exhausted' | 'unrecoverable' };
 
 /** Each delay is shortened by up to this share of itself, at random, so retries of one outage spread out. */
-export const RETRY_JITTER_RATIO = 0.1;
+const RETRY_JITTER_RATIO = 0.1;
 
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 const DURATION = /^(\d+)(ms|s|m|h|d)$/;
