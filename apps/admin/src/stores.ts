@@ -10,6 +10,7 @@ import {
   openEventsQueue,
   readStats,
   type EntityHistoryEntry,
+  type ProcessingControl,
   type RedisClient,
 } from '@ripio-webhooks/store';
 import { z } from 'zod';
@@ -102,13 +103,18 @@ export function openAdminStores(
     listHolds: () => guarded(() => index.list()),
     releaseHold: (input) =>
       guarded(() => releaseHold({ holds, index, deadLetters, events, ...records }, input)),
-    processing: {
-      status: () => guarded(() => processing.status()),
-      pause: (input) => guarded(() => processing.pause(input)),
-      resume: () => guarded(() => processing.resume()),
-    },
+    processing: guardedProcessing(redis, processing),
     close: async () => {
       await Promise.all([deadLetters.close(), events.close(), processing.close()]);
     },
+  };
+}
+
+/** The processing control, each call answered as 503 (RedisUnavailableError) while Redis is unreachable. */
+function guardedProcessing(redis: RedisClient, control: ProcessingControl): AdminStores['processing'] {
+  return {
+    status: () => failingAsUnavailable(redis, () => control.status()),
+    pause: (input) => failingAsUnavailable(redis, () => control.pause(input)),
+    resume: () => failingAsUnavailable(redis, () => control.resume()),
   };
 }
