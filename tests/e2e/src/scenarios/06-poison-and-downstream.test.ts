@@ -12,6 +12,7 @@ const FLAKY_TYPE = 'ACCOUNT.CLOSED';
 const BROKEN_TYPE = 'SUPPORT_TICKET.FAILED';
 const DOWNSTREAM_FLAKY_TYPE = 'SUPPORT_TICKET.CREATED';
 const MAX_ATTEMPTS = 5;
+const RETRY_SCHEDULE = '100ms,200ms,400ms,500ms';
 const forwardSecret = randomBytes(16).toString('hex');
 
 describe('6 poison events and a failing downstream', () => {
@@ -29,9 +30,7 @@ describe('6 poison events and a failing downstream', () => {
     workers: 2,
     env: {
       worker: {
-        MAX_ATTEMPTS: String(MAX_ATTEMPTS),
-        BACKOFF_BASE_MS: '100',
-        BACKOFF_MAX_MS: '500',
+        RETRY_SCHEDULE,
         FORWARD_SECRET: forwardSecret,
         FORWARD_URL: downstream?.url ?? '',
       },
