@@ -10,38 +10,62 @@ import {
 import { z } from 'zod';
 
 /** The admin app's settings, read from the environment once at start. */
-export const AdminEnv = z.object({
-  ...sharedEnvFields,
-  // An operator's release of a hold is kept like a processed event's records: the worker's TTL and cap.
-  ...dedupeEnvFields,
-  ...historyEnvFields,
-  // A release that ends a hold starts a settled entity's retention: the worker's ENTITY_RETENTION_DAYS.
-  ...entityRetentionEnvFields,
-  ADMIN_PORT: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(65_535)
-    .default(8081)
-    .describe('Port of the admin listener.'),
-  /** Loopback by default: the admin API must never share the public webhook port or interface. */
-  ADMIN_HOST: z
-    .string()
-    .min(1)
-    .default('127.0.0.1')
-    .describe('Interface of the admin listener: keep it private (loopback outside containers).'),
-  /** Every route but /healthz needs it (Bearer header, or the login cookie derived from it). */
-  ADMIN_TOKEN: secretSetting(
-    'ADMIN_TOKEN',
-    'The bearer token of the admin API, console, `/queues` and `/metrics`; the login cookie is derived from it.',
-  ),
-  SHUTDOWN_TIMEOUT_MS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(10_000)
-    .describe('Time to finish in-flight requests after SIGTERM.'),
-});
+export const AdminEnv = z
+  .object({
+    ...sharedEnvFields,
+    // An operator's release of a hold is kept like a processed event's records: the worker's TTL and cap.
+    ...dedupeEnvFields,
+    ...historyEnvFields,
+    // A release that ends a hold starts a settled entity's retention: the worker's ENTITY_RETENTION_DAYS.
+    ...entityRetentionEnvFields,
+    ADMIN_PORT: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(65_535)
+      .default(8081)
+      .describe('Port of the admin listener.'),
+    /** Loopback by default: the admin API must never share the public webhook port or interface. */
+    ADMIN_HOST: z
+      .string()
+      .min(1)
+      .default('127.0.0.1')
+      .describe('Interface of the admin listener: keep it private (loopback outside containers).'),
+    /** Every route but /healthz needs it (Bearer header, or the login cookie derived from it). */
+    ADMIN_TOKEN: secretSetting(
+      'ADMIN_TOKEN',
+      'The bearer token of the admin API, console, `/queues` and `/metrics`; the login cookie is derived from it.',
+    ),
+    SHUTDOWN_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(10_000)
+      .describe('Time to finish in-flight requests after SIGTERM.'),
+    EVENT_LOG: z
+      .enum(['off', 'postgres'])
+      .default('off')
+      .describe(
+        '`postgres`: the API and console search the Postgres event log (`/api/events`, export), and the entity ' +
+          'view falls back to it once Redis retention has expired an entity. `off`: those routes answer 404.',
+      ),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'DATABASE_URL must be a postgres:// URL')
+      .optional()
+      .describe(
+        "The event log's Postgres (`postgres://user:password@host:5432/db`); required when `EVENT_LOG=postgres`.",
+      ),
+  })
+  .superRefine((env, context) => {
+    if (env.EVENT_LOG === 'postgres' && env.DATABASE_URL === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message: 'DATABASE_URL is required when EVENT_LOG=postgres',
+      });
+    }
+  });
 export type AdminEnv = z.infer<typeof AdminEnv>;
 
 export type EnvResult = SettingsResult<AdminEnv>;

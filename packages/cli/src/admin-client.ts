@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import {
   BulkReplayReport,
   DeadLetterDetail,
@@ -5,6 +6,11 @@ import {
   DeleteReport,
   EntityWithHistory,
   ErrorBody,
+  EventPage,
+  LoggedEventDetail,
+  type EventExportFormat,
+  type EventFilterParam,
+  type EventLogOutcome,
   HoldList,
   ReleaseReport,
   ReplayReport,
@@ -51,6 +57,12 @@ export type DeadLetterFilter = {
   eventType?: string;
 };
 
+/** The event-log search filters (`GET /api/events`); `match` entries are `path.to.field=value`. */
+export type EventSearchFilter = Partial<Record<Exclude<EventFilterParam, 'outcome' | 'match'>, string>> & {
+  outcome?: EventLogOutcome;
+  match?: readonly string[];
+};
+
 /** What a release sends (the operator is optional: the admin app records `admin` then). */
 export type ReleaseRequestInput = z.input<typeof ReleaseRequest>;
 
@@ -66,19 +78,24 @@ export interface AdminClient {
   replayMany(request: DeadLetterFilter & { max: number }): Promise<BulkReplayReport>;
   remove(id: string): Promise<DeleteReport>;
   stats(): Promise<Stats>;
+  events(query: EventSearchFilter & { limit?: number; cursor?: string }): Promise<EventPage>;
+  event(eventKey: string): Promise<LoggedEventDetail>;
+  /** The export's body as a stream (no overall timeout: an export may run for minutes). */
+  exportEvents(query: EventSearchFilter & { format: EventExportFormat }): Promise<Readable>;
 }
 
-type Query = Record<string, string | number | undefined>;
+type Query = Record<string, string | number | readonly string[] | undefined>;
 
 export function createAdminClient(options: AdminClientOptions): AdminClient {
+  const urlOf = (path: string): URL =>
+    new URL(path, options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
   const request = async <S extends z.ZodType>(
     schema: S,
     method: string,
     path: string,
     body?: unknown,
   ): Promise<z.infer<S>> => {
-    const url = new URL(path, options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
-    const response = await fetch(url, {
+    const response = await fetch(urlOf(path), {
       method,
       headers: {
         authorization: `Bearer ${options.token}`,
@@ -115,12 +132,36 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     replayMany: (body) => request(BulkReplayReport, 'POST', adminPaths.replayMany, body),
     remove: (id) => request(DeleteReport, 'DELETE', adminPaths.deadLetter(id)),
     stats: () => request(Stats, 'GET', adminPaths.stats),
+    events: (query) => request(EventPage, 'GET', withQuery(adminPaths.events, query)),
+    event: (eventKey) => request(LoggedEventDetail, 'GET', adminPaths.event(eventKey)),
+    exportEvents: async (query) => {
+      const path = withQuery(adminPaths.exportEvents, query);
+      const response = await fetch(urlOf(path), {
+        headers: { authorization: `Bearer ${options.token}` },
+      });
+      if (!response.ok || response.body === null) {
+        const text = await response.text();
+        throw new AdminApiError(response.status, path, parseJsonOr(text));
+      }
+      return Readable.fromWeb(response.body);
+    },
   };
+}
+
+function parseJsonOr(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 function withQuery(path: string, query: Query): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+  for (const [key, value] of Object.entries(query)) {
+    if (typeof value === 'object') for (const item of value) params.append(key, item);
+    else if (value !== undefined) params.set(key, String(value));
+  }
   const text = params.toString();
   return text === '' ? path : `${path}?${text}`;
 }
@@ -136,4 +177,7 @@ const adminPaths = {
   replay: (id: string) => `api/dead-letter/${encodeURIComponent(id)}/replay`,
   replayMany: 'api/dead-letter/replay',
   stats: 'api/stats',
+  events: 'api/events',
+  event: (eventKey: string) => `api/events/${encodeURIComponent(eventKey)}`,
+  exportEvents: 'api/events/export',
 } as const;

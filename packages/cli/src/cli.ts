@@ -1,6 +1,7 @@
 import { AdminApiError, AdminContractError } from './admin-client.js';
 import { dlqCommand } from './commands/dlq.js';
 import { entityCommand } from './commands/entity.js';
+import { eventsCommand } from './commands/events.js';
 import { UsageError, type CommandContext } from './commands/common.js';
 import { simulateCommand } from './commands/simulate.js';
 import { statsCommand } from './commands/stats.js';
@@ -12,6 +13,7 @@ const USAGE = `ripio-webhooks <command> [options]   (each command has --help)
   verify          check a Ripio signature against a body file, and explain a mismatch
   entity get      an entity's status and event timeline (admin API)
   dlq             list / show / replay / purge dead-lettered events (admin API)
+  events          search, show and export the event log (list / show / export, NDJSON or CSV) (admin API)
   stats           queue counts, backlog age, dead-letter size, outcomes of the last hour (admin API)
 
 Admin API commands use --admin-url (default ADMIN_URL or http://127.0.0.1:8081) and --token (default ADMIN_TOKEN).`;
@@ -21,6 +23,7 @@ const COMMANDS = {
   verify: verifyCommand,
   entity: entityCommand,
   dlq: dlqCommand,
+  events: eventsCommand,
   stats: statsCommand,
 } as const;
 
