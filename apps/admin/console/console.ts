@@ -6,6 +6,7 @@ import { refreshCounters } from './counters.js';
 import { loadDeadLetters, wireDeadLetters } from './dead-letters.js';
 import { $, input } from './dom.js';
 import { lookUpEntity } from './entity-view.js';
+import { loadEvents, wireEvents } from './events.js';
 
 const REFRESH_MS = 5000;
 
@@ -20,8 +21,10 @@ function openFromHash(): void {
 function start(): void {
   $('entity-form').addEventListener('submit', (event) => void lookUpEntity(event));
   wireDeadLetters();
+  wireEvents();
   void refreshCounters();
   void loadDeadLetters(false);
+  void loadEvents(false);
   openFromHash();
   setInterval(() => void refreshCounters(), REFRESH_MS);
 }
