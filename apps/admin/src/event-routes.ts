@@ -77,8 +77,9 @@ const CONTENT_TYPES: Record<EventExportFormat, string> = {
  */
 export function eventRoutes(router: Router, eventLog: EventLogReader | undefined, logger: Logger): void {
   const log = (): EventLogReader => {
-    if (eventLog === undefined)
+    if (eventLog === undefined) {
       throw new HttpError(404, 'the event log is off (EVENT_LOG=off): nothing to search');
+    }
     return eventLog;
   };
 
@@ -106,8 +107,9 @@ export function eventRoutes(router: Router, eventLog: EventLogReader | undefined
     } catch (error) {
       // Headers are sent: the answer is cut short (the client sees an incomplete body), and the cursor is closed.
       if (!res.destroyed) res.destroy();
-      if (!req.socket.destroyed || !isPrematureClose(error))
+      if (!req.socket.destroyed || !isPrematureClose(error)) {
         logger.warn({ err: error, filter }, 'event export failed');
+      }
     }
   });
 

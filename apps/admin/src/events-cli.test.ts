@@ -38,8 +38,9 @@ beforeAll(async () => {
       object: { customerId: index % 3 === 0 ? 'cus-three' : 'cus-other' },
     }),
   );
-  for (let start = 0; start < records.length; start += 500)
+  for (let start = 0; start < records.length; start += 500) {
     await log.write(records.slice(start, start + 500));
+  }
   admin = startAdmin(redisUrl, prefix, undefined, createEventLogReader({ databaseUrl: log.database.url }));
   await admin.ready();
   server = admin.app.listen(0, '127.0.0.1');
@@ -91,7 +92,8 @@ describe('ripio-webhooks events against a real admin app', () => {
     expect(shown.out).toContain(`eventKey: ${first?.eventKey}`);
     expect(shown.out).toContain('"transactionId": "cli-4"');
     const missing = await cli(['events', 'show', 'off-ramp|none|X']);
-    expect(missing).toMatchObject({ code: 1, err: expect.stringContaining('404') });
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('404');
   });
 
   it('export: every match as NDJSON to a file, oldest first', async () => {
@@ -116,10 +118,9 @@ describe('ripio-webhooks events against a real admin app', () => {
       stdout,
     );
     expect(exported.code).toBe(0);
-    const records = parseCsv(Buffer.concat(chunks).toString('utf8'), { columns: true }) as Record<
-      string,
-      string
-    >[];
+    const records = parseCsv<Record<string, string>>(Buffer.concat(chunks).toString('utf8'), {
+      columns: true,
+    });
     expect(records).toHaveLength(EVENTS / 2);
     expect(records.every((record) => record.eventType === 'OFF-RAMP.ORDER.CANCELLED')).toBe(true);
   });

@@ -134,18 +134,20 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     stats: () => request(Stats, 'GET', adminPaths.stats),
     events: (query) => request(EventPage, 'GET', withQuery(adminPaths.events, query)),
     event: (eventKey) => request(LoggedEventDetail, 'GET', adminPaths.event(eventKey)),
-    exportEvents: async (query) => {
+    exportEvents: (query) => {
       const path = withQuery(adminPaths.exportEvents, query);
-      const response = await fetch(urlOf(path), {
-        headers: { authorization: `Bearer ${options.token}` },
-      });
-      if (!response.ok || response.body === null) {
-        const text = await response.text();
-        throw new AdminApiError(response.status, path, parseJsonOr(text));
-      }
-      return Readable.fromWeb(response.body);
+      return streamOf(urlOf(path), options.token, path);
     },
   };
+}
+
+/** A GET whose 2xx body is handed on as a stream; any other status is an AdminApiError. */
+async function streamOf(url: URL, token: string, path: string): Promise<Readable> {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok || response.body === null) {
+    throw new AdminApiError(response.status, path, parseJsonOr(await response.text()));
+  }
+  return Readable.fromWeb(response.body);
 }
 
 function parseJsonOr(text: string): unknown {

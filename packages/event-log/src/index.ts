@@ -3,12 +3,6 @@ export { writeBatch, type BatchWritten } from './archive-writer.js';
 export { parseStreamId, type LogEntry, type LogPosition } from './net-effect.js';
 export { applyRetention, ensurePartitions, listPartitions } from './partitions.js';
 export type { Month } from './months.js';
-export {
-  createEventLogReader,
-  EventLogUnavailableError,
-  type EventLogReader,
-  type EventLogReaderOptions,
-} from './search/reader.js';
+export { createEventLogReader, EventLogUnavailableError, type EventLogReader } from './search/reader.js';
 export { parseMatch, type BodyMatch, type EventFilter } from './search/filter.js';
-export type { LoggedEntity, LoggedEntityState } from './search/read.js';
-export type { PageRequest, SearchResult } from './search/search.js';
+export type { LoggedEntity } from './search/read.js';

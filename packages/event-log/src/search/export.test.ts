@@ -95,9 +95,7 @@ describe('export of 100k events', () => {
     expect(lines).toBe(EVENTS + 1);
     expect(bytes).toBeGreaterThan(5 * HEAP_CAP_BYTES);
     expect(growth).toBeLessThan(HEAP_CAP_BYTES);
-    const [header, first] = parseCsv(
-      head.slice(0, head.indexOf('\n', head.indexOf('\n') + 1) + 1),
-    ) as string[][];
+    const [header, first] = parseCsv(head.slice(0, head.indexOf('\n', head.indexOf('\n') + 1) + 1));
     expect(header?.slice(0, 3)).toEqual(['eventKey', 'issuedAt', 'receivedAt']);
     expect(first?.[0]).toBe('bulk|1');
     expect(JSON.parse(first?.at(-1) ?? '')).toMatchObject({ transactionObject: { transactionId: 'b-1' } });

@@ -36,15 +36,17 @@ const MAX_SEGMENT_LENGTH = 200;
  */
 export function parseMatch(text: string): MatchParse {
   const equals = text.indexOf('=');
-  if (equals <= 0)
+  if (equals <= 0) {
     return { ok: false, message: `"${text}" is not path=value (e.g. transactionObject.status=COMPLETED)` };
+  }
   const path = text.slice(0, equals).split('.');
   const raw = text.slice(equals + 1);
   if (path.some((segment) => segment === '' || segment.length > MAX_SEGMENT_LENGTH)) {
     return { ok: false, message: `"${text}": the path has an empty or overlong segment` };
   }
-  if (path.length > MAX_PATH_DEPTH)
+  if (path.length > MAX_PATH_DEPTH) {
     return { ok: false, message: `"${text}": the path is deeper than ${MAX_PATH_DEPTH}` };
+  }
   return { ok: true, match: { path, values: valuesOf(raw) } };
 }
 
@@ -108,8 +110,9 @@ export function whereOf(filter: EventFilter, params: SqlParams): string {
   }
   for (const [column, operator, field] of RANGES) {
     const value = filter[field];
-    if (value !== undefined)
+    if (value !== undefined) {
       conditions.push(`${column} ${operator} ${params.add(value.toISOString(), 'timestamptz')}`);
+    }
   }
   for (const match of filter.match ?? []) {
     const alternatives = match.values.map(

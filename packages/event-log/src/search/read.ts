@@ -34,7 +34,7 @@ export interface LoggedEntity {
 }
 
 /** At most this many of an entity's events are read (an entity sees a handful). */
-export const ENTITY_EVENTS_LIMIT = 1_000;
+const ENTITY_EVENTS_LIMIT = 1_000;
 
 /** The entity from `entity_state` plus its events, or undefined when the log knows neither. */
 export async function entityFromLog(

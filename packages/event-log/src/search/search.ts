@@ -7,7 +7,7 @@ import { loggedEventOf, SUMMARY_COLUMNS, type SummaryRow } from './rows.js';
 type Queryable = Pick<Pool | PoolClient, 'query'>;
 
 /** Up to this many matches are counted exactly; past it the total is the planner's estimate. */
-export const TOTAL_COUNT_CAP = 10_000;
+const TOTAL_COUNT_CAP = 10_000;
 
 export interface PageRequest {
   limit: number;
