@@ -5,10 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBatch } from '../archive-writer.js';
 import { entryOf, migratedDatabase, recordOf } from '../event-log.test-helpers.js';
 
-/** The SQL statements of docs/event-log.md's fenced `sql` blocks. */
+/** The SQL statements of the fenced `sql` blocks of docs/event-log.md's operator queries section. */
 async function documentedStatements(): Promise<string[]> {
   const page = await readFile(new URL('../../../../docs/event-log.md', import.meta.url), 'utf8');
-  const blocks = [...page.matchAll(/```sql\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+  const start = page.indexOf('\n## Queries an operator will want');
+  const end = page.indexOf('\n## ', start + 1);
+  const section = page.slice(start, end === -1 ? undefined : end);
+  const blocks = [...section.matchAll(/```sql\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
   return blocks.flatMap((block) =>
     block
       .split(/;\s*$/m)
