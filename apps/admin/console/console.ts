@@ -7,6 +7,7 @@ import { loadDeadLetters, wireDeadLetters } from './dead-letters.js';
 import { $, input } from './dom.js';
 import { lookUpEntity } from './entity-view.js';
 import { refreshProcessing, wireProcessing } from './processing.js';
+import { loadEvents, wireEvents } from './events.js';
 
 const REFRESH_MS = 5000;
 
@@ -22,9 +23,11 @@ function start(): void {
   $('entity-form').addEventListener('submit', (event) => void lookUpEntity(event));
   wireDeadLetters();
   wireProcessing();
+  wireEvents();
   void refreshCounters();
   void refreshProcessing();
   void loadDeadLetters(false);
+  void loadEvents(false);
   openFromHash();
   setInterval(() => void refreshCounters(), REFRESH_MS);
   setInterval(() => void refreshProcessing(), REFRESH_MS);

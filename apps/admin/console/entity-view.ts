@@ -56,6 +56,12 @@ function showEntity(entity: EntityWithHistory): void {
     el('pre', JSON.stringify(entity.fields, null, 2)),
   );
   box.append(header, times, ...(conflicts ? [conflicts] : []));
+  if (entity.source === 'event-log') {
+    const note =
+      'From the event log: Redis no longer keeps this entity (retention expired it). ' +
+      'No hold or conflict detail is kept there.';
+    box.append(el('p', note, { class: 'muted', id: 'entity-source' }));
+  }
   if (entity.hold !== null) box.append(holdPanel({ ...entity, hold: entity.hold }));
   box.append(el('h3', 'Timeline (oldest first)'), timeline, fields);
 }

@@ -35,6 +35,7 @@ import {
   type EventJobData,
   type RedisClient,
 } from '@ripio-webhooks/store';
+import type { EventLogReader } from '@ripio-webhooks/event-log';
 import { createAdminApp } from './app.js';
 // Brings test-support's `ProvidedContext` augmentation (`inject('redisUrl')`) into this package's type program.
 export type {} from '@ripio-webhooks/test-support/global-setup';
@@ -61,7 +62,12 @@ export interface AdminHarness {
 }
 
 /** The admin app in-process over a real Redis, with the same wiring as main.ts (bull-board included). */
-export function startAdmin(redisUrl: string, queuePrefix: string, now?: () => number): AdminHarness {
+export function startAdmin(
+  redisUrl: string,
+  queuePrefix: string,
+  now?: () => number,
+  eventLog?: EventLogReader,
+): AdminHarness {
   const redis = createRedis({ url: redisUrl, role: 'fail-fast', connectionName: 'admin-test' });
   const connection = { redis, queuePrefix };
   const events = openEventsQueue(connection);
@@ -80,6 +86,7 @@ export function startAdmin(redisUrl: string, queuePrefix: string, now?: () => nu
     queuesDashboard: bullBoardRouter(events, deadLetter),
     ping: async () => (await redis.ping()) === 'PONG',
     ...(now === undefined ? {} : { now }),
+    ...(eventLog === undefined ? {} : { eventLog }),
   });
   return {
     app,

@@ -4,8 +4,11 @@ import { z } from 'zod';
 import type { EntityHistoryEntry, EntityWithHistory, ErrorBody, Stats } from '@ripio-webhooks/contracts';
 import { ENTITY_KINDS, type EntityKind } from '@ripio-webhooks/schemas';
 import type { EntityStore } from '@ripio-webhooks/store';
+import type { EventLogReader } from '@ripio-webhooks/event-log';
 import { deadLetterRoutes, type DeadLetterStores } from './dead-letter-routes.js';
 import { entityAnswer, type HoldView } from './entity-answer.js';
+import { entityFromLogAnswer } from './entity-from-log.js';
+import { eventRoutes } from './event-routes.js';
 import { holdRoutes, type HoldStores } from './hold-routes.js';
 import { HttpError, parse } from './http-error.js';
 import { processingRoutes, type ProcessingStores } from './processing-routes.js';
@@ -29,8 +32,14 @@ const Id = z.string().min(1).max(1024);
  * The JSON API under /api: entity lookup, the dead-letter queue (list, show, replay one or many, delete) and
  * stats. Unknown entities and entries are 404; bad parameters 400; all errors are `{ "error": "..." }`. Every
  * answer is typed by its schema in @ripio-webhooks/contracts, which the CLI, the e2e harness and the console read.
+ * With the event log on (`eventLog`), /events searches it and an entity Redis no longer has is read from it.
  */
-export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Logger): Router {
+export function apiRouter(
+  stores: AdminStores,
+  metrics: AdminMetrics,
+  logger: Logger,
+  eventLog?: EventLogReader,
+): Router {
   const router = express.Router();
   router.use(express.json({ limit: '16kb' }));
 
@@ -41,7 +50,11 @@ export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Lo
     // No state yet (on hold before its first event applied, or its only event released): history and hold shown.
     const history = record === undefined ? await stores.historyOf(kind, id) : [];
     if (record === undefined && held === undefined && history.length === 0) {
-      throw new HttpError(404, `no ${kind} entity with id ${id}`);
+      // Redis retention may have expired it: the event log keeps it for months.
+      const logged = await eventLog?.entity(kind, id);
+      if (logged === undefined) throw new HttpError(404, `no ${kind} entity with id ${id}`);
+      res.json(entityFromLogAnswer(logged) satisfies EntityWithHistory);
+      return;
     }
     res.json(entityAnswer({ kind, id, record, history, held }) satisfies EntityWithHistory);
   });
@@ -49,6 +62,7 @@ export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Lo
   holdRoutes(router, stores, logger);
   deadLetterRoutes(router, stores, metrics, logger);
   processingRoutes(router, stores, logger);
+  eventRoutes(router, eventLog, logger);
 
   router.get('/stats', async (_req, res) => {
     res.json((await stores.readStats()) satisfies Stats);

@@ -1,5 +1,6 @@
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
+import type { EventLogReader } from '@ripio-webhooks/event-log';
 import { apiRouter, type AdminStores } from './api.js';
 import { requireAuth } from './auth.js';
 import { QUEUES_PATH } from './bull-board.js';
@@ -13,6 +14,8 @@ export interface AdminAppOptions {
   stores: AdminStores;
   metrics: AdminMetrics;
   logger: Logger;
+  /** The Postgres event log (absent: EVENT_LOG=off, its routes answer 404). */
+  eventLog?: EventLogReader;
   /** bull-board's router (absent: no dashboard, e.g. in tests that don't need it). */
   queuesDashboard?: Router;
   /** Answers /readyz: true when Redis answers. */
@@ -49,7 +52,7 @@ export function createAdminApp(options: AdminAppOptions): Express {
   app.get('/metrics', async (_req, res) => {
     res.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
   });
-  app.use('/api', apiRouter(options.stores, options.metrics, options.logger));
+  app.use('/api', apiRouter(options.stores, options.metrics, options.logger, options.eventLog));
   if (options.queuesDashboard !== undefined) app.use(QUEUES_PATH, options.queuesDashboard);
   serveConsole(app);
 

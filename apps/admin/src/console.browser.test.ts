@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createEventLogReader } from '@ripio-webhooks/event-log';
 import { createDeadLetterStore } from '@ripio-webhooks/store';
 import { deleteKeysContaining, uniquePrefix } from '@ripio-webhooks/test-support';
 import {
@@ -20,6 +21,7 @@ import {
   type AdminHarness,
   type ChildApp,
 } from './admin.test-helpers.js';
+import { logDatabase, loggedEvent, type LogDatabase } from './event-log.test-helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -45,9 +47,38 @@ describe.skipIf(!hasChromium)('admin console in Chromium (skipped when /usr/bin/
   let userDataDir: string;
   let cleanup: Redis;
   let replayKey: string;
+  let log: LogDatabase;
+  let archivedTrade: string;
 
   beforeAll(async () => {
-    admin = startAdmin(redisUrl, prefix);
+    // The event log holds an entity Redis no longer has (one body tries to inject markup), and another event.
+    log = await logDatabase(inject('postgresUrl'));
+    const archived = [
+      loggedEvent({
+        type: 'OFF-RAMP.DEPOSIT.RECEIVED',
+        id: 'ui-archived',
+        issuedAt: '2026-03-02T10:00:00.000Z',
+        object: { customerId: 'cus-ui' },
+        entity: { status: 'DEPOSIT_RECEIVED', version: 1, state: {} },
+      }),
+      loggedEvent({
+        type: 'OFF-RAMP.TRADE.COMPLETED',
+        id: 'ui-archived',
+        issuedAt: '2026-03-02T10:05:00.000Z',
+        object: { customerId: 'cus-ui', note: '<img src=x id=injected3>' },
+        entity: { status: 'TRADE_COMPLETED', version: 2, state: {} },
+      }),
+      loggedEvent({
+        type: 'OFF-RAMP.DEPOSIT.RECEIVED',
+        id: 'ui-log-2',
+        issuedAt: '2026-03-03T10:00:00.000Z',
+        outcome: 'dead_lettered',
+        object: { customerId: 'cus-other' },
+      }),
+    ];
+    archivedTrade = archived[1]?.eventKey ?? '';
+    await log.write(archived);
+    admin = startAdmin(redisUrl, prefix, undefined, createEventLogReader({ databaseUrl: log.database.url }));
     await admin.ready();
     server = admin.app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
@@ -111,6 +142,7 @@ describe.skipIf(!hasChromium)('admin console in Chromium (skipped when /usr/bin/
     await waiter?.close();
     await new Promise((resolve) => (server === undefined ? resolve(undefined) : server.close(resolve)));
     await admin?.close();
+    await log?.close();
     if (cleanup !== undefined) {
       await deleteKeysContaining(cleanup, prefix);
       cleanup.disconnect();
@@ -245,6 +277,53 @@ describe.skipIf(!hasChromium)('admin console in Chromium (skipped when /usr/bin/
     expect(await page.$('#entity-hold')).toBeNull();
     const items = page.locator('#entity-timeline li');
     expect(await items.first().getAttribute('class')).toBe('outcome-released');
+  });
+
+  it('searches the event log with filters and opens an event with its body shown as text', async () => {
+    await page.fill('#events-customer-id', 'cus-ui');
+    await page.click('#events-filters button[type=submit]');
+    await expect.poll(() => page.locator('#events-rows tr').count(), POLL).toBe(2);
+    expect(await page.textContent('#events-total')).toBe('2 matching');
+    expect(await page.textContent('#events-rows tr:first-child td:nth-child(3)')).toBe(
+      'OFF-RAMP.TRADE.COMPLETED',
+    );
+
+    await page.click(`#events-rows tr[data-key="${archivedTrade}"] .event-link`);
+    await page.waitForSelector('#event-detail:not([hidden])');
+    expect(await page.textContent('#event-detail-key')).toBe(archivedTrade);
+    const body = await page.textContent('#event-detail-body');
+    expect(body).toContain('"status": "TRADE_COMPLETED"');
+    expect(body).toContain('<img src=x id=injected3>');
+    expect(await page.$('#injected3')).toBeNull();
+
+    await page.fill('#events-customer-id', '');
+    await page.selectOption('#events-outcome', 'dead_lettered');
+    await page.click('#events-filters button[type=submit]');
+    await expect.poll(() => page.locator('#events-rows tr').count(), POLL).toBe(1);
+    expect(await page.textContent('#events-rows tr td:nth-child(4)')).toBe('off-ramp/ui-log-2');
+
+    // The export link follows the filters and downloads with the console's login.
+    const href = await page.getAttribute('#events-export-csv', 'href');
+    expect(href).toBe('/api/events/export?outcome=dead_lettered&format=csv');
+    const exported = await page.request.get(`${baseUrl}${href ?? ''}`);
+    expect(exported.status()).toBe(200);
+    expect((await exported.text()).trimEnd().split('\n')).toHaveLength(2);
+
+    await page.fill('#events-match', 'transactionObject.status=NOPE');
+    await page.selectOption('#events-outcome', '');
+    await page.click('#events-filters button[type=submit]');
+    await expect.poll(() => page.locator('#events-rows tr').count(), POLL).toBe(0);
+    await page.fill('#events-match', 'nopath');
+    await page.click('#events-filters button[type=submit]');
+    await expect.poll(() => page.textContent('#events-message'), POLL).toMatch(/invalid match/);
+  });
+
+  it('shows an entity Redis no longer has from the event log, saying so', async () => {
+    await page.fill('#entity-id', 'ui-archived');
+    await page.click('#entity-form button[type=submit]');
+    await expect.poll(() => page.textContent('#entity-status'), POLL).toBe('TRADE_COMPLETED');
+    expect(await page.textContent('#entity-source')).toMatch(/^From the event log/);
+    expect(await page.locator('#entity-timeline li').count()).toBe(2);
   });
 
   it('reaches the queue dashboard with the same login, and signs out', async () => {

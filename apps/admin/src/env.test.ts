@@ -45,6 +45,7 @@ describe('loadEnv', () => {
         HISTORY_LIMIT: 100,
         ENTITY_RETENTION_DAYS: 90,
         SHUTDOWN_TIMEOUT_MS: 10_000,
+        EVENT_LOG: 'off',
       },
     });
   });
@@ -56,5 +57,28 @@ describe('loadEnv', () => {
       expect(result.message).toMatch(/ADMIN_PORT/);
       expect(result.message).toMatch(/QUEUE_PREFIX/);
     }
+  });
+
+  it('keeps the event log off by default, and requires DATABASE_URL when it is postgres', () => {
+    expect(loadEnv({ ADMIN_TOKEN: TEST_ADMIN_TOKEN })).toMatchObject({ ok: true, env: { EVENT_LOG: 'off' } });
+    const missing = loadEnv({ ADMIN_TOKEN: TEST_ADMIN_TOKEN, EVENT_LOG: 'postgres' });
+    expect(missing.ok).toBe(false);
+    if (!missing.ok)
+      expect(missing.message).toMatch(/DATABASE_URL: DATABASE_URL is required when EVENT_LOG=postgres/);
+    const notUrl = loadEnv({
+      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      EVENT_LOG: 'postgres',
+      DATABASE_URL: 'localhost:5432',
+    });
+    expect(notUrl.ok).toBe(false);
+    const on = loadEnv({
+      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      EVENT_LOG: 'postgres',
+      DATABASE_URL: 'postgres://ripio:pw@db:5432/ripio',
+    });
+    expect(on).toMatchObject({
+      ok: true,
+      env: { EVENT_LOG: 'postgres', DATABASE_URL: 'postgres://ripio:pw@db:5432/ripio' },
+    });
   });
 });

@@ -8,6 +8,7 @@ import {
   readQueueSnapshot,
   settleWithin,
 } from '@ripio-webhooks/store';
+import { createEventLogReader } from '@ripio-webhooks/event-log';
 import { createAdminApp } from './app.js';
 import { bullBoardRouter } from './bull-board.js';
 import { loadEnv, processEnv } from './env.js';
@@ -42,11 +43,18 @@ const metrics = createAdminMetrics(
   () => stores.listHolds(),
 );
 
+// EVENT_LOG=postgres makes DATABASE_URL required (env.ts); the schema is the archiver's to migrate.
+const eventLog =
+  env.EVENT_LOG === 'postgres' && env.DATABASE_URL !== undefined
+    ? createEventLogReader({ databaseUrl: env.DATABASE_URL })
+    : undefined;
+
 const app = createAdminApp({
   token: env.ADMIN_TOKEN,
   stores,
   metrics,
   logger,
+  ...(eventLog === undefined ? {} : { eventLog }),
   queuesDashboard: bullBoardRouter(events, deadLetter),
   ping: async () => {
     try {
@@ -61,7 +69,7 @@ const server = app.listen(env.ADMIN_PORT, env.ADMIN_HOST);
 await once(server, 'listening');
 const address = server.address() as AddressInfo;
 logger.info(
-  { host: address.address, port: address.port, queuePrefix: env.QUEUE_PREFIX },
+  { host: address.address, port: address.port, queuePrefix: env.QUEUE_PREFIX, eventLog: env.EVENT_LOG },
   `admin listening on http://${address.address}:${address.port} (console /, dashboard /queues)`,
 );
 
@@ -83,7 +91,7 @@ async function shutdown(signal: string): Promise<void> {
     server.closeAllConnections();
   }
   await settleWithin(
-    Promise.allSettled([stores.close(), events.close(), deadLetter.close()]),
+    Promise.allSettled([stores.close(), events.close(), deadLetter.close(), eventLog?.close()]),
     FORCED_CLOSE_STEP_MS,
   );
   // disconnect, not quit: QUIT waits for a reply that never comes while Redis is down.

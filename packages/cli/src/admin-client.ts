@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import {
   BulkReplayReport,
   DeadLetterDetail,
@@ -5,6 +6,11 @@ import {
   DeleteReport,
   EntityWithHistory,
   ErrorBody,
+  EventPage,
+  LoggedEventDetail,
+  type EventExportFormat,
+  type EventFilterParam,
+  type EventLogOutcome,
   HoldList,
   ProcessingStatus,
   ReleaseReport,
@@ -52,6 +58,12 @@ export type DeadLetterFilter = {
   eventType?: string;
 };
 
+/** The event-log search filters (`GET /api/events`); `match` entries are `path.to.field=value`. */
+export type EventSearchFilter = Partial<Record<Exclude<EventFilterParam, 'outcome' | 'match'>, string>> & {
+  outcome?: EventLogOutcome;
+  match?: readonly string[];
+};
+
 /** What a release sends (the operator is optional: the admin app records `admin` then). */
 export type ReleaseRequestInput = z.input<typeof ReleaseRequest>;
 
@@ -70,19 +82,30 @@ export interface AdminClient {
   processing(): Promise<ProcessingStatus>;
   /** Pauses (or resumes) every worker; the reason is optional. */
   setProcessing(action: 'pause' | 'resume', reason?: string): Promise<ProcessingStatus>;
+  events(query: EventSearchFilter & { limit?: number; cursor?: string }): Promise<EventPage>;
+  event(eventKey: string): Promise<LoggedEventDetail>;
+  /** The export's body as a stream (no overall timeout: an export may run for minutes). */
+  exportEvents(query: EventSearchFilter & { format: EventExportFormat }): Promise<Readable>;
 }
 
-type Query = Record<string, string | number | undefined>;
+type Query = Record<string, string | number | readonly string[] | undefined>;
 
-export function createAdminClient(options: AdminClientOptions): AdminClient {
-  const request = async <S extends z.ZodType>(
+type Request = <S extends z.ZodType>(
+  schema: S,
+  method: string,
+  path: string,
+  body?: unknown,
+) => Promise<z.infer<S>>;
+
+/** A JSON request to the admin API, its answer checked against the contract's schema. */
+function requesterOf(options: AdminClientOptions, urlOf: (path: string) => URL): Request {
+  return async <S extends z.ZodType>(
     schema: S,
     method: string,
     path: string,
     body?: unknown,
   ): Promise<z.infer<S>> => {
-    const url = new URL(path, options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
-    const response = await fetch(url, {
+    const response = await fetch(urlOf(path), {
       method,
       headers: {
         authorization: `Bearer ${options.token}`,
@@ -109,6 +132,12 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     }
     return answer.data;
   };
+}
+
+export function createAdminClient(options: AdminClientOptions): AdminClient {
+  const urlOf = (path: string): URL =>
+    new URL(path, options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+  const request = requesterOf(options, urlOf);
   return {
     entity: (kind, id) => request(EntityWithHistory, 'GET', adminPaths.entity(kind, id)),
     release: (kind, id, body) => request(ReleaseReport, 'POST', adminPaths.release(kind, id), body),
@@ -127,12 +156,38 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
         `${adminPaths.processing}/${action}`,
         reason === undefined ? {} : { reason },
       ),
+    events: (query) => request(EventPage, 'GET', withQuery(adminPaths.events, query)),
+    event: (eventKey) => request(LoggedEventDetail, 'GET', adminPaths.event(eventKey)),
+    exportEvents: (query) => {
+      const path = withQuery(adminPaths.exportEvents, query);
+      return streamOf(urlOf(path), options.token, path);
+    },
   };
+}
+
+/** A GET whose 2xx body is handed on as a stream; any other status is an AdminApiError. */
+async function streamOf(url: URL, token: string, path: string): Promise<Readable> {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok || response.body === null) {
+    throw new AdminApiError(response.status, path, parseJsonOr(await response.text()));
+  }
+  return Readable.fromWeb(response.body);
+}
+
+function parseJsonOr(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 function withQuery(path: string, query: Query): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+  for (const [key, value] of Object.entries(query)) {
+    if (typeof value === 'object') for (const item of value) params.append(key, item);
+    else if (value !== undefined) params.set(key, String(value));
+  }
   const text = params.toString();
   return text === '' ? path : `${path}?${text}`;
 }
@@ -149,4 +204,7 @@ const adminPaths = {
   replayMany: 'api/dead-letter/replay',
   stats: 'api/stats',
   processing: 'api/processing',
+  events: 'api/events',
+  event: (eventKey: string) => `api/events/${encodeURIComponent(eventKey)}`,
+  exportEvents: 'api/events/export',
 } as const;

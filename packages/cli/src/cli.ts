@@ -1,6 +1,7 @@
 import { AdminApiError, AdminContractError } from './admin-client.js';
 import { dlqCommand } from './commands/dlq.js';
 import { entityCommand } from './commands/entity.js';
+import { eventsCommand } from './commands/events.js';
 import { UsageError, type CommandContext } from './commands/common.js';
 import { processingCommand } from './commands/processing.js';
 import { simulateCommand } from './commands/simulate.js';
@@ -13,6 +14,7 @@ const USAGE = `ripio-webhooks <command> [options]   (each command has --help)
   verify          check a Ripio signature against a body file, and explain a mismatch
   entity get      an entity's status and event timeline (admin API)
   dlq             list / show / replay / purge dead-lettered events (admin API)
+  events          search, show and export the event log (list / show / export, NDJSON or CSV) (admin API)
   stats           queue counts, backlog age, dead-letter size, outcomes of the last hour (admin API)
   processing      status / pause / resume event processing, and the circuit breaker's state (admin API)
 
@@ -23,6 +25,7 @@ const COMMANDS = {
   verify: verifyCommand,
   entity: entityCommand,
   dlq: dlqCommand,
+  events: eventsCommand,
   stats: statsCommand,
   processing: processingCommand,
 } as const;

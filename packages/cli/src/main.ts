@@ -9,7 +9,7 @@ const io = {
 
 try {
   const env = loadEnv(processEnv());
-  process.exitCode = await runCli(process.argv.slice(2), { io, env });
+  process.exitCode = await runCli(process.argv.slice(2), { io, env, stdout: process.stdout });
 } catch (error) {
   io.err(error instanceof Error ? `error: ${error.message}` : `error: ${String(error)}`);
   process.exitCode = 1;

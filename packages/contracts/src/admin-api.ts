@@ -103,6 +103,11 @@ export const EntityWithHistory = EntityRecord.extend({
   hold: Hold.nullable(),
   /** The events parked behind the hold, in the order they will be applied, with their payloads. */
   parked: z.array(ParkedEvent),
+  /**
+   * Where the answer came from: absent or `redis` (the live state), `event-log` (Redis retention expired the
+   * entity; rebuilt from the Postgres event log, with no hold and no conflict detail).
+   */
+  source: z.enum(['redis', 'event-log']).optional(),
 });
 export type EntityWithHistory = z.infer<typeof EntityWithHistory>;
 

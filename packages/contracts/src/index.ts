@@ -3,3 +3,4 @@ export * from './enums.js';
 export * from './holds.js';
 export * from './event-log.js';
 export * from './processing.js';
+export * from './event-log-api.js';

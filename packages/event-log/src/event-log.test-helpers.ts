@@ -3,6 +3,8 @@ import { freshDatabase, type FreshDatabase } from '@ripio-webhooks/test-support'
 import pg from 'pg';
 import { inject } from 'vitest';
 import { migrateEventLog } from './migrate.js';
+// Brings test-support's `ProvidedContext` augmentation (`inject('postgresUrl')`) into this package's type program.
+export type {} from '@ripio-webhooks/test-support/global-setup-postgres';
 import type { LogEntry } from './net-effect.js';
 
 /** A migrated database of the test file's own, and a pool on it. */

@@ -10,6 +10,8 @@ export interface Io {
 export interface CommandContext {
   io: Io;
   env: CliEnv;
+  /** Where a streamed output (an export) goes without --out: the process's stdout. */
+  stdout?: NodeJS.WritableStream;
 }
 
 /** A wrong invocation: printed with the command's usage, exit code 2. */

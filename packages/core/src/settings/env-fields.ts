@@ -91,12 +91,12 @@ export const eventLogEnvFields = {
     .enum(['postgres', 'off'])
     .default('off')
     .describe(
-      '`postgres`: keep every event and outcome in the Postgres event log (docs/event-log.md); `off`: Redis only. ' +
-        'The same value in the worker, the archiver and the admin app.',
+      '`postgres`: keep every event and outcome in the Postgres event log (docs/event-log.md), searchable and ' +
+        're-drivable from the admin app; `off`: Redis only. The same value in the worker, the archiver and the admin app.',
     ),
   DATABASE_URL: z
     .string()
-    .min(1)
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'DATABASE_URL must be a postgres:// URL')
     .optional()
     .describe(
       '`postgres://user:password@host:port/database` of the event log; required with `EVENT_LOG=postgres`.',
