@@ -63,8 +63,9 @@ describe('loadEnv', () => {
     expect(loadEnv({ ADMIN_TOKEN: TEST_ADMIN_TOKEN })).toMatchObject({ ok: true, env: { EVENT_LOG: 'off' } });
     const missing = loadEnv({ ADMIN_TOKEN: TEST_ADMIN_TOKEN, EVENT_LOG: 'postgres' });
     expect(missing.ok).toBe(false);
-    if (!missing.ok)
+    if (!missing.ok) {
       expect(missing.message).toMatch(/DATABASE_URL: DATABASE_URL is required when EVENT_LOG=postgres/);
+    }
     const notUrl = loadEnv({
       ADMIN_TOKEN: TEST_ADMIN_TOKEN,
       EVENT_LOG: 'postgres',
