@@ -3,3 +3,4 @@ export { writeBatch, type BatchWritten } from './archive-writer.js';
 export { parseStreamId, type LogEntry, type LogPosition } from './net-effect.js';
 export { applyRetention, ensurePartitions, listPartitions } from './partitions.js';
 export type { Month } from './months.js';
+export * from './redrive/index.js';
