@@ -2,8 +2,10 @@ import {
   booleanSetting,
   dedupeEnvFields,
   entityRetentionEnvFields,
+  eventLogEnvFields,
   historyEnvFields,
   optionalSecretSetting,
+  requireDatabaseUrl,
   secretListSetting,
   nonNegativeIntSetting,
   portSetting,
@@ -37,6 +39,7 @@ export const WorkerEnv = z
     ...sharedEnvFields,
     ...dedupeEnvFields,
     ...entityRetentionEnvFields,
+    ...eventLogEnvFields,
     INTAKE_PROOF_KEYS: secretListSetting(
       'INTAKE_PROOF_KEYS',
       'Keys only receivers and workers hold: a job’s intake proof must verify with one of them.',
@@ -127,6 +130,7 @@ export const WorkerEnv = z
       .describe('Time to finish the jobs in hand after SIGTERM before stopping anyway.'),
   })
   .superRefine((env, context) => {
+    requireDatabaseUrl(env, context);
     if (env.ENTITY_RETENTION_DAYS * 86_400 < env.DEDUPE_TTL_SECONDS) {
       context.addIssue({
         code: 'custom',

@@ -24,6 +24,7 @@ import type { JobResult } from './outcome.js';
 import { createWorkerHolds } from './holds/hold-actions.js';
 import { createEventProcessor, type ProcessorSettings } from './process-event.js';
 import { checkEvictionPolicy } from './redis-checks.js';
+import { startRedrives, type RedriveService } from './redrive/start-redrives.js';
 import { startSweeps } from './sweeps.js';
 
 export interface WorkerServiceOptions {
@@ -64,12 +65,13 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
   const deadLetters = createDeadLetterStore({ redis, queuePrefix });
   const retry = { maxAttempts: env.MAX_ATTEMPTS, baseMs: env.BACKOFF_BASE_MS, maxMs: env.BACKOFF_MAX_MS };
   const random = options.random ?? Math.random;
+  const runner = createRunner(env, handlers, metrics, logger);
   const processor = createEventProcessor({
     settings: processorSettings(env, retry),
     entities: createEntityStore({ redis, queuePrefix, entityRetentionSeconds: entityRetentionSeconds(env) }),
     deadLetters,
     holds: createWorkerHolds(redis, queuePrefix, events),
-    handlers: createRunner(env, handlers, metrics, logger),
+    handlers: runner,
     metrics,
     // Counted in memory, written once a second and whenever no job is in flight: no Redis request per event.
     outcomes: createOutcomeCounter({
@@ -94,6 +96,7 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
   const connection = { redis, queuePrefix };
   const retentionDays = env.DEAD_LETTER_RETENTION_DAYS;
   const stopSweep = startSweeps(worker, { events, deadLetters, metrics, logger, connection, retentionDays });
+  const redrives = startRedrives(env, redis, runner, logger);
   const metricsServer = await startMetricsServer(metrics.registry, env.METRICS_HOST, env.METRICS_PORT);
   logger.info(
     {
@@ -104,7 +107,7 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
     },
     'worker started',
   );
-  const closing = { worker, redis, gaugeRedis, deadLetters, events, metricsServer, metrics, stopSweep };
+  const closing = { worker, redis, gaugeRedis, deadLetters, events, metricsServer, metrics, stopSweep, redrives };
   return { worker, metrics, metricsServer, shutdown: () => shutdownWorker(env, logger, closing) };
 }
 
@@ -210,13 +213,14 @@ interface Closing {
   metricsServer: MetricsServer;
   metrics: WorkerMetrics;
   stopSweep: () => void;
+  redrives: RedriveService | undefined;
 }
 
 async function shutdownWorker(env: WorkerEnv, logger: Logger, service: Closing): Promise<void> {
   const { worker, redis, gaugeRedis } = service;
   service.stopSweep();
   service.metrics.workerUp.set(0);
-  const closing = worker.close();
+  const closing = Promise.all([worker.close(), service.redrives?.close()]);
   if (!(await settleWithin(closing, env.SHUTDOWN_TIMEOUT_MS))) {
     logger.warn({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, 'active jobs did not finish in time; closing anyway');
     // Their BullMQ locks expire and another worker picks them up (stalled-job recovery). BullMQ keeps the

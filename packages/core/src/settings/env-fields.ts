@@ -80,3 +80,34 @@ export const entityRetentionEnvFields = {
         'hold); at least `DEDUPE_TTL_SECONDS`. The admin app reads it too: set the same value in both apps.',
     ),
 };
+
+/**
+ * `EVENT_LOG` and `DATABASE_URL`: whether the event log (Postgres) is on, and where it is. Every app that reads or
+ * writes the log spreads these and checks them with `requireDatabaseUrl`.
+ */
+export const eventLogEnvFields = {
+  EVENT_LOG: z
+    .enum(['postgres', 'off'])
+    .default('off')
+    .describe('`postgres`: keep the event log in Postgres (`DATABASE_URL`); `off`: Redis only.'),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value))
+    .describe('`postgres://user:password@host:port/database` of the event log; required with `EVENT_LOG=postgres`.'),
+};
+
+/** The issue `superRefine` adds when EVENT_LOG=postgres comes without a DATABASE_URL. */
+export function requireDatabaseUrl(
+  env: { EVENT_LOG: 'postgres' | 'off'; DATABASE_URL: string | undefined },
+  context: z.RefinementCtx,
+): void {
+  if (env.EVENT_LOG === 'postgres' && env.DATABASE_URL === undefined) {
+    context.addIssue({
+      code: 'custom',
+      path: ['DATABASE_URL'],
+      message: 'DATABASE_URL is required when EVENT_LOG=postgres',
+    });
+  }
+}
