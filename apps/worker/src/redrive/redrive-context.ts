@@ -60,7 +60,8 @@ export function redriveContext(
   logged: RedriveEvent,
   earlier: readonly EarlierEvent[],
 ): Omit<HandlerContext, 'signal'> {
-  if (!isHandled(logged.outcome)) throw new Error(`${logged.eventKey}: outcome ${logged.outcome} ran no handlers`);
+  if (!isHandled(logged.outcome))
+    throw new Error(`${logged.eventKey}: outcome ${logged.outcome} ran no handlers`);
   const before = beforeOf(event, earlier);
   const processedAt = logged.processedAt.toISOString();
   const after: EntityState = {

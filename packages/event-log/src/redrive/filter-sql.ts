@@ -18,7 +18,10 @@ export function redriveCondition(filter: RedriveFilter, receivedBy?: Date): SqlC
     params.push(value);
     clauses.push(clause(`$${params.length}`));
   };
-  add((p) => `outcome = ANY(${p}::text[])`, filter.outcome === undefined ? [...REDRIVE_OUTCOMES] : [filter.outcome]);
+  add(
+    (p) => `outcome = ANY(${p}::text[])`,
+    filter.outcome === undefined ? [...REDRIVE_OUTCOMES] : [filter.outcome],
+  );
   if (filter.eventType !== undefined) add((p) => `event_type = ${p}`, filter.eventType);
   if (filter.family !== undefined) add((p) => `family = ${p}`, filter.family);
   if (filter.kind !== undefined) add((p) => `kind = ${p}`, filter.kind);
@@ -46,7 +49,13 @@ export interface EntityPosition {
 /** `condition` narrowed to the events after `position` in entity order (a keyset page). */
 export function after(condition: SqlCondition, position: EntityPosition | undefined): SqlCondition {
   if (position === undefined) return condition;
-  const params = [...condition.params, position.kind, position.entityId, position.issuedAt, position.eventKey];
+  const params = [
+    ...condition.params,
+    position.kind,
+    position.entityId,
+    position.issuedAt,
+    position.eventKey,
+  ];
   const n = condition.params.length;
   return {
     where: `${condition.where} AND (${ENTITY_ORDER}) > ($${n + 1}, $${n + 2}, $${n + 3}::timestamptz, $${n + 4})`,

@@ -76,14 +76,17 @@ describe('re-drive selection', () => {
   });
 
   it('narrows by each filter field', async () => {
-    const count = async (filter: Parameters<typeof dryRunRedrive>[1]) => (await dryRunRedrive(pool, filter)).count;
+    const count = async (filter: Parameters<typeof dryRunRedrive>[1]) =>
+      (await dryRunRedrive(pool, filter)).count;
     expect(await count({ eventType: 'OFF-RAMP.DEPOSIT.RECEIVED' })).toBe(1);
     expect(await count({ kind: 'kyc' })).toBe(1);
     expect(await count({ entityId: 'a2' })).toBe(2);
     expect(await count({ outcome: 'conflict' })).toBe(1);
     expect(await count({ outcome: 'applied', family: 'off-ramp' })).toBe(4);
     expect(await count({ from: '2026-11-02T09:00:00Z', to: '2026-11-03T10:00:00Z' })).toBe(2);
-    expect(await count({ eventKeys: ['kyc|k1|KYC.COMPLETED', 'off-ramp|d1|OFF-RAMP.ORDER.CANCELLED'] })).toBe(1);
+    expect(await count({ eventKeys: ['kyc|k1|KYC.COMPLETED', 'off-ramp|d1|OFF-RAMP.ORDER.CANCELLED'] })).toBe(
+      1,
+    );
   });
 });
 
@@ -104,7 +107,10 @@ describe('re-drive records', () => {
       reason: 'ledger fix',
     });
     expect(second).toMatchObject({ state: 'queued', total: 2, remaining: 2, done: 0, handlers: ['*'] });
-    expect((await listRedrives(pool)).map((redrive) => redrive.id).slice(0, 2)).toEqual([second.id, first.id]);
+    expect((await listRedrives(pool)).map((redrive) => redrive.id).slice(0, 2)).toEqual([
+      second.id,
+      first.id,
+    ]);
     expect(await getRedrive(pool, first.id)).toMatchObject({ id: first.id, total: 1, runs: [] });
     expect(await getRedrive(pool, '999999')).toBeUndefined();
     expect(await getRedrive(pool, 'nope')).toBeUndefined();
