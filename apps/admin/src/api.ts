@@ -9,6 +9,7 @@ import { entityAnswer, type HoldView } from './entity-answer.js';
 import { holdRoutes, type HoldStores } from './hold-routes.js';
 import { HttpError, parse } from './http-error.js';
 import type { AdminMetrics } from './metrics.js';
+import { redriveRoutes, type RedriveStores } from './redrive-routes.js';
 
 export type { HoldView } from './entity-answer.js';
 
@@ -19,6 +20,8 @@ export interface AdminStores extends HoldStores, DeadLetterStores {
   holdOf(kind: EntityKind, id: string): Promise<HoldView | undefined>;
   /** The history of an entity that may have no state (its only event released, say); empty when none. */
   historyOf(kind: EntityKind, id: string): Promise<EntityHistoryEntry[]>;
+  /** Re-drives over the event log; absent with EVENT_LOG=off. */
+  redrives?: RedriveStores | undefined;
 }
 
 const Kind = z.enum(ENTITY_KINDS);
@@ -47,6 +50,7 @@ export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Lo
 
   holdRoutes(router, stores, logger);
   deadLetterRoutes(router, stores, metrics, logger);
+  redriveRoutes(router, stores.redrives, logger);
 
   router.get('/stats', async (_req, res) => {
     res.json((await stores.readStats()) satisfies Stats);

@@ -7,12 +7,17 @@ import {
   ErrorBody,
   HoldList,
   ReleaseReport,
+  Redrive,
+  RedriveDetail,
+  RedriveDryRun,
+  RedriveList,
   ReplayReport,
   Stats,
+  type CreateRedriveRequest,
   type DeadLetterReason,
   type ReleaseRequest,
 } from '@ripio-webhooks/contracts';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** A client of the admin JSON API (see apps/admin): what `entity`, `dlq` and `stats` call, and the e2e tests. */
 export interface AdminClientOptions {
@@ -66,6 +71,11 @@ export interface AdminClient {
   replayMany(request: DeadLetterFilter & { max: number }): Promise<BulkReplayReport>;
   remove(id: string): Promise<DeleteReport>;
   stats(): Promise<Stats>;
+  /** A dry run answers the count and a sample; otherwise the re-drive is created and queued. */
+  createRedrive(request: CreateRedriveRequest): Promise<Redrive | RedriveDryRun>;
+  redrives(): Promise<RedriveList>;
+  redrive(id: string): Promise<RedriveDetail>;
+  cancelRedrive(id: string): Promise<Redrive>;
 }
 
 type Query = Record<string, string | number | undefined>;
@@ -115,6 +125,10 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     replayMany: (body) => request(BulkReplayReport, 'POST', adminPaths.replayMany, body),
     remove: (id) => request(DeleteReport, 'DELETE', adminPaths.deadLetter(id)),
     stats: () => request(Stats, 'GET', adminPaths.stats),
+    createRedrive: (body) => request(z.union([RedriveDryRun, Redrive]), 'POST', adminPaths.redrives, body),
+    redrives: () => request(RedriveList, 'GET', adminPaths.redrives),
+    redrive: (id) => request(RedriveDetail, 'GET', adminPaths.redrive(id)),
+    cancelRedrive: (id) => request(Redrive, 'POST', `${adminPaths.redrive(id)}/cancel`, {}),
   };
 }
 
@@ -136,4 +150,6 @@ const adminPaths = {
   replay: (id: string) => `api/dead-letter/${encodeURIComponent(id)}/replay`,
   replayMany: 'api/dead-letter/replay',
   stats: 'api/stats',
+  redrives: 'api/redrives',
+  redrive: (id: string) => `api/redrives/${encodeURIComponent(id)}`,
 } as const;

@@ -73,7 +73,7 @@ describe('re-drive', () => {
       ].sort(),
     );
     for (const run of done.runs)
-      expect(Date.parse(run.at)).toBeGreaterThanOrEqual(Date.parse(done.createdAt));
+      {expect(Date.parse(run.at)).toBeGreaterThanOrEqual(Date.parse(done.createdAt));}
     const marks = await world.pool.query<{ redrives: number; last_redrive_at: Date | null }>(
       `SELECT redrives, last_redrive_at FROM events WHERE entity_id = 'or-1'`,
     );

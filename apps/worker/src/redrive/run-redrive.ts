@@ -48,7 +48,7 @@ export async function runRedrive(deps: RedriveDeps, redriveId: string): Promise<
   if (job === undefined) return 'not_running';
   const throttle = pThrottle({ limit: job.redrive.ratePerSecond, interval: 1_000, strict: true });
   // The limiter lets a call through at the time this returns: each event's runs are recorded with it.
-  const admit = throttle(() => new Date());
+  const admit = throttle(() => Promise.resolve(new Date()));
   let cursor = job.cursor;
   for (;;) {
     const page = await nextRedriveEvents(deps.pool, job, cursor, deps.pageSize ?? 100);
