@@ -6,6 +6,7 @@ import { refreshCounters } from './counters.js';
 import { loadDeadLetters, wireDeadLetters } from './dead-letters.js';
 import { $, input } from './dom.js';
 import { lookUpEntity } from './entity-view.js';
+import { loadRedrives, wireRedrives } from './redrives.js';
 
 const REFRESH_MS = 5000;
 
@@ -20,10 +21,13 @@ function openFromHash(): void {
 function start(): void {
   $('entity-form').addEventListener('submit', (event) => void lookUpEntity(event));
   wireDeadLetters();
+  wireRedrives();
   void refreshCounters();
   void loadDeadLetters(false);
+  void loadRedrives();
   openFromHash();
   setInterval(() => void refreshCounters(), REFRESH_MS);
+  setInterval(() => void loadRedrives(), REFRESH_MS);
 }
 
 // A module script runs after the document is parsed (it is deferred), so the elements exist.

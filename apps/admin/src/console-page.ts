@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { DEAD_LETTER_REASONS } from '@ripio-webhooks/contracts';
+import { DEAD_LETTER_REASONS, REDRIVE_OUTCOMES } from '@ripio-webhooks/contracts';
 import { ENTITY_KINDS } from '@ripio-webhooks/schemas';
 import { escapeHtml } from './html.js';
 
@@ -36,6 +36,7 @@ function optionsOf(values: readonly string[]): string {
 const OPTION_LISTS: Record<string, readonly string[]> = {
   'entity-kinds': ENTITY_KINDS,
   'dead-letter-reasons': DEAD_LETTER_REASONS,
+  'redrive-outcomes': REDRIVE_OUTCOMES,
 };
 
 /** index.html with its option lists filled in. */
