@@ -107,7 +107,17 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
     },
     'worker started',
   );
-  const closing = { worker, redis, gaugeRedis, deadLetters, events, metricsServer, metrics, stopSweep, redrives };
+  const closing = {
+    worker,
+    redis,
+    gaugeRedis,
+    deadLetters,
+    events,
+    metricsServer,
+    metrics,
+    stopSweep,
+    redrives,
+  };
   return { worker, metrics, metricsServer, shutdown: () => shutdownWorker(env, logger, closing) };
 }
 

@@ -13,8 +13,7 @@ const isoInstant = z.iso.datetime({ offset: true });
  * duplicate never ran its handlers, and re-driving it would run them for the first time.
  */
 export const REDRIVE_OUTCOMES = ['applied', 'conflict', 'late'] as const;
-export const RedriveOutcome = z.enum(REDRIVE_OUTCOMES);
-export type RedriveOutcome = z.infer<typeof RedriveOutcome>;
+const RedriveOutcome = z.enum(REDRIVE_OUTCOMES);
 
 /**
  * Which events a re-drive runs for: every field narrows the selection (AND); absent fields do not. The time range
@@ -81,7 +80,7 @@ export const RedriveDryRun = z.object({
 });
 export type RedriveDryRun = z.infer<typeof RedriveDryRun>;
 
-export const REDRIVE_STATES = ['queued', 'running', 'done', 'cancelled', 'failed'] as const;
+const REDRIVE_STATES = ['queued', 'running', 'done', 'cancelled', 'failed'] as const;
 export const RedriveState = z.enum(REDRIVE_STATES);
 export type RedriveState = z.infer<typeof RedriveState>;
 

@@ -1,5 +1,5 @@
 export { migrateEventLog, type MigrateOptions } from './migrate.js';
-export { openEventLogPool, type EventLogPool, type EventLogPoolOptions } from './pool.js';
+export { openEventLogPool, type EventLogPool } from './pool.js';
 export { writeBatch, type BatchWritten } from './archive-writer.js';
 export { parseStreamId, type LogEntry, type LogPosition } from './net-effect.js';
 export { applyRetention, ensurePartitions, listPartitions } from './partitions.js';

@@ -12,7 +12,7 @@ function isHandled(outcome: string): outcome is HandledOutcome {
 /** The object of an event as the log holds it (its raw body re-parsed), or undefined when it no longer parses. */
 function payloadOf(rawBody: string): Record<string, unknown> | undefined {
   const parsed = parseEventBody(rawBody);
-  return parsed.ok ? (parsed.event.object) : undefined;
+  return parsed.ok ? parsed.event.object : undefined;
 }
 
 /** The entity's history before the event, rebuilt from its earlier committed events in the log. */
@@ -60,15 +60,16 @@ export function redriveContext(
   logged: RedriveEvent,
   earlier: readonly EarlierEvent[],
 ): Omit<HandlerContext, 'signal'> {
-  if (!isHandled(logged.outcome))
-    {throw new Error(`${logged.eventKey}: outcome ${logged.outcome} ran no handlers`);}
+  if (!isHandled(logged.outcome)) {
+    throw new Error(`${logged.eventKey}: outcome ${logged.outcome} ran no handlers`);
+  }
   const before = beforeOf(event, earlier);
   const processedAt = logged.processedAt.toISOString();
   const after: EntityState = {
     kind: event.kind,
     id: event.entityId,
     status: logged.entityStatus ?? before?.status ?? event.status,
-    fields: logged.outcome === 'applied' ? (event.object) : (before?.fields ?? {}),
+    fields: logged.outcome === 'applied' ? event.object : (before?.fields ?? {}),
     version: logged.entityVersion ?? (before?.version ?? 0) + 1,
     createdAt: before?.createdAt ?? processedAt,
     updatedAt: processedAt,

@@ -72,8 +72,9 @@ describe('re-drive', () => {
         [keys[1], 'OFF-RAMP.TRADE.COMPLETED', 'failed', 'ledger down'],
       ].sort(),
     );
-    for (const run of done.runs)
-      {expect(Date.parse(run.at)).toBeGreaterThanOrEqual(Date.parse(done.createdAt));}
+    for (const run of done.runs) {
+      expect(Date.parse(run.at)).toBeGreaterThanOrEqual(Date.parse(done.createdAt));
+    }
     const marks = await world.pool.query<{ redrives: number; last_redrive_at: Date | null }>(
       `SELECT redrives, last_redrive_at FROM events WHERE entity_id = 'or-1'`,
     );

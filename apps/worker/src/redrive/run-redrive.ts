@@ -17,7 +17,7 @@ import type { HandlerRunner } from '../handlers/run-handlers.js';
 import { redriveContext } from './redrive-context.js';
 
 /** The handler name a run is recorded under when the event's raw body no longer parses. */
-export const PARSE_STEP = 'parse';
+const PARSE_STEP = 'parse';
 
 export interface RedriveDeps {
   pool: EventLogPool;

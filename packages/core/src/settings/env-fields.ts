@@ -95,7 +95,9 @@ export const eventLogEnvFields = {
     .trim()
     .optional()
     .transform((value) => (value === '' ? undefined : value))
-    .describe('`postgres://user:password@host:port/database` of the event log; required with `EVENT_LOG=postgres`.'),
+    .describe(
+      '`postgres://user:password@host:port/database` of the event log; required with `EVENT_LOG=postgres`.',
+    ),
 };
 
 /** The issue `superRefine` adds when EVENT_LOG=postgres comes without a DATABASE_URL. */

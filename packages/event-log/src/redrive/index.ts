@@ -1,4 +1,3 @@
-export { redriveCondition, type EntityPosition } from './filter-sql.js';
 export {
   cancelRedrive,
   createRedrive,
@@ -6,8 +5,6 @@ export {
   failRedrive,
   getRedrive,
   listRedrives,
-  type CancelAnswer,
-  type NewRedrive,
 } from './redrive-store.js';
 export {
   claimRedriveEvent,
