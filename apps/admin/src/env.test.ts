@@ -45,7 +45,21 @@ describe('loadEnv', () => {
         HISTORY_LIMIT: 100,
         ENTITY_RETENTION_DAYS: 90,
         SHUTDOWN_TIMEOUT_MS: 10_000,
+        EVENT_LOG: 'off',
       },
+    });
+  });
+
+  it('requires DATABASE_URL with EVENT_LOG=postgres', () => {
+    const result = loadEnv({ ADMIN_TOKEN: TEST_ADMIN_TOKEN, EVENT_LOG: 'postgres' });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message).toMatch(/DATABASE_URL is required when EVENT_LOG=postgres/);
+    const url = 'postgres://ripio@127.0.0.1:5432/ripio';
+    expect(
+      loadEnv({ ADMIN_TOKEN: TEST_ADMIN_TOKEN, EVENT_LOG: 'postgres', DATABASE_URL: url }),
+    ).toMatchObject({
+      ok: true,
+      env: { EVENT_LOG: 'postgres', DATABASE_URL: url },
     });
   });
 
