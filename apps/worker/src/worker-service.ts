@@ -107,18 +107,9 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
     },
     'worker started',
   );
-  const closing = {
-    worker,
-    redis,
-    gaugeRedis,
-    deadLetters,
-    events,
-    metricsServer,
-    metrics,
-    stopSweep,
-    redrives,
-  };
-  return { worker, metrics, metricsServer, shutdown: () => shutdownWorker(env, logger, closing) };
+  const closing = { worker, redis, gaugeRedis, deadLetters, events, metricsServer, metrics, stopSweep };
+  const shutdown = () => shutdownWorker(env, logger, { ...closing, redrives });
+  return { worker, metrics, metricsServer, shutdown };
 }
 
 /** ENTITY_RETENTION_DAYS in seconds, as the commit script takes it. */
