@@ -10,6 +10,6 @@ export default defineConfig({
       '@ripio-webhooks/test-support/global-setup-postgres',
     ],
     testTimeout: 30_000,
-    hookTimeout: 30_000,
+    hookTimeout: 60_000,
   },
 });

@@ -41,13 +41,21 @@ try {
       cpuOn: [] as number[],
     };
     for (let run = 0; run < config.runs; run += 1) {
-      const off: DrainRun = await drainWithWorker(node, redis, config.processingEvents, concurrency, 'off');
+      const off: DrainRun = await drainWithWorker(
+        node,
+        redis,
+        config.processingEvents,
+        concurrency,
+        'off',
+        postgres.url,
+      );
       const on: DrainRun = await drainWithWorker(
         node,
         redis,
         config.processingEvents,
         concurrency,
         'postgres',
+        postgres.url,
       );
       log(
         `  c${concurrency} run ${run + 1}: off ${Math.round(off.eventsPerSecond)}/s, on ${Math.round(on.eventsPerSecond)}/s`,

@@ -8,6 +8,7 @@ import { $, input } from './dom.js';
 import { lookUpEntity } from './entity-view.js';
 import { refreshProcessing, wireProcessing } from './processing.js';
 import { loadEvents, wireEvents } from './events.js';
+import { loadRedrives, wireRedrives } from './redrives.js';
 
 const REFRESH_MS = 5000;
 
@@ -24,13 +25,16 @@ function start(): void {
   wireDeadLetters();
   wireProcessing();
   wireEvents();
+  wireRedrives();
   void refreshCounters();
   void refreshProcessing();
   void loadDeadLetters(false);
   void loadEvents(false);
+  void loadRedrives();
   openFromHash();
   setInterval(() => void refreshCounters(), REFRESH_MS);
   setInterval(() => void refreshProcessing(), REFRESH_MS);
+  setInterval(() => void loadRedrives(), REFRESH_MS);
 }
 
 // A module script runs after the document is parsed (it is deferred), so the elements exist.

@@ -13,6 +13,7 @@ import { holdRoutes, type HoldStores } from './hold-routes.js';
 import { HttpError, parse } from './http-error.js';
 import { processingRoutes, type ProcessingStores } from './processing-routes.js';
 import type { AdminMetrics } from './metrics.js';
+import { redriveRoutes, type RedriveStores } from './redrive-routes.js';
 
 export type { HoldView } from './entity-answer.js';
 
@@ -23,6 +24,8 @@ export interface AdminStores extends HoldStores, DeadLetterStores, ProcessingSto
   holdOf(kind: EntityKind, id: string): Promise<HoldView | undefined>;
   /** The history of an entity that may have no state (its only event released, say); empty when none. */
   historyOf(kind: EntityKind, id: string): Promise<EntityHistoryEntry[]>;
+  /** Re-drives over the event log; absent with EVENT_LOG=off. */
+  redrives?: RedriveStores | undefined;
 }
 
 const Kind = z.enum(ENTITY_KINDS);
@@ -63,6 +66,7 @@ export function apiRouter(
   deadLetterRoutes(router, stores, metrics, logger);
   processingRoutes(router, stores, logger);
   eventRoutes(router, eventLog, logger);
+  redriveRoutes(router, stores.redrives, logger);
 
   router.get('/stats', async (_req, res) => {
     res.json((await stores.readStats()) satisfies Stats);

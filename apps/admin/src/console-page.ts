@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { DEAD_LETTER_REASONS, EVENT_LOG_OUTCOMES } from '@ripio-webhooks/contracts';
+import { DEAD_LETTER_REASONS, EVENT_LOG_OUTCOMES, REDRIVE_OUTCOMES } from '@ripio-webhooks/contracts';
 import { ENTITY_KINDS } from '@ripio-webhooks/schemas';
 import { escapeHtml } from './html.js';
 
@@ -37,6 +37,7 @@ const OPTION_LISTS: Record<string, readonly string[]> = {
   'entity-kinds': ENTITY_KINDS,
   'dead-letter-reasons': DEAD_LETTER_REASONS,
   'event-log-outcomes': EVENT_LOG_OUTCOMES,
+  'redrive-outcomes': REDRIVE_OUTCOMES,
 };
 
 /** index.html with its option lists filled in. */

@@ -50,6 +50,19 @@ describe('loadEnv', () => {
     });
   });
 
+  it('requires DATABASE_URL with EVENT_LOG=postgres', () => {
+    const result = loadEnv({ ADMIN_TOKEN: TEST_ADMIN_TOKEN, EVENT_LOG: 'postgres' });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message).toMatch(/DATABASE_URL is required when EVENT_LOG=postgres/);
+    const url = 'postgres://ripio@127.0.0.1:5432/ripio';
+    expect(
+      loadEnv({ ADMIN_TOKEN: TEST_ADMIN_TOKEN, EVENT_LOG: 'postgres', DATABASE_URL: url }),
+    ).toMatchObject({
+      ok: true,
+      env: { EVENT_LOG: 'postgres', DATABASE_URL: url },
+    });
+  });
+
   it('names a bad port and a bad prefix', () => {
     const result = loadEnv({ ADMIN_TOKEN: TEST_ADMIN_TOKEN, ADMIN_PORT: 'eighty', QUEUE_PREFIX: 'a:b' });
     expect(result.ok).toBe(false);

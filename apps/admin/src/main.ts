@@ -13,6 +13,7 @@ import { createAdminApp } from './app.js';
 import { bullBoardRouter } from './bull-board.js';
 import { loadEnv, processEnv } from './env.js';
 import { createAdminMetrics } from './metrics.js';
+import { openRedriveStores } from './redrive-stores.js';
 import { openAdminStores } from './stores.js';
 
 const loaded = loadEnv(processEnv());
@@ -32,11 +33,18 @@ const queueConnection = {
 };
 const events = openEventsQueue(queueConnection);
 const deadLetter = openDeadLetterQueue(queueConnection);
-const stores = openAdminStores(redis, env.QUEUE_PREFIX, {
-  dedupeTtlSeconds: env.DEDUPE_TTL_SECONDS,
-  historyLimit: env.HISTORY_LIMIT,
-  entityRetentionSeconds: env.ENTITY_RETENTION_DAYS * 86_400,
-});
+const redrives =
+  env.DATABASE_URL === undefined || env.EVENT_LOG !== 'postgres'
+    ? undefined
+    : openRedriveStores(env.DATABASE_URL, queueConnection, logger);
+const stores = {
+  ...openAdminStores(redis, env.QUEUE_PREFIX, {
+    dedupeTtlSeconds: env.DEDUPE_TTL_SECONDS,
+    historyLimit: env.HISTORY_LIMIT,
+    entityRetentionSeconds: env.ENTITY_RETENTION_DAYS * 86_400,
+  }),
+  redrives,
+};
 const metrics = createAdminMetrics(
   () => readQueueSnapshot({ redis, queuePrefix: env.QUEUE_PREFIX }),
   (error) => logger.warn({ err: error }, 'queue gauges left out of this scrape: Redis did not answer'),
@@ -91,7 +99,13 @@ async function shutdown(signal: string): Promise<void> {
     server.closeAllConnections();
   }
   await settleWithin(
-    Promise.allSettled([stores.close(), events.close(), deadLetter.close(), eventLog?.close()]),
+    Promise.allSettled([
+      stores.close(),
+      events.close(),
+      deadLetter.close(),
+      eventLog?.close(),
+      redrives?.close(),
+    ]),
     FORCED_CLOSE_STEP_MS,
   );
   // disconnect, not quit: QUIT waits for a reply that never comes while Redis is down.

@@ -5,6 +5,7 @@ import {
   eventLogEnvFields,
   historyEnvFields,
   optionalSecretSetting,
+  requireDatabaseUrl,
   secretListSetting,
   portSetting,
   positiveIntSetting,
@@ -38,7 +39,7 @@ export const WorkerEnv = z
     ...sharedEnvFields,
     ...dedupeEnvFields,
     ...entityRetentionEnvFields,
-    EVENT_LOG: eventLogEnvFields.EVENT_LOG,
+    ...eventLogEnvFields,
     INTAKE_PROOF_KEYS: secretListSetting(
       'INTAKE_PROOF_KEYS',
       'Keys only receivers and workers hold: a job’s intake proof must verify with one of them.',
@@ -120,6 +121,7 @@ export const WorkerEnv = z
       .describe('Time to finish the jobs in hand after SIGTERM before stopping anyway.'),
   })
   .superRefine((env, context) => {
+    requireDatabaseUrl(env, context);
     if (env.ENTITY_RETENTION_DAYS * 86_400 < env.DEDUPE_TTL_SECONDS) {
       context.addIssue({
         code: 'custom',

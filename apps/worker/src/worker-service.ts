@@ -1,8 +1,6 @@
 import type { RetryPolicy } from '@ripio-webhooks/core';
 import {
   createDeadLetterStore,
-  createEntityStore,
-  createEventLogStream,
   createRedis,
   openEventsQueue,
   settleWithin,
@@ -12,7 +10,6 @@ import {
 } from '@ripio-webhooks/store';
 import type { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { createOutcomeCounter } from './outcome-counter.js';
 import type { WorkerEnv } from './env.js';
 import { createEventWorker } from './event-worker.js';
 import type { EventHandler, HandlerMap } from './handlers/define-handlers.js';
@@ -22,9 +19,9 @@ import { createHandlerRunner, type HandlerRunner } from './handlers/run-handlers
 import { startMetricsServer, type MetricsServer } from '@ripio-webhooks/runtime';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 import type { JobResult } from './outcome.js';
-import { createWorkerHolds } from './holds/hold-actions.js';
-import { createEventProcessor, type ProcessorSettings } from './process-event.js';
+import { wireProcessor } from './processor-wiring.js';
 import { checkEvictionPolicy } from './redis-checks.js';
+import { startRedrives, type RedriveService } from './redrive/start-redrives.js';
 import { startSweeps } from './sweeps.js';
 import { wireBreaker } from './breaker/wire-breaker.js';
 
@@ -67,22 +64,16 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
   const retry: RetryPolicy = { delaysMs: env.RETRY_SCHEDULE };
   const random = options.random ?? Math.random;
   const breaker = wireBreaker(env, { redis, events, registry: metrics.registry, logger });
-  const processor = createEventProcessor({
-    settings: processorSettings(env, retry),
-    entities: createEntityStore({ redis, queuePrefix, entityRetentionSeconds: entityRetentionSeconds(env) }),
+  const runner = createRunner(env, handlers, metrics, logger);
+  const processor = wireProcessor(env, {
+    redis,
+    events,
     deadLetters,
-    holds: createWorkerHolds(redis, queuePrefix, events),
-    handlers: breaker.runner(createRunner(env, handlers, metrics, logger)),
+    handlers: breaker.runner(runner),
     metrics,
-    // Counted in memory, written once a second and whenever no job is in flight: no Redis request per event.
-    outcomes: createOutcomeCounter({
-      redis,
-      queuePrefix,
-      onError: (error) => logger.warn({ err: error }, 'could not record the outcome counters'),
-    }),
     logger,
     random,
-    ...(env.EVENT_LOG === 'postgres' ? { eventLog: createEventLogStream(redis, queuePrefix) } : {}),
+    retry,
   });
   const worker = createEventWorker({
     connection: redis,
@@ -99,6 +90,7 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
   const retentionDays = env.DEAD_LETTER_RETENTION_DAYS;
   const sweeps = startSweeps(worker, { events, deadLetters, metrics, logger, connection, retentionDays });
   const stopSweep = (): void => [sweeps, breaker.stop].forEach((stop) => stop());
+  const redrives = startRedrives(env, redis, runner, logger);
   const metricsServer = await startMetricsServer(metrics.registry, env.METRICS_HOST, env.METRICS_PORT);
   logger.info(
     {
@@ -110,26 +102,11 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
     'worker started',
   );
   const closing = { worker, redis, gaugeRedis, deadLetters, events, metricsServer, metrics, stopSweep };
-  return { worker, metrics, metricsServer, shutdown: () => shutdownWorker(env, logger, closing) };
-}
-
-/** ENTITY_RETENTION_DAYS in seconds, as the commit script takes it. */
-function entityRetentionSeconds(env: WorkerEnv): number {
-  return env.ENTITY_RETENTION_DAYS * 86_400;
-}
-
-function processorSettings(env: WorkerEnv, retry: RetryPolicy): ProcessorSettings {
   return {
-    handlerTimeoutMs: env.HANDLER_TIMEOUT_MS,
-    // A dead worker's entity locks expire this long after its handler deadline, like its job locks.
-    lockTtlMarginMs: env.JOB_LOCK_MS,
-    handleConflicts: env.HANDLE_CONFLICTS,
-    handleLate: env.HANDLE_LATE,
-    dedupeTtlSeconds: env.DEDUPE_TTL_SECONDS,
-    historyLimit: env.HISTORY_LIMIT,
-    parkRecheck: { minMs: env.PARK_RECHECK_MIN_MS, maxMs: env.PARK_RECHECK_MAX_MS },
-    retry,
-    intakeProof: { proofKeys: env.INTAKE_PROOF_KEYS, ripioSecrets: env.RIPIO_WEBHOOK_SECRETS },
+    worker,
+    metrics,
+    metricsServer,
+    shutdown: () => shutdownWorker(env, logger, { ...closing, redrives }),
   };
 }
 
@@ -215,13 +192,14 @@ interface Closing {
   metricsServer: MetricsServer;
   metrics: WorkerMetrics;
   stopSweep: () => void;
+  redrives: RedriveService | undefined;
 }
 
 async function shutdownWorker(env: WorkerEnv, logger: Logger, service: Closing): Promise<void> {
   const { worker, redis, gaugeRedis } = service;
   service.stopSweep();
   service.metrics.workerUp.set(0);
-  const closing = worker.close();
+  const closing = Promise.all([worker.close(), service.redrives?.close()]);
   if (!(await settleWithin(closing, env.SHUTDOWN_TIMEOUT_MS))) {
     logger.warn({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, 'active jobs did not finish in time; closing anyway');
     // Their BullMQ locks expire and another worker picks them up (stalled-job recovery). BullMQ keeps the

@@ -25,6 +25,7 @@ export async function drainWithWorker(
   events: number,
   concurrency: number,
   eventLog: 'postgres' | 'off',
+  databaseUrl: string,
 ): Promise<DrainRun> {
   await redis.flush();
   const queue = eventsQueue(redis.url);
@@ -40,7 +41,7 @@ export async function drainWithWorker(
       redisUrl: redis.url,
       concurrency,
       name,
-      env: { EVENT_LOG: eventLog },
+      env: eventLog === 'off' ? { EVENT_LOG: 'off' } : { EVENT_LOG: 'postgres', DATABASE_URL: databaseUrl },
     });
     children.push(child);
     await waitForWorkers(queue, 1, children);

@@ -14,12 +14,17 @@ import {
   HoldList,
   ProcessingStatus,
   ReleaseReport,
+  Redrive,
+  RedriveDetail,
+  RedriveDryRun,
+  RedriveList,
   ReplayReport,
   Stats,
+  type CreateRedriveRequest,
   type DeadLetterReason,
   type ReleaseRequest,
 } from '@ripio-webhooks/contracts';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** A client of the admin JSON API (see apps/admin): what `entity`, `dlq` and `stats` call, and the e2e tests. */
 export interface AdminClientOptions {
@@ -86,6 +91,11 @@ export interface AdminClient {
   event(eventKey: string): Promise<LoggedEventDetail>;
   /** The export's body as a stream (no overall timeout: an export may run for minutes). */
   exportEvents(query: EventSearchFilter & { format: EventExportFormat }): Promise<Readable>;
+  /** A dry run answers the count and a sample; otherwise the re-drive is created and queued. */
+  createRedrive(request: CreateRedriveRequest): Promise<Redrive | RedriveDryRun>;
+  redrives(): Promise<RedriveList>;
+  redrive(id: string): Promise<RedriveDetail>;
+  cancelRedrive(id: string): Promise<Redrive>;
 }
 
 type Query = Record<string, string | number | readonly string[] | undefined>;
@@ -162,6 +172,10 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
       const path = withQuery(adminPaths.exportEvents, query);
       return streamOf(urlOf(path), options.token, path);
     },
+    createRedrive: (body) => request(z.union([RedriveDryRun, Redrive]), 'POST', adminPaths.redrives, body),
+    redrives: () => request(RedriveList, 'GET', adminPaths.redrives),
+    redrive: (id) => request(RedriveDetail, 'GET', adminPaths.redrive(id)),
+    cancelRedrive: (id) => request(Redrive, 'POST', `${adminPaths.redrive(id)}/cancel`, {}),
   };
 }
 
@@ -207,4 +221,6 @@ const adminPaths = {
   events: 'api/events',
   event: (eventKey: string) => `api/events/${encodeURIComponent(eventKey)}`,
   exportEvents: 'api/events/export',
+  redrives: 'api/redrives',
+  redrive: (id: string) => `api/redrives/${encodeURIComponent(id)}`,
 } as const;

@@ -2,6 +2,7 @@ import { AdminApiError, AdminContractError } from './admin-client.js';
 import { dlqCommand } from './commands/dlq.js';
 import { entityCommand } from './commands/entity.js';
 import { eventsCommand } from './commands/events.js';
+import { redriveCommand } from './commands/redrive.js';
 import { UsageError, type CommandContext } from './commands/common.js';
 import { processingCommand } from './commands/processing.js';
 import { simulateCommand } from './commands/simulate.js';
@@ -17,6 +18,7 @@ const USAGE = `ripio-webhooks <command> [options]   (each command has --help)
   events          search, show and export the event log (list / show / export, NDJSON or CSV) (admin API)
   stats           queue counts, backlog age, dead-letter size, outcomes of the last hour (admin API)
   processing      status / pause / resume event processing, and the circuit breaker's state (admin API)
+  redrive         run handlers again for logged events: create (--dry-run) / list / show / cancel (admin API)
 
 Admin API commands use --admin-url (default ADMIN_URL or http://127.0.0.1:8081) and --token (default ADMIN_TOKEN).`;
 
@@ -28,6 +30,7 @@ const COMMANDS = {
   events: eventsCommand,
   stats: statsCommand,
   processing: processingCommand,
+  redrive: redriveCommand,
 } as const;
 
 function isCommand(name: string): name is keyof typeof COMMANDS {

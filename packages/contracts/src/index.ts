@@ -4,3 +4,4 @@ export * from './holds.js';
 export * from './event-log.js';
 export * from './processing.js';
 export * from './event-log-api.js';
+export * from './redrives.js';

@@ -1,3 +1,4 @@
+export type {} from '@ripio-webhooks/test-support/global-setup-postgres';
 import type { EventLogRecord } from '@ripio-webhooks/contracts';
 import { freshDatabase, type FreshDatabase } from '@ripio-webhooks/test-support';
 import pg from 'pg';

@@ -9,6 +9,8 @@ export type { EventJobData };
 export const EVENTS_QUEUE = 'events';
 /** Where events that cannot be applied wait for an operator; no worker consumes it. */
 export const DEAD_LETTER_QUEUE = 'dead-letter';
+/** One job per re-drive (its id in the event log); the worker consumes it when EVENT_LOG=postgres. */
+export const REDRIVES_QUEUE = 'redrives';
 /** The custom BullMQ backoff type; the worker computes its delays with core's retry schedule. */
 export const RETRY_BACKOFF_TYPE = 'ripio';
 /**
@@ -65,4 +67,23 @@ export function eventJobOptions(
 /** Job options on the dead-letter queue: entries stay until an operator replays or deletes them. */
 export function deadLetterJobOptions(eventKey: string): JobsOptions {
   return { jobId: eventKey, removeOnComplete: false, removeOnFail: false };
+}
+
+/** The data of a re-drive job: the re-drive's id; everything else is read from the event log. */
+export interface RedriveJobData {
+  redriveId: string;
+}
+
+/**
+ * Job options of a re-drive: the job id is the re-drive's, so queuing it twice adds one job. A failed attempt
+ * (Postgres down, say) retries with backoff; the run resumes after its last settled event.
+ */
+export function redriveJobOptions(redriveId: string): JobsOptions {
+  return {
+    jobId: `redrive-${redriveId}`,
+    attempts: 20,
+    backoff: { type: 'exponential', delay: 1_000 },
+    removeOnComplete: { age: 7 * 24 * 3600 },
+    removeOnFail: { age: 30 * 24 * 3600 },
+  };
 }

@@ -5,8 +5,10 @@ import {
   DEAD_LETTER_QUEUE,
   EVENTS_QUEUE,
   EVENTS_STREAM_MAX_LEN,
+  REDRIVES_QUEUE,
   type DeadLetterData,
   type EventJobData,
+  type RedriveJobData,
 } from './queue-definition.js';
 
 export interface QueueConnection {
@@ -49,4 +51,12 @@ export function openDeadLetterQueue(
   options: OpenQueueOptions = {},
 ): Queue<DeadLetterData> {
   return open<DeadLetterData>(DEAD_LETTER_QUEUE, connection, options);
+}
+
+/** The `redrives` queue on a shared connection. */
+export function openRedrivesQueue(
+  connection: QueueConnection,
+  options: OpenQueueOptions = {},
+): Queue<RedriveJobData> {
+  return open<RedriveJobData>(REDRIVES_QUEUE, connection, options);
 }

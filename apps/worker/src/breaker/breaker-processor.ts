@@ -36,6 +36,9 @@ class BreakerHeldError extends DelayedError {
  */
 export function observedRunner(runner: HandlerRunner, gate: BreakerGate): HandlerRunner {
   return {
+    // Re-drives run handlers by name, outside the breaker (they never change an entity, and have their own rate).
+    namesFor: (eventType) => runner.namesFor(eventType),
+    runNamed: (context, names) => runner.runNamed(context, names),
     async run(context) {
       const gated = currentJob.getStore();
       if (gated?.heldMs !== undefined) {

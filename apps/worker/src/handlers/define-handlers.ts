@@ -32,6 +32,12 @@ export interface HandlerContext<T extends EventType = EventType> {
   attempt: number;
   /** Aborted when the handler exceeds HANDLER_TIMEOUT_MS: pass it to fetch and friends. */
   signal: AbortSignal;
+  /**
+   * True when an operator's re-drive runs the handler again for an event already processed (from the event log):
+   * the entity does not move whatever the handler does, and `before`, `after` and `history` are rebuilt from the
+   * log. False in normal processing.
+   */
+  redrive: boolean;
 }
 
 export type EventHandler<T extends EventType = EventType> = (

@@ -28,6 +28,8 @@ export interface ForwardBody {
   to: string;
   event: unknown;
   entity: unknown;
+  /** True when an operator's re-drive sends the event again (the same event key as the first time). */
+  redrive: boolean;
 }
 
 export function forwardSignature(secret: string, body: string): string {
@@ -46,7 +48,7 @@ function isRetryableStatus(status: number): boolean {
  */
 export function createForwarder(options: ForwarderOptions): EventHandler {
   const doFetch = options.fetch ?? globalThis.fetch;
-  return async ({ event, eventKey, outcome, before, after, signal }) => {
+  return async ({ event, eventKey, outcome, before, after, signal, redrive }) => {
     const payload: ForwardBody = {
       eventKey,
       eventType: event.eventType,
@@ -57,6 +59,7 @@ export function createForwarder(options: ForwarderOptions): EventHandler {
       to: after.status,
       event,
       entity: after,
+      redrive,
     };
     const body = JSON.stringify(payload);
     let response: Response;

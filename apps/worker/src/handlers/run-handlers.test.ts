@@ -34,6 +34,7 @@ const context = {
   receivedAt: 'x',
   attempt: 1,
   history: [],
+  redrive: false,
 };
 
 describe('handler runner', () => {

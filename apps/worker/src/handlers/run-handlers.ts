@@ -20,9 +20,19 @@ export interface HandlerRunnerOptions {
   onFailure?: (handler: string, error: unknown) => void;
 }
 
+/** One handler's result when handlers run one by one (re-drives): its error message, null on success. */
+export interface NamedResult {
+  handler: string;
+  error: string | null;
+}
+
 export interface HandlerRunner {
   /** Runs every handler of the event concurrently; throws HandlerFailedError if any threw or timed out. */
   run(context: Omit<HandlerContext, 'signal'>): Promise<void>;
+  /** The names of the handlers an event of this type runs (its type's, `*`, `forward`), in run order. */
+  namesFor(eventType: EventType): string[];
+  /** Runs the named handlers of the event concurrently and answers each one's result (no throw). */
+  runNamed(context: Omit<HandlerContext, 'signal'>, names: readonly string[]): Promise<NamedResult[]>;
 }
 
 /** Runs one handler with an abort signal and a deadline. */
@@ -64,6 +74,19 @@ export function createHandlerRunner(options: HandlerRunnerOptions): HandlerRunne
   }
 
   return {
+    namesFor: (eventType) => resolve(eventType).map((named) => named.name),
+    async runNamed(context, names) {
+      const handlers = resolve(context.event.eventType).filter((named) => names.includes(named.name));
+      const settled = await Promise.allSettled(
+        handlers.map((named) => runWithTimeout(named, context, options.timeoutMs)),
+      );
+      return handlers.map((named, index) => {
+        const result = settled[index];
+        if (result?.status !== 'rejected') return { handler: named.name, error: null };
+        options.onFailure?.(named.name, result.reason);
+        return { handler: named.name, error: errorMessage(result.reason) };
+      });
+    },
     async run(context) {
       const handlers = resolve(context.event.eventType);
       const settled = await Promise.allSettled(
@@ -80,4 +103,8 @@ export function createHandlerRunner(options: HandlerRunnerOptions): HandlerRunne
       if (failures.length > 0) throw new HandlerFailedError(context.eventKey, failures);
     },
   };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

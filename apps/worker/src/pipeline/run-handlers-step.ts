@@ -26,6 +26,7 @@ export async function runHandlersStep(
     history: decided.history,
     receivedAt: job.data.receivedAt,
     attempt: job.attemptsMade + 1,
+    redrive: false,
   });
 }
 

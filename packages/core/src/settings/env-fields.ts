@@ -112,3 +112,12 @@ export function eventLogDatabaseIssue(env: {
     ? 'DATABASE_URL is required when EVENT_LOG=postgres'
     : undefined;
 }
+
+/** The same check as a zod `superRefine` step. */
+export function requireDatabaseUrl(
+  env: { EVENT_LOG: 'postgres' | 'off'; DATABASE_URL?: string | undefined },
+  context: z.RefinementCtx,
+): void {
+  const issue = eventLogDatabaseIssue(env);
+  if (issue !== undefined) context.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: issue });
+}

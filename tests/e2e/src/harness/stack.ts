@@ -222,7 +222,9 @@ export class Stack {
   private workerEnv(metricsPort: number): Env {
     return {
       ...this.commonEnv(),
-      ...(this.options.eventLog === true ? { EVENT_LOG: 'postgres' } : {}),
+      ...(this.options.eventLog === true && this.postgres !== undefined
+        ? { EVENT_LOG: 'postgres', DATABASE_URL: this.postgres.url }
+        : {}),
       INTAKE_PROOF_KEYS: this.intakeProofKey,
       WORKER_CONCURRENCY: '8',
       // Five attempts 200 ms .. 1.6 s apart. The breaker is off unless a scenario turns it on (scenario 10):
