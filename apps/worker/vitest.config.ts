@@ -7,5 +7,7 @@ export default defineConfig({
     globalSetup: ['@ripio-webhooks/test-support/global-setup'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // *.test-d.ts are type tests, checked by tsc: the public handler types against the worker's real ones.
+    typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.typecheck.json' },
   },
 });
