@@ -88,8 +88,9 @@ export async function runBuildStage(
   }
   const manifest = JSON.parse(await readFile(join(build, 'package.json'), 'utf8')) as Manifest;
   for (const [name, spec] of Object.entries(manifest.dependencies ?? {})) {
-    if (!spec.startsWith('file:'))
+    if (!spec.startsWith('file:')) {
       throw new Error(`${name}: only file: tarballs are installed here (${spec})`);
+    }
     const target = join(build, 'node_modules', name);
     await mkdir(dirname(target), { recursive: true });
     const unpacked = await runCommand('tar', [
@@ -131,8 +132,9 @@ export async function runFinalStage(
   root: string,
 ): Promise<void> {
   for (const { from, to } of dockerfile.finalCopies) {
-    if (!from.startsWith(`${dockerfile.buildDir}/`))
+    if (!from.startsWith(`${dockerfile.buildDir}/`)) {
       throw new Error(`COPY from outside the build dir: ${from}`);
+    }
     const source = join(build, from.slice(dockerfile.buildDir.length + 1));
     await mkdir(dirname(join(root, to)), { recursive: true });
     await cp(source, join(root, to), { recursive: true });
