@@ -8,6 +8,7 @@
 //   packages/core       -> schemas, contracts, zod, node:crypto        (pure: no I/O package)
 //   packages/schemas    -> contracts, zod, node:crypto                 (pure: no I/O package)
 //   packages/contracts  -> zod                                         (nothing else)
+//   packages/handlers   -> nothing                                     (published alone: no dependency)
 //   packages/*          -> never apps/*
 //   tests/*, bench      -> anything (they drive the whole system)
 // and nowhere an import cycle. Tests and *.test-helpers.ts files of schemas and core may read fixtures from disk.
@@ -24,7 +25,7 @@ const IO_MODULES = [
   '^@ripio-webhooks/(store|cli|test-support)$',
 ];
 const APPS = '^(apps/|@ripio-webhooks/(admin|receiver|worker)$)';
-const TEST_FILES = '\\.test\\.ts$|\\.test-helpers\\.ts$';
+const TEST_FILES = '\\.test(-d)?\\.ts$|\\.test-helpers\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -66,6 +67,14 @@ module.exports = {
       to: {
         pathNot: ['^packages/contracts/', 'node_modules/zod/', '^zod(/|$)'],
       },
+    },
+    {
+      name: 'handlers-self-contained',
+      severity: 'error',
+      comment:
+        'handlers is the published handler API, installed from its tarball alone: its code imports only itself.',
+      from: { path: '^packages/handlers/src/', pathNot: TEST_FILES },
+      to: { pathNot: '^packages/handlers/src/' },
     },
     {
       name: 'no-test-code-in-production',

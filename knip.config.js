@@ -36,12 +36,18 @@ export default {
       project: ['src/**/*.ts!', '!src/**/*.test-helpers.ts!'],
     },
     'apps/worker': {
-      // src/index.ts (package.json `exports`, so already an entry) is the handler API an operator's
-      // HANDLERS_MODULE imports: defineHandlers, UnrecoverableEventError, the forward headers and signature, their
-      // types. Public though nothing in the repository imports it, so its exports are not reported.
-      entry: ['src/main.ts!'],
+      // src/index.ts (package.json `exports`, so already an entry) is what a service receiving the forwarder's
+      // POSTs may reuse: the forward headers and signature, the body's type. Public though nothing in the
+      // repository imports it, so its exports are not reported. *.test-d.ts: vitest's type tests.
+      entry: ['src/main.ts!', 'src/**/*.test-d.ts'],
       includeEntryExports: false,
       project: ['src/**/*.ts!', '!src/**/*.test-helpers.ts!'],
+    },
+    'packages/handlers': {
+      // The published handler API an operator's HANDLERS_MODULE imports: public whether or not the repository
+      // uses each export, so they are not reported.
+      includeEntryExports: false,
+      project: ['src/**/*.ts!'],
     },
     'packages/schemas': {
       // write-fixtures.ts regenerates fixtures/ (`pnpm --filter @ripio-webhooks/schemas fixtures`).

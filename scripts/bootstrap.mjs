@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Entry point of `npm start`, `npm test`, `npm run bench` and `npm run cli -- <args>` on a machine that has only
-// Node and npm.
+// Entry point of `npm start`, `npm test`, `npm run bench`, `npm run handlers:pack` and `npm run cli -- <args>` on a
+// machine that has only Node and npm.
 // 1. If this Node is older than 22, install Node 24 from the npm registry into .tools/node and re-run with it.
 // 2. Install the pinned pnpm into .tools/pnpm (unless a pnpm of that version is already on PATH).
 // 3. pnpm install --frozen-lockfile, then run the requested workspace script; for `cli`, build the CLI (and what it
@@ -13,7 +13,13 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tools = join(root, '.tools');
-const targets = { start: 'start:local', test: 'test:all', bench: 'bench:run', cli: undefined };
+const targets = {
+  start: 'start:local',
+  test: 'test:all',
+  bench: 'bench:run',
+  'handlers-pack': 'handlers:pack:run',
+  cli: undefined,
+};
 const target = process.argv[2];
 if (!(target in targets)) {
   console.error(`usage: node scripts/bootstrap.mjs ${Object.keys(targets).join('|')}`);

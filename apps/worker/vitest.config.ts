@@ -11,5 +11,7 @@ export default defineConfig({
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // *.test-d.ts are type tests, checked by tsc: the public handler types against the worker's real ones.
+    typecheck: { enabled: true, include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.typecheck.json' },
   },
 });

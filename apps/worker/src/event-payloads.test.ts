@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { HandledOutcome, HistoryRecord } from '@ripio-webhooks/handlers';
 import { parseEvent, sampleEvent, toRipioJson } from '@ripio-webhooks/schemas';
-import type { HistoryEntry } from '@ripio-webhooks/store';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import type { HandledOutcome } from './handlers/define-handlers.js';
 import { WorkerTestWorld, type StartedWorker } from './worker.test-helpers.js';
 
 const at = (minute: number): string => `2026-03-01T10:${String(minute).padStart(2, '0')}:00.000Z`;
@@ -31,7 +30,7 @@ describe('every event keeps its data in the history (real Redis, real BullMQ wor
   it('keeps a late TRADE.COMPLETED with its amounts and rate, and a handler reads earlier events from history', async () => {
     world = new WorkerTestWorld(inject('redisUrl'));
     const entityId = randomUUID();
-    const historyAtWithdrawal: HistoryEntry[][] = [];
+    const historyAtWithdrawal: HistoryRecord[][] = [];
     world.startWorkers(1, {
       handlers: {
         'OFF-RAMP.WITHDRAWAL.COMPLETED': ({ history }) => {

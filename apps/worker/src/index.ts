@@ -1,12 +1,5 @@
-// What an operator's HANDLERS_MODULE may import for typing, and what tests and tools reuse.
-export {
-  defineHandlers,
-  type EventHandler,
-  type HandledOutcome,
-  type HandlerContext,
-  type HandlerMap,
-} from './handlers/define-handlers.js';
-export { UnrecoverableEventError } from './errors/unrecoverable-event-error.js';
+// What a service receiving the forwarder's POSTs (FORWARD_URL) may reuse: the header names, the signature and
+// the body's type. The handler API a HANDLERS_MODULE imports is the package @ripio-webhooks/handlers.
 export {
   FORWARD_EVENT_KEY_HEADER,
   FORWARD_SIGNATURE_HEADER,

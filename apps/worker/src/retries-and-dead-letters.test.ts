@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { retryDelayMs } from '@ripio-webhooks/core';
+import { UnrecoverableEventError } from '@ripio-webhooks/handlers';
 import { sampleEvent, toRipioJson } from '@ripio-webhooks/schemas';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { RetryScheduledError } from './errors/retry-scheduled-error.js';
@@ -142,7 +143,6 @@ describe('retries and the dead-letter queue (real Redis, real BullMQ workers)', 
 
   it('dead-letters a handler error marked unrecoverable at once, without retries', async () => {
     world = new WorkerTestWorld(inject('redisUrl'));
-    const { UnrecoverableEventError } = await import('./errors/unrecoverable-event-error.js');
     let calls = 0;
     world.startWorkers(1, {
       handlers: {

@@ -12,7 +12,7 @@ import type { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { WorkerEnv } from './env.js';
 import { createEventWorker } from './event-worker.js';
-import type { EventHandler, HandlerMap } from './handlers/define-handlers.js';
+import type { EventHandler, HandlerMap } from '@ripio-webhooks/handlers';
 import { createForwarder } from './handlers/forwarder.js';
 import { loadHandlers } from './handlers/load-handlers.js';
 import { createHandlerRunner, type HandlerRunner } from './handlers/run-handlers.js';

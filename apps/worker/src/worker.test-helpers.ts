@@ -26,7 +26,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createOutcomeCounter } from './outcome-counter.js';
 import { createEventWorker } from './event-worker.js';
-import type { HandlerMap } from './handlers/define-handlers.js';
+import type { HandlerMap } from '@ripio-webhooks/handlers';
 import { createHandlerRunner } from './handlers/run-handlers.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 import type { JobResult } from './outcome.js';

@@ -1,7 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { UnrecoverableEventError, type EventHandler, type HandledOutcome } from '@ripio-webhooks/handlers';
 import { ForwardFailedError } from '../errors/forward-failed-error.js';
-import { UnrecoverableEventError } from '../errors/unrecoverable-event-error.js';
-import type { EventHandler, HandledOutcome } from './define-handlers.js';
 
 /** The header carrying `sha256=<hex HMAC-SHA256 of the exact body with FORWARD_SECRET>`. */
 export const FORWARD_SIGNATURE_HEADER = 'X-Ripio-Webhooks-Signature';

@@ -1,7 +1,7 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isEventType } from '@ripio-webhooks/schemas';
-import type { HandlerMap } from './define-handlers.js';
+import type { HandlerMap } from '@ripio-webhooks/handlers';
 
 /** `file:` URL of an absolute path or a `file:` URL; anything else (a relative path) is refused. */
 export function handlersModuleUrl(location: string): string {

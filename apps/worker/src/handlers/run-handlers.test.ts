@@ -1,9 +1,8 @@
+import { defineHandlers, UnrecoverableEventError } from '@ripio-webhooks/handlers';
 import { parseEvent, sampleEvent } from '@ripio-webhooks/schemas';
 import { describe, expect, it } from 'vitest';
 import { HandlerFailedError } from '../errors/handler-failed-error.js';
 import { HandlerTimeoutError } from '../errors/handler-timeout-error.js';
-import { UnrecoverableEventError } from '../errors/unrecoverable-event-error.js';
-import { defineHandlers } from './define-handlers.js';
 import { createHandlerRunner, FORWARD_HANDLER } from './run-handlers.js';
 
 const parsed = parseEvent(

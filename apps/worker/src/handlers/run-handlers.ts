@@ -1,7 +1,7 @@
 import type { EventType } from '@ripio-webhooks/schemas';
 import { HandlerFailedError, type HandlerFailure } from '../errors/handler-failed-error.js';
 import { HandlerTimeoutError } from '../errors/handler-timeout-error.js';
-import type { EventHandler, HandlerContext, HandlerMap } from './define-handlers.js';
+import type { EventHandler, HandlerContext, HandlerMap } from '@ripio-webhooks/handlers';
 
 /** The name the built-in forwarder is known by (metrics, errors). */
 export const FORWARD_HANDLER = 'forward';

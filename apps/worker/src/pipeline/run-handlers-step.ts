@@ -1,6 +1,6 @@
 import type { CommittedOutcome, EventJobData } from '@ripio-webhooks/store';
 import type { Job } from 'bullmq';
-import type { HandledOutcome } from '../handlers/define-handlers.js';
+import type { HandledOutcome } from '@ripio-webhooks/handlers';
 import type { PipelineDeps, ProcessorSettings } from './deps.js';
 import type { DecidedJob } from './decide-step.js';
 

@@ -1,7 +1,7 @@
 import type { EarlierEvent, RedriveEvent } from '@ripio-webhooks/event-log';
 import { parseEventBody, type ParsedEvent } from '@ripio-webhooks/schemas';
 import type { CommittedOutcome, EntityState, HistoryEntry } from '@ripio-webhooks/store';
-import type { HandledOutcome, HandlerContext } from '../handlers/define-handlers.js';
+import type { HandledOutcome, HandlerContext } from '@ripio-webhooks/handlers';
 
 const HANDLED: readonly string[] = ['applied', 'conflict', 'late'] satisfies HandledOutcome[];
 

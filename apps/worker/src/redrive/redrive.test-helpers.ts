@@ -20,7 +20,7 @@ import { freshDatabase, type FreshDatabase } from '@ripio-webhooks/test-support'
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
-import type { HandlerMap } from '../handlers/define-handlers.js';
+import type { HandlerMap } from '@ripio-webhooks/handlers';
 import { createHandlerRunner } from '../handlers/run-handlers.js';
 import { silentLogger, WorkerTestWorld } from '../worker.test-helpers.js';
 import { createRedriveConsumer, type RedriveConsumer } from './redrive-consumer.js';

@@ -1,7 +1,7 @@
 import { cancelRedrive } from '@ripio-webhooks/event-log';
 import { sampleEvent, type WireEventName } from '@ripio-webhooks/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HandlerContext } from '../handlers/define-handlers.js';
+import type { HandlerContext } from '@ripio-webhooks/handlers';
 import { RedriveWorld, type LoggedEvent } from './redrive.test-helpers.js';
 
 let world: RedriveWorld;

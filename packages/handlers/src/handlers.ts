@@ -1,5 +1,5 @@
-import type { EventType, ParsedEvent } from '@ripio-webhooks/schemas';
-import type { EntityState, HistoryEntry } from '@ripio-webhooks/store';
+import type { EntitySnapshot, HistoryRecord } from './entity.js';
+import type { EventType, HandledEvent } from './events.js';
 
 /**
  * The outcomes handlers run for: `applied` always, `conflict` only with HANDLE_CONFLICTS=true, `late` only with
@@ -10,22 +10,22 @@ export type HandledOutcome = 'applied' | 'conflict' | 'late';
 /** What a handler is called with. */
 export interface HandlerContext<T extends EventType = EventType> {
   /** The validated event; `event.object` is typed by the event type. */
-  event: ParsedEvent<T>;
+  event: HandledEvent<T>;
   /** The event's idempotency key: use it to make your side effect idempotent. */
   eventKey: string;
   outcome: HandledOutcome;
   /** The entity before this event (undefined for a new entity). */
-  before: EntityState | undefined;
+  before: EntitySnapshot | undefined;
   /**
    * The entity as it will be committed once every handler succeeds: moved (`applied`), or in the same status
    * (`late`, `conflict`). Not yet stored when the handler runs.
    */
-  after: EntityState;
+  after: EntitySnapshot;
   /**
    * The entity's history before this event, oldest first (up to HISTORY_LIMIT entries): each earlier event's
    * type, outcome and `payload` (what Ripio sent in it), read under the entity's lock.
    */
-  history: readonly HistoryEntry[];
+  history: readonly HistoryRecord[];
   /** ISO time the receiver read the event. */
   receivedAt: string;
   /** 1 on the first attempt, 2 on the first retry, ... */
