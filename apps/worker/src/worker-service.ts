@@ -2,6 +2,7 @@ import type { RetryPolicy } from '@ripio-webhooks/core';
 import {
   createDeadLetterStore,
   createEntityStore,
+  createUnsettledIndex,
   createRedis,
   openEventsQueue,
   settleWithin,
@@ -25,6 +26,7 @@ import { createWorkerHolds } from './holds/hold-actions.js';
 import { createEventProcessor, type ProcessorSettings } from './process-event.js';
 import { checkEvictionPolicy } from './redis-checks.js';
 import { startSweeps } from './sweeps.js';
+import { startUnsettledRepair } from './unsettled-repair.js';
 
 export interface WorkerServiceOptions {
   logger: Logger;
@@ -64,11 +66,18 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
   const deadLetters = createDeadLetterStore({ redis, queuePrefix });
   const retry = { maxAttempts: env.MAX_ATTEMPTS, baseMs: env.BACKOFF_BASE_MS, maxMs: env.BACKOFF_MAX_MS };
   const random = options.random ?? Math.random;
+  const entities = createEntityStore({
+    redis,
+    queuePrefix,
+    entityRetentionSeconds: entityRetentionSeconds(env),
+  });
+  const unsettled = createUnsettledIndex(redis, queuePrefix);
   const processor = createEventProcessor({
     settings: processorSettings(env, retry),
-    entities: createEntityStore({ redis, queuePrefix, entityRetentionSeconds: entityRetentionSeconds(env) }),
+    entities,
     deadLetters,
     holds: createWorkerHolds(redis, queuePrefix, events),
+    unsettled,
     handlers: createRunner(env, handlers, metrics, logger),
     metrics,
     // Counted in memory, written once a second and whenever no job is in flight: no Redis request per event.
@@ -93,7 +102,12 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
   worker.on('error', (error) => logger.error({ error: error.message }, 'worker error'));
   const connection = { redis, queuePrefix };
   const retentionDays = env.DEAD_LETTER_RETENTION_DAYS;
-  const stopSweep = startSweeps(worker, { events, deadLetters, metrics, logger, connection, retentionDays });
+  const stopSweeps = startSweeps(worker, { events, deadLetters, metrics, logger, connection, retentionDays });
+  const stopRepair = startUnsettledRepair({ unsettled, entities, logger });
+  const stopSweep = (): void => {
+    stopSweeps();
+    stopRepair();
+  };
   const metricsServer = await startMetricsServer(metrics.registry, env.METRICS_HOST, env.METRICS_PORT);
   logger.info(
     {

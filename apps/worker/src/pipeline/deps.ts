@@ -1,5 +1,5 @@
 import type { IntakeProofKeys, RetryPolicy } from '@ripio-webhooks/core';
-import type { DeadLetterStore, EntityStore } from '@ripio-webhooks/store';
+import type { DeadLetterStore, EntityStore, UnsettledIndex } from '@ripio-webhooks/store';
 import type { OutcomeCounter } from '../outcome-counter.js';
 import type { Logger } from 'pino';
 import type { HandlerRunner } from '../handlers/run-handlers.js';
@@ -38,6 +38,8 @@ export interface ProcessorDeps {
   deadLetters: Pick<DeadLetterStore, 'add'>;
   /** Entity holds: park, hold on failure, follow a commit's hold advance, mark a dead-lettered blocker. */
   holds: WorkerHolds;
+  /** The index of entities in a status they are expected to leave (stuck entities are counted from it). */
+  unsettled: Pick<UnsettledIndex, 'markPending' | 'sync'>;
   handlers: Pick<HandlerRunner, 'run'>;
   metrics: WorkerMetrics;
   /** The per-minute outcome counts (console, CLI); written when no job is in flight and once a second. */
