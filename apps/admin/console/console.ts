@@ -6,6 +6,7 @@ import { refreshCounters } from './counters.js';
 import { loadDeadLetters, wireDeadLetters } from './dead-letters.js';
 import { $, input } from './dom.js';
 import { lookUpEntity } from './entity-view.js';
+import { loadStuck, wireStuck } from './stuck.js';
 
 const REFRESH_MS = 5000;
 
@@ -20,9 +21,13 @@ function openFromHash(): void {
 function start(): void {
   $('entity-form').addEventListener('submit', (event) => void lookUpEntity(event));
   wireDeadLetters();
+  wireStuck();
   void refreshCounters();
   void loadDeadLetters(false);
+  void loadStuck();
   openFromHash();
+  // A stuck entity's link opens its view.
+  window.addEventListener('hashchange', openFromHash);
   setInterval(() => void refreshCounters(), REFRESH_MS);
 }
 

@@ -71,6 +71,7 @@ export function startAdmin(redisUrl: string, queuePrefix: string, now?: () => nu
     () => readQueueSnapshot({ redis, queuePrefix }),
     undefined,
     () => stores.listHolds(),
+    () => stores.countStuck(),
   );
   const app = createAdminApp({
     token: TOKEN,

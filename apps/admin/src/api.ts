@@ -8,12 +8,13 @@ import { deadLetterRoutes, type DeadLetterStores } from './dead-letter-routes.js
 import { entityAnswer, type HoldView } from './entity-answer.js';
 import { holdRoutes, type HoldStores } from './hold-routes.js';
 import { HttpError, parse } from './http-error.js';
+import { stuckRoutes, type StuckStores } from './stuck.js';
 import type { AdminMetrics } from './metrics.js';
 
 export type { HoldView } from './entity-answer.js';
 
 /** The store operations the API serves (the real stores in main.ts; the same in tests, over a real Redis). */
-export interface AdminStores extends HoldStores, DeadLetterStores {
+export interface AdminStores extends HoldStores, DeadLetterStores, StuckStores {
   entities: Pick<EntityStore, 'get'>;
   readStats(): Promise<Stats>;
   holdOf(kind: EntityKind, id: string): Promise<HoldView | undefined>;
@@ -32,6 +33,8 @@ const Id = z.string().min(1).max(1024);
 export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Logger): Router {
   const router = express.Router();
   router.use(express.json({ limit: '16kb' }));
+
+  stuckRoutes(router, stores);
 
   router.get('/entities/:kind/:id', async (req, res) => {
     const kind = parse(Kind, req.params.kind, 'kind');

@@ -10,7 +10,7 @@ import {
 } from '@ripio-webhooks/store';
 import { createAdminApp } from './app.js';
 import { bullBoardRouter } from './bull-board.js';
-import { loadEnv, processEnv } from './env.js';
+import { loadEnv, processEnv, stuckThresholdsOf } from './env.js';
 import { createAdminMetrics } from './metrics.js';
 import { openAdminStores } from './stores.js';
 
@@ -31,15 +31,21 @@ const queueConnection = {
 };
 const events = openEventsQueue(queueConnection);
 const deadLetter = openDeadLetterQueue(queueConnection);
-const stores = openAdminStores(redis, env.QUEUE_PREFIX, {
-  dedupeTtlSeconds: env.DEDUPE_TTL_SECONDS,
-  historyLimit: env.HISTORY_LIMIT,
-  entityRetentionSeconds: env.ENTITY_RETENTION_DAYS * 86_400,
-});
+const stores = openAdminStores(
+  redis,
+  env.QUEUE_PREFIX,
+  {
+    dedupeTtlSeconds: env.DEDUPE_TTL_SECONDS,
+    historyLimit: env.HISTORY_LIMIT,
+    entityRetentionSeconds: env.ENTITY_RETENTION_DAYS * 86_400,
+  },
+  stuckThresholdsOf(env.STUCK_AFTER),
+);
 const metrics = createAdminMetrics(
   () => readQueueSnapshot({ redis, queuePrefix: env.QUEUE_PREFIX }),
   (error) => logger.warn({ err: error }, 'queue gauges left out of this scrape: Redis did not answer'),
   () => stores.listHolds(),
+  () => stores.countStuck(),
 );
 
 const app = createAdminApp({

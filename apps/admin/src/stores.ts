@@ -1,9 +1,16 @@
-import { historyEnvFields, dedupeEnvFields, entityRetentionEnvFields } from '@ripio-webhooks/core';
+import {
+  defaultStuckThresholds,
+  historyEnvFields,
+  dedupeEnvFields,
+  entityRetentionEnvFields,
+  type StuckThreshold,
+} from '@ripio-webhooks/core';
 import {
   createDeadLetterStore,
   createEntityStore,
   createHoldIndex,
   createHoldStore,
+  createUnsettledIndex,
   entityKeys,
   failingAsUnavailable,
   openEventsQueue,
@@ -14,6 +21,7 @@ import {
 import { z } from 'zod';
 import type { AdminStores, HoldView } from './api.js';
 import { releaseHold } from './release-hold.js';
+import { createStuckStores } from './stuck.js';
 
 export interface OpenedStores extends AdminStores {
   close(): Promise<void>;
@@ -54,6 +62,8 @@ export function openAdminStores(
   redis: RedisClient,
   queuePrefix: string,
   records: EntityRecordSettings = DEFAULT_ENTITY_RECORDS,
+  /** STUCK_AFTER's thresholds (default: core's defaults). */
+  stuckThresholds: readonly StuckThreshold[] = defaultStuckThresholds(),
 ): OpenedStores {
   const entities = createEntityStore({ redis, queuePrefix });
   const deadLetters = createDeadLetterStore({ redis, queuePrefix });
@@ -65,6 +75,7 @@ export function openAdminStores(
   const index = createHoldIndex(redis, queuePrefix);
   const events = openEventsQueue({ redis, queuePrefix });
   const guarded = <R>(call: () => Promise<R>): Promise<R> => failingAsUnavailable(redis, call);
+  const stuck = createStuckStores(createUnsettledIndex(redis, queuePrefix), stuckThresholds);
 
   async function holdOf(
     kind: Parameters<AdminStores['holdOf']>[0],
@@ -98,6 +109,8 @@ export function openAdminStores(
         return entries.map((entry) => JSON.parse(entry) as EntityHistoryEntry);
       }),
     listHolds: () => guarded(() => index.list()),
+    countStuck: () => guarded(() => stuck.countStuck()),
+    listStuck: (limit) => guarded(() => stuck.listStuck(limit)),
     releaseHold: (input) =>
       guarded(() => releaseHold({ holds, index, deadLetters, events, ...records }, input)),
     close: async () => {

@@ -9,6 +9,7 @@ import {
   ReleaseReport,
   ReplayReport,
   Stats,
+  StuckListing,
   type DeadLetterReason,
   type ReleaseRequest,
 } from '@ripio-webhooks/contracts';
@@ -66,6 +67,8 @@ export interface AdminClient {
   replayMany(request: DeadLetterFilter & { max: number }): Promise<BulkReplayReport>;
   remove(id: string): Promise<DeleteReport>;
   stats(): Promise<Stats>;
+  /** The stuck entities, oldest first (the server's default limit when none is given). */
+  stuck(limit?: number): Promise<StuckListing>;
 }
 
 type Query = Record<string, string | number | undefined>;
@@ -115,6 +118,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     replayMany: (body) => request(BulkReplayReport, 'POST', adminPaths.replayMany, body),
     remove: (id) => request(DeleteReport, 'DELETE', adminPaths.deadLetter(id)),
     stats: () => request(Stats, 'GET', adminPaths.stats),
+    stuck: (limit) => request(StuckListing, 'GET', withQuery(adminPaths.stuck, { limit })),
   };
 }
 
@@ -136,4 +140,5 @@ const adminPaths = {
   replay: (id: string) => `api/dead-letter/${encodeURIComponent(id)}/replay`,
   replayMany: 'api/dead-letter/replay',
   stats: 'api/stats',
+  stuck: 'api/entities/stuck',
 } as const;

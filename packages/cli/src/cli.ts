@@ -1,5 +1,6 @@
 import { AdminApiError, AdminContractError } from './admin-client.js';
 import { dlqCommand } from './commands/dlq.js';
+import { entitiesCommand } from './commands/entities.js';
 import { entityCommand } from './commands/entity.js';
 import { UsageError, type CommandContext } from './commands/common.js';
 import { simulateCommand } from './commands/simulate.js';
@@ -11,6 +12,7 @@ const USAGE = `ripio-webhooks <command> [options]   (each command has --help)
   simulate        send signed Ripio events through documented flows to a webhook URL
   verify          check a Ripio signature against a body file, and explain a mismatch
   entity get      an entity's status and event timeline (admin API)
+  entities stuck  entities resting in a status longer than its STUCK_AFTER, with their age (admin API)
   dlq             list / show / replay / purge dead-lettered events (admin API)
   stats           queue counts, backlog age, dead-letter size, outcomes of the last hour (admin API)
 
@@ -20,6 +22,7 @@ const COMMANDS = {
   simulate: simulateCommand,
   verify: verifyCommand,
   entity: entityCommand,
+  entities: entitiesCommand,
   dlq: dlqCommand,
   stats: statsCommand,
 } as const;
