@@ -10,6 +10,7 @@ import {
   positiveIntSetting,
   parseSettings,
   sharedEnvFields,
+  tracingEnvFields,
   type SettingsResult,
 } from '@ripio-webhooks/core';
 import { z } from 'zod';
@@ -37,6 +38,7 @@ export const WorkerEnv = z
     ...sharedEnvFields,
     ...dedupeEnvFields,
     ...entityRetentionEnvFields,
+    ...tracingEnvFields,
     INTAKE_PROOF_KEYS: secretListSetting(
       'INTAKE_PROOF_KEYS',
       'Keys only receivers and workers hold: a job’s intake proof must verify with one of them.',

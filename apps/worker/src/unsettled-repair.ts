@@ -32,8 +32,9 @@ export async function repairUnsettledIndex(deps: UnsettledRepairDeps): Promise<n
     repaired += count;
     if (count < REPAIR_BATCH) break;
   }
-  if (repaired > 0)
+  if (repaired > 0) {
     deps.logger.info({ repaired }, 'unsettled-entity index repaired after unfinished commits');
+  }
   return repaired;
 }
 

@@ -10,15 +10,14 @@ import {
   type EventJobData,
   type RedisClient,
 } from '@ripio-webhooks/store';
+import { NO_TRACING, type Tracing } from '@ripio-webhooks/telemetry';
 import type { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { createOutcomeCounter } from './outcome-counter.js';
 import type { WorkerEnv } from './env.js';
 import { createEventWorker } from './event-worker.js';
-import type { EventHandler, HandlerMap } from './handlers/define-handlers.js';
-import { createForwarder } from './handlers/forwarder.js';
-import { loadHandlers } from './handlers/load-handlers.js';
-import { createHandlerRunner, type HandlerRunner } from './handlers/run-handlers.js';
+import type { HandlerMap } from './handlers/define-handlers.js';
+import { createRunner, loadHandlerSet } from './handler-set.js';
 import { startMetricsServer, type MetricsServer } from './metrics-server.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 import type { JobResult } from './outcome.js';
@@ -26,7 +25,6 @@ import { createWorkerHolds } from './holds/hold-actions.js';
 import { createEventProcessor, type ProcessorSettings } from './process-event.js';
 import { checkEvictionPolicy } from './redis-checks.js';
 import { startSweeps } from './sweeps.js';
-import { startUnsettledRepair } from './unsettled-repair.js';
 
 export interface WorkerServiceOptions {
   logger: Logger;
@@ -35,6 +33,8 @@ export interface WorkerServiceOptions {
   /** Handlers given directly (tests); otherwise HANDLERS_MODULE is imported. */
   handlers?: HandlerMap;
   random?: () => number;
+  /** Tracing started from OTEL_EXPORTER_OTLP_ENDPOINT (default: none). */
+  tracing?: Tracing;
 }
 
 export interface WorkerService {
@@ -58,7 +58,8 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
   const redis = createRedis({ url: env.REDIS_URL, role: 'blocking', connectionName: 'ripio-worker' });
   redis.on('error', (error: Error) => logger.warn({ error: error.message }, 'redis connection error'));
   await checkEvictionPolicy(redis, logger);
-  const handlers = await loadHandlerSet(env, options.handlers);
+  const tracing = options.tracing ?? NO_TRACING;
+  const handlers = await loadHandlerSet(env, options.handlers, tracing);
   const gaugeRedis = createGaugeRedis(env);
   const metrics = createServiceMetrics(env, gaugeRedis, options);
   // Opening the queue with writeMeta sets the cap of its events stream.
@@ -66,11 +67,8 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
   const deadLetters = createDeadLetterStore({ redis, queuePrefix });
   const retry = { maxAttempts: env.MAX_ATTEMPTS, baseMs: env.BACKOFF_BASE_MS, maxMs: env.BACKOFF_MAX_MS };
   const random = options.random ?? Math.random;
-  const entities = createEntityStore({
-    redis,
-    queuePrefix,
-    entityRetentionSeconds: entityRetentionSeconds(env),
-  });
+  const retention = entityRetentionSeconds(env);
+  const entities = createEntityStore({ redis, queuePrefix, entityRetentionSeconds: retention });
   const unsettled = createUnsettledIndex(redis, queuePrefix);
   const processor = createEventProcessor({
     settings: processorSettings(env, retry),
@@ -78,16 +76,12 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
     deadLetters,
     holds: createWorkerHolds(redis, queuePrefix, events),
     unsettled,
-    handlers: createRunner(env, handlers, metrics, logger),
+    handlers: createRunner(env, handlers, metrics, logger, tracing),
     metrics,
-    // Counted in memory, written once a second and whenever no job is in flight: no Redis request per event.
-    outcomes: createOutcomeCounter({
-      redis,
-      queuePrefix,
-      onError: (error) => logger.warn({ err: error }, 'could not record the outcome counters'),
-    }),
+    outcomes: createServiceOutcomes(redis, queuePrefix, logger),
     logger,
     random,
+    tracing,
   });
   const worker = createEventWorker({
     connection: redis,
@@ -102,12 +96,8 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
   worker.on('error', (error) => logger.error({ error: error.message }, 'worker error'));
   const connection = { redis, queuePrefix };
   const retentionDays = env.DEAD_LETTER_RETENTION_DAYS;
-  const stopSweeps = startSweeps(worker, { events, deadLetters, metrics, logger, connection, retentionDays });
-  const stopRepair = startUnsettledRepair({ unsettled, entities, logger });
-  const stopSweep = (): void => {
-    stopSweeps();
-    stopRepair();
-  };
+  const sweepDeps = { events, deadLetters, metrics, logger, connection, retentionDays, unsettled, entities };
+  const stopSweep = startSweeps(worker, sweepDeps);
   const metricsServer = await startMetricsServer(metrics.registry, env.METRICS_HOST, env.METRICS_PORT);
   logger.info(
     {
@@ -120,6 +110,15 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
   );
   const closing = { worker, redis, gaugeRedis, deadLetters, events, metricsServer, metrics, stopSweep };
   return { worker, metrics, metricsServer, shutdown: () => shutdownWorker(env, logger, closing) };
+}
+
+/** Counted in memory, written once a second and whenever no job is in flight: no Redis request per event. */
+function createServiceOutcomes(redis: RedisClient, queuePrefix: string, logger: Logger) {
+  return createOutcomeCounter({
+    redis,
+    queuePrefix,
+    onError: (error) => logger.warn({ err: error }, 'could not record the outcome counters'),
+  });
 }
 
 /** ENTITY_RETENTION_DAYS in seconds, as the commit script takes it. */
@@ -140,42 +139,6 @@ function processorSettings(env: WorkerEnv, retry: RetryPolicy): ProcessorSetting
     retry,
     intakeProof: { proofKeys: env.INTAKE_PROOF_KEYS, ripioSecrets: env.RIPIO_WEBHOOK_SECRETS },
   };
-}
-
-interface HandlerSet {
-  map: HandlerMap;
-  forwarder: EventHandler | undefined;
-}
-
-/** The operator's handlers (given, or HANDLERS_MODULE) and the built-in forwarder when FORWARD_URL is set. */
-async function loadHandlerSet(env: WorkerEnv, given: HandlerMap | undefined): Promise<HandlerSet> {
-  const map = given ?? (env.HANDLERS_MODULE === undefined ? {} : await loadHandlers(env.HANDLERS_MODULE));
-  const forwarder =
-    env.FORWARD_URL === undefined || env.FORWARD_SECRET === undefined
-      ? undefined
-      : createForwarder({
-          url: env.FORWARD_URL,
-          secret: env.FORWARD_SECRET,
-          timeoutMs: env.FORWARD_TIMEOUT_MS,
-        });
-  return { map, forwarder };
-}
-
-function createRunner(
-  env: WorkerEnv,
-  handlers: HandlerSet,
-  metrics: WorkerMetrics,
-  logger: Logger,
-): HandlerRunner {
-  return createHandlerRunner({
-    handlers: handlers.map,
-    forwarder: handlers.forwarder,
-    timeoutMs: env.HANDLER_TIMEOUT_MS,
-    onFailure: (handler, error) => {
-      metrics.handlerFailures.inc({ handler });
-      logger.warn({ handler, error: (error as Error).message }, 'handler failed');
-    },
-  });
 }
 
 /**

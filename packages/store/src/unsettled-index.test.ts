@@ -108,6 +108,6 @@ describe('the index of unsettled entities (real Redis)', () => {
     expect(await index.listSince('kyc', 'IN_REVIEW', T0 + 60_000, 10)).toEqual([
       { id: 'moved', enteredAtMs: T0 },
     ]);
-    expect(await redis.zrange(`${prefix}:unsettled:pending`, 0, -1)).toEqual(['kyc|recent']);
+    expect(await redis.zrange(`${prefix}:unsettled:pending`, '0', '-1')).toEqual(['kyc|recent']);
   });
 });

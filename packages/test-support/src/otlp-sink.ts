@@ -95,15 +95,15 @@ export function decodeOtlpTraces(body: Uint8Array): ReceivedSpan[] {
  * decoded spans. The endpoint to give an exporter is `endpoint` (OTEL_EXPORTER_OTLP_ENDPOINT).
  */
 export class OtlpSink {
-  readonly spans: ReceivedSpan[] = [];
-
   private constructor(
     private readonly server: Server,
     readonly endpoint: string,
+    /** Every span received so far, in arrival order. */
+    readonly spans: ReceivedSpan[],
   ) {}
 
   static async start(): Promise<OtlpSink> {
-    let sink: OtlpSink | undefined;
+    const spans: ReceivedSpan[] = [];
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -113,7 +113,7 @@ export class OtlpSink {
           return;
         }
         try {
-          sink?.spans.push(...decodeOtlpTraces(Buffer.concat(chunks)));
+          spans.push(...decodeOtlpTraces(Buffer.concat(chunks)));
           res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
         } catch {
           res.writeHead(400).end();
@@ -122,8 +122,7 @@ export class OtlpSink {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    sink = new OtlpSink(server, `http://127.0.0.1:${port}`);
-    return sink;
+    return new OtlpSink(server, `http://127.0.0.1:${port}`, spans);
   }
 
   close(): Promise<void> {

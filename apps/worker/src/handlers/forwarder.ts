@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { ForwardFailedError } from '../errors/forward-failed-error.js';
+import { SpanKind, type Tracing } from '@ripio-webhooks/telemetry';
 import { UnrecoverableEventError } from '../errors/unrecoverable-event-error.js';
 import type { EventHandler, HandledOutcome } from './define-handlers.js';
 
@@ -13,6 +14,8 @@ export interface ForwarderOptions {
   secret: string;
   timeoutMs: number;
   fetch?: typeof globalThis.fetch;
+  /** A client span around the POST, whose trace context the request carries (`traceparent`). */
+  tracing?: Tracing;
 }
 
 /** The JSON body the forwarder posts. */
@@ -59,18 +62,29 @@ export function createForwarder(options: ForwarderOptions): EventHandler {
       entity: after,
     };
     const body = JSON.stringify(payload);
-    let response: Response;
-    try {
-      response = await doFetch(options.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [FORWARD_SIGNATURE_HEADER]: forwardSignature(options.secret, body),
-          [FORWARD_EVENT_KEY_HEADER]: eventKey,
-        },
-        body,
+    const post = (): Promise<Response> => {
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        [FORWARD_SIGNATURE_HEADER]: forwardSignature(options.secret, body),
+        [FORWARD_EVENT_KEY_HEADER]: eventKey,
+      };
+      options.tracing?.inject(headers);
+      const init = { method: 'POST', headers, body };
+      return doFetch(options.url, {
+        ...init,
         signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]),
       });
+    };
+    let response: Response;
+    try {
+      response =
+        options.tracing?.enabled === true
+          ? await options.tracing.inSpan(
+              'POST forward',
+              { kind: SpanKind.CLIENT, attributes: { 'url.full': options.url } },
+              post,
+            )
+          : await post();
     } catch (error) {
       throw new ForwardFailedError(
         `forward to ${options.url} failed: ${(error as Error).message}`,

@@ -57,10 +57,8 @@ describe('stuck thresholds (STUCK_AFTER)', () => {
   it('refuses an unknown kind or status, a settled status, a bad duration and a malformed item', () => {
     expect(parseStuckAfter('off-ramp:WITHDRAWAL_COMPLETED=1h')).toMatchObject({ ok: false });
     expect(parseStuckAfter('boat:SAILING=1h')).toMatchObject({ ok: false });
-    expect(parseStuckAfter('kyc:IN_REVIEW=soon')).toMatchObject({
-      ok: false,
-      error: expect.stringContaining('soon'),
-    });
+    const soon = parseStuckAfter('kyc:IN_REVIEW=soon');
+    expect(soon.ok ? '' : soon.error).toContain('"soon" is not a duration');
     expect(parseStuckAfter('kyc IN_REVIEW 1h')).toMatchObject({ ok: false });
   });
 });

@@ -87,8 +87,9 @@ export function parseStuckAfter(text: string): StuckAfterParse {
       return { ok: false, error: `${kind}:${status} is not a status an entity waits in (${watchedList()})` };
     }
     const seconds = parseDurationSeconds(duration);
-    if (seconds === undefined)
+    if (seconds === undefined) {
       return { ok: false, error: `"${duration}" is not a duration (30m, 4h, 2d, 0)` };
+    }
     rule.afterSeconds = seconds;
   }
   return { ok: true, thresholds };
