@@ -136,6 +136,7 @@ describe('docker-compose config -q (Debian docker-compose, no engine needed)', (
       expect(services.stdout.trim().split('\n').sort()).toEqual([
         'admin',
         'grafana',
+        'jaeger',
         'prometheus',
         'receiver',
         'redis',

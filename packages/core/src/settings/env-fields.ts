@@ -40,9 +40,9 @@ export const sharedEnvFields = {
 
 /** `OTEL_EXPORTER_OTLP_ENDPOINT`: where the receiver and the workers send their traces; unset, no tracing at all. */
 export const tracingEnvFields = {
+  // Empty counts as unset, so `OTEL_EXPORTER_OTLP_ENDPOINT=` in a compose file turns tracing off.
   OTEL_EXPORTER_OTLP_ENDPOINT: z
-    .url()
-    .optional()
+    .preprocess((value) => (value === '' ? undefined : value), z.url().optional())
     .describe(
       'OTLP/HTTP endpoint of a trace collector (`http://jaeger:4318`; spans go to `<endpoint>/v1/traces`). Unset: ' +
         'no tracing and no tracing code runs. See docs/operations.md, "Tracing".',
