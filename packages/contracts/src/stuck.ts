@@ -14,7 +14,7 @@ export const StuckEntity = z.object({
 export type StuckEntity = z.infer<typeof StuckEntity>;
 
 /** A status an entity waits in, and after how long it counts as stuck (0: never). */
-export const StuckThreshold = z.object({
+const StuckThreshold = z.object({
   kind: z.string(),
   status: z.string(),
   afterSeconds: z.number().int().min(0),

@@ -9,4 +9,4 @@ export {
   TEST_OLD_WEBHOOK_SECRET,
   TEST_WEBHOOK_SECRET,
 } from './test-secrets.js';
-export { decodeOtlpTraces, OtlpSink, type ReceivedSpan } from './otlp-sink.js';
+export { OtlpSink, type ReceivedSpan } from './otlp-sink.js';

@@ -72,7 +72,7 @@ function attributesOf(list: KeyValue[] | undefined): Record<string, string | num
 const hex = (bytes: Uint8Array | undefined): string => Buffer.from(bytes ?? []).toString('hex');
 
 /** Decodes one OTLP/HTTP protobuf trace export request into its spans. */
-export function decodeOtlpTraces(body: Uint8Array): ReceivedSpan[] {
+function decodeOtlpTraces(body: Uint8Array): ReceivedSpan[] {
   const decoded = RequestType.toObject(RequestType.decode(body), { defaults: true }) as Decoded;
   return (decoded.resourceSpans ?? []).flatMap((resourceSpans) => {
     const service = String(attributesOf(resourceSpans.resource?.attributes)['service.name'] ?? '');
