@@ -5,6 +5,7 @@
 //   apps/<app>          -> packages/*            (never another app)
 //   packages/store      -> schemas, core, contracts, bullmq, ioredis, prom-client
 //   packages/cli        -> schemas, core, contracts
+//   packages/telemetry  -> @opentelemetry/*                            (tracing; the SDK loaded only when enabled)
 //   packages/core       -> schemas, contracts, zod, node:crypto        (pure: no I/O package)
 //   packages/schemas    -> contracts, zod, node:crypto                 (pure: no I/O package)
 //   packages/contracts  -> zod                                         (nothing else)
@@ -21,8 +22,8 @@ const IO_MODULES = [
   'node_modules/(express|ioredis|bullmq|pino|prom-client|pg|redis|undici|@bull-board/[^/]+)/',
   '^(express|ioredis|bullmq|pino|prom-client|pg|redis|undici)$',
   // The workspace's own I/O packages, whether resolved to their folder or left as a bare name.
-  '^packages/(store|cli|test-support)/',
-  '^@ripio-webhooks/(store|cli|test-support)$',
+  '^packages/(store|cli|test-support|telemetry)/',
+  '^@ripio-webhooks/(store|cli|test-support|telemetry)$',
 ];
 const APPS = '^(apps/|@ripio-webhooks/(admin|receiver|worker)$)';
 const TEST_FILES = '\\.test(-d)?\\.ts$|\\.test-helpers\\.ts$';

@@ -62,6 +62,9 @@ export default {
     'packages/core': {
       project: ['src/**/*.ts!', '!src/**/*.test-helpers.ts!'],
     },
+    'packages/telemetry': {
+      project: ['src/**/*.ts!', '!src/**/*.test-helpers.ts!'],
+    },
     'packages/cli': {
       project: ['src/**/*.ts!', '!src/**/*.test-helpers.ts!'],
     },

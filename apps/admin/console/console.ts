@@ -9,6 +9,7 @@ import { lookUpEntity } from './entity-view.js';
 import { refreshProcessing, wireProcessing } from './processing.js';
 import { loadEvents, wireEvents } from './events.js';
 import { loadRedrives, wireRedrives } from './redrives.js';
+import { loadStuck, wireStuck } from './stuck.js';
 
 const REFRESH_MS = 5000;
 
@@ -26,12 +27,16 @@ function start(): void {
   wireProcessing();
   wireEvents();
   wireRedrives();
+  wireStuck();
   void refreshCounters();
   void refreshProcessing();
   void loadDeadLetters(false);
   void loadEvents(false);
   void loadRedrives();
+  void loadStuck();
   openFromHash();
+  // A stuck entity's link opens its view.
+  window.addEventListener('hashchange', openFromHash);
   setInterval(() => void refreshCounters(), REFRESH_MS);
   setInterval(() => void refreshProcessing(), REFRESH_MS);
   setInterval(() => void loadRedrives(), REFRESH_MS);

@@ -77,6 +77,7 @@ export function startAdmin(
     () => readQueueSnapshot({ redis, queuePrefix }),
     undefined,
     () => stores.listHolds(),
+    () => stores.countStuck(),
   );
   const app = createAdminApp({
     token: TOKEN,

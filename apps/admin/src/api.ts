@@ -12,13 +12,14 @@ import { eventRoutes } from './event-routes.js';
 import { holdRoutes, type HoldStores } from './hold-routes.js';
 import { HttpError, parse } from './http-error.js';
 import { processingRoutes, type ProcessingStores } from './processing-routes.js';
+import { stuckRoutes, type StuckStores } from './stuck.js';
 import type { AdminMetrics } from './metrics.js';
 import { redriveRoutes, type RedriveStores } from './redrive-routes.js';
 
 export type { HoldView } from './entity-answer.js';
 
 /** The store operations the API serves (the real stores in main.ts; the same in tests, over a real Redis). */
-export interface AdminStores extends HoldStores, DeadLetterStores, ProcessingStores {
+export interface AdminStores extends HoldStores, DeadLetterStores, ProcessingStores, StuckStores {
   entities: Pick<EntityStore, 'get'>;
   readStats(): Promise<Stats>;
   holdOf(kind: EntityKind, id: string): Promise<HoldView | undefined>;
@@ -45,6 +46,8 @@ export function apiRouter(
 ): Router {
   const router = express.Router();
   router.use(express.json({ limit: '16kb' }));
+
+  stuckRoutes(router, stores);
 
   router.get('/entities/:kind/:id', async (req, res) => {
     const kind = parse(Kind, req.params.kind, 'kind');

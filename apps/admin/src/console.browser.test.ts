@@ -99,6 +99,8 @@ describe.skipIf(!hasChromium)('admin console in Chromium (skipped when /usr/bin/
     }
     await waiter.process(admin.events, eventBody('OFF-RAMP.TRADE.COMPLETED', 'ui-tx-1', at(1)));
     await waiter.process(admin.events, eventBody('OFF-RAMP.ORDER.CANCELLED', 'ui-tx-1', at(7)));
+    // An off-ramp whose deposit (months ago) was never followed by its trade: stuck.
+    await waiter.process(admin.events, eventBody('OFF-RAMP.DEPOSIT.RECEIVED', 'ui-stuck-1', at(0)));
 
     // A dead-lettered valid event (replayable) and an unknown type whose name tries to inject markup.
     const deadLetters = createDeadLetterStore({ redis: admin.redis, queuePrefix: prefix });
@@ -212,6 +214,17 @@ describe.skipIf(!hasChromium)('admin console in Chromium (skipped when /usr/bin/
     await page.click('#entity-form button[type=submit]');
     await page.waitForSelector('#entity-error');
     expect(await page.textContent('#entity-error')).toBe('no off-ramp entity with id nobody');
+  });
+
+  it('lists the stuck entities with their age, and opens one from its row', async () => {
+    const row = page.locator('#stuck-rows tr', { hasText: 'ui-stuck-1' });
+    await expect.poll(() => row.count(), POLL).toBe(1);
+    const cells = await row.locator('td').allTextContents();
+    expect(cells.slice(0, 3)).toEqual(['off-ramp', 'ui-stuck-1', 'DEPOSIT_RECEIVED']);
+    expect(cells[3]).toMatch(/^\d+d \d+h$|^\d+d$/);
+    expect(cells[4]).toBe('> 1h');
+    await row.locator('a').click();
+    await expect.poll(() => page.textContent('#entity-status'), POLL).toBe('DEPOSIT_RECEIVED');
   });
 
   it('filters the DLQ and shows hostile data as text', async () => {

@@ -5,9 +5,11 @@ import {
   entityRetentionEnvFields,
   historyEnvFields,
   parseSettings,
+  parseStuckAfter,
   secretSetting,
   sharedEnvFields,
   type SettingsResult,
+  type StuckThreshold,
 } from '@ripio-webhooks/core';
 import { z } from 'zod';
 
@@ -38,6 +40,18 @@ export const AdminEnv = z
       'ADMIN_TOKEN',
       'The bearer token of the admin API, console, `/queues` and `/metrics`; the login cookie is derived from it.',
     ),
+    STUCK_AFTER: z
+      .string()
+      .optional()
+      .superRefine((text, context) => {
+        const parsed = parseStuckAfter(text ?? '');
+        if (!parsed.ok) context.addIssue({ code: 'custom', message: parsed.error });
+      })
+      .describe(
+        'Overrides of the time after which an entity resting in a status it is expected to leave counts as stuck: ' +
+          '`kind:STATUS=duration,...` (`30m`, `4h`, `2d`; `0` turns one off). Defaults and statuses: ' +
+          'docs/operations.md, "Stuck entities".',
+      ),
     SHUTDOWN_TIMEOUT_MS: z.coerce
       .number()
       .int()
@@ -59,6 +73,13 @@ export type EnvResult = SettingsResult<AdminEnv>;
 /** Parses the settings; a bad or missing variable becomes a message that names it. */
 export function loadEnv(source: Readonly<Record<string, string | undefined>>): EnvResult {
   return parseSettings(AdminEnv, source, 'admin');
+}
+
+/** STUCK_AFTER's thresholds (the defaults with its overrides; the setting was checked when parsed). */
+export function stuckThresholdsOf(stuckAfter: string | undefined): StuckThreshold[] {
+  const parsed = parseStuckAfter(stuckAfter ?? '');
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.thresholds;
 }
 
 /** The only read of `process.env` in the admin app. */

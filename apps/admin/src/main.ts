@@ -11,7 +11,7 @@ import {
 import { createEventLogReader } from '@ripio-webhooks/event-log';
 import { createAdminApp } from './app.js';
 import { bullBoardRouter } from './bull-board.js';
-import { loadEnv, processEnv } from './env.js';
+import { loadEnv, processEnv, stuckThresholdsOf } from './env.js';
 import { createAdminMetrics } from './metrics.js';
 import { openRedriveStores } from './redrive-stores.js';
 import { openAdminStores } from './stores.js';
@@ -38,17 +38,23 @@ const redrives =
     ? undefined
     : openRedriveStores(env.DATABASE_URL, queueConnection, logger);
 const stores = {
-  ...openAdminStores(redis, env.QUEUE_PREFIX, {
-    dedupeTtlSeconds: env.DEDUPE_TTL_SECONDS,
-    historyLimit: env.HISTORY_LIMIT,
-    entityRetentionSeconds: env.ENTITY_RETENTION_DAYS * 86_400,
-  }),
+  ...openAdminStores(
+    redis,
+    env.QUEUE_PREFIX,
+    {
+      dedupeTtlSeconds: env.DEDUPE_TTL_SECONDS,
+      historyLimit: env.HISTORY_LIMIT,
+      entityRetentionSeconds: env.ENTITY_RETENTION_DAYS * 86_400,
+    },
+    stuckThresholdsOf(env.STUCK_AFTER),
+  ),
   redrives,
 };
 const metrics = createAdminMetrics(
   () => readQueueSnapshot({ redis, queuePrefix: env.QUEUE_PREFIX }),
   (error) => logger.warn({ err: error }, 'queue gauges left out of this scrape: Redis did not answer'),
   () => stores.listHolds(),
+  () => stores.countStuck(),
 );
 
 // EVENT_LOG=postgres makes DATABASE_URL required (env.ts); the schema is the archiver's to migrate.

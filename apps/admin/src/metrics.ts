@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import { REPLAY_OUTCOMES, type HeldEntity, type QueueSnapshot } from '@ripio-webhooks/contracts';
 import { registerQueueGauges } from '@ripio-webhooks/store';
 import { registerHoldGauges } from './hold-gauges.js';
+import { registerStuckGauge, type StuckCount } from './stuck.js';
 
 export interface AdminMetrics {
   registry: Registry;
@@ -10,13 +11,16 @@ export interface AdminMetrics {
 
 /**
  * The admin app's registry: default process metrics, replays, and the queue gauges (store's
- * `registerQueueGauges`, the same series a worker exports with EXPORT_QUEUE_GAUGES=true), and the hold gauges.
+ * `registerQueueGauges`, the same series a worker exports with EXPORT_QUEUE_GAUGES=true), the hold gauges and the
+ * stuck-entity gauge.
  */
 export function createAdminMetrics(
   readSnapshot: () => Promise<QueueSnapshot>,
   onSnapshotError: (error: unknown) => void = () => undefined,
   /** The entities on hold, for the hold gauges (absent: no hold gauges). */
   listHolds?: () => Promise<HeldEntity[]>,
+  /** The stuck entities per kind and status, for `ripio_entities_stuck` (absent: no such gauge). */
+  countStuck?: () => Promise<StuckCount[]>,
 ): AdminMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'ripio_' });
@@ -31,6 +35,7 @@ export function createAdminMetrics(
 
   registerQueueGauges(registry, readSnapshot, onSnapshotError);
   if (listHolds !== undefined) registerHoldGauges(registry, listHolds, onSnapshotError);
+  if (countStuck !== undefined) registerStuckGauge(registry, countStuck, onSnapshotError);
 
   return { registry, replays };
 }

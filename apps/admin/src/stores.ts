@@ -1,10 +1,17 @@
-import { historyEnvFields, dedupeEnvFields, entityRetentionEnvFields } from '@ripio-webhooks/core';
+import {
+  defaultStuckThresholds,
+  historyEnvFields,
+  dedupeEnvFields,
+  entityRetentionEnvFields,
+  type StuckThreshold,
+} from '@ripio-webhooks/core';
 import {
   createDeadLetterStore,
   createEntityStore,
   createHoldIndex,
   createHoldStore,
   createProcessingControl,
+  createUnsettledIndex,
   entityKeys,
   failingAsUnavailable,
   openEventsQueue,
@@ -16,6 +23,7 @@ import {
 import { z } from 'zod';
 import type { AdminStores, HoldView } from './api.js';
 import { releaseHold } from './release-hold.js';
+import { createStuckStores } from './stuck.js';
 
 export interface OpenedStores extends AdminStores {
   close(): Promise<void>;
@@ -56,6 +64,8 @@ export function openAdminStores(
   redis: RedisClient,
   queuePrefix: string,
   records: EntityRecordSettings = DEFAULT_ENTITY_RECORDS,
+  /** STUCK_AFTER's thresholds (default: core's defaults). */
+  stuckThresholds: readonly StuckThreshold[] = defaultStuckThresholds(),
 ): OpenedStores {
   const entities = createEntityStore({ redis, queuePrefix });
   const deadLetters = createDeadLetterStore({ redis, queuePrefix });
@@ -68,21 +78,7 @@ export function openAdminStores(
   const events = openEventsQueue({ redis, queuePrefix });
   const processing = createProcessingControl(redis, queuePrefix);
   const guarded = <R>(call: () => Promise<R>): Promise<R> => failingAsUnavailable(redis, call);
-
-  async function holdOf(
-    kind: Parameters<AdminStores['holdOf']>[0],
-    id: string,
-  ): Promise<HoldView | undefined> {
-    const record = await holds.get(kind, id);
-    if (record === undefined) return undefined;
-    const parked = await Promise.all(
-      record.parked.map(async (entry) => {
-        const job = await events.getJob(entry.eventKey);
-        return { ...entry, payload: job === undefined ? null : parsePayload(job.data.rawBody) };
-      }),
-    );
-    return { hold: record.hold, parked };
-  }
+  const stuck = createStuckStores(createUnsettledIndex(redis, queuePrefix), stuckThresholds);
 
   return {
     entities: { get: (kind, id) => guarded(() => entities.get(kind, id)) },
@@ -94,13 +90,15 @@ export function openAdminStores(
       remove: (id) => guarded(() => deadLetters.remove(id)),
     },
     readStats: () => guarded(() => readStats({ redis, queuePrefix })),
-    holdOf: (kind, id) => guarded(() => holdOf(kind, id)),
+    holdOf: (kind, id) => guarded(() => holdWithPayloads(holds, events, kind, id)),
     historyOf: (kind, id) =>
       guarded(async () => {
         const entries = await redis.lrange(entityKeys(queuePrefix, kind, id).history, 0, -1);
         return entries.map((entry) => JSON.parse(entry) as EntityHistoryEntry);
       }),
     listHolds: () => guarded(() => index.list()),
+    countStuck: () => guarded(() => stuck.countStuck()),
+    listStuck: (limit) => guarded(() => stuck.listStuck(limit)),
     releaseHold: (input) =>
       guarded(() => releaseHold({ holds, index, deadLetters, events, ...records }, input)),
     processing: guardedProcessing(redis, processing),
@@ -108,6 +106,24 @@ export function openAdminStores(
       await Promise.all([deadLetters.close(), events.close(), processing.close()]);
     },
   };
+}
+
+/** An entity's hold with its parked events' payloads (read from their jobs). */
+async function holdWithPayloads(
+  holds: ReturnType<typeof createHoldStore>,
+  events: ReturnType<typeof openEventsQueue>,
+  kind: Parameters<AdminStores['holdOf']>[0],
+  id: string,
+): Promise<HoldView | undefined> {
+  const record = await holds.get(kind, id);
+  if (record === undefined) return undefined;
+  const parked = await Promise.all(
+    record.parked.map(async (entry) => {
+      const job = await events.getJob(entry.eventKey);
+      return { ...entry, payload: job === undefined ? null : parsePayload(job.data.rawBody) };
+    }),
+  );
+  return { hold: record.hold, parked };
 }
 
 /** The processing control, each call answered as 503 (RedisUnavailableError) while Redis is unreachable. */

@@ -1,6 +1,7 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Logger } from 'pino';
 import type { EventEnqueuer } from '@ripio-webhooks/store';
+import { NO_TRACING, type Tracing } from '@ripio-webhooks/telemetry';
 import type { ReceiverMetrics } from './metrics.js';
 import { clientErrorStatus, WEBHOOK_PATH, webhookHandlers, type WebhookSettings } from './webhook-route.js';
 
@@ -18,6 +19,8 @@ export interface ReceiverDeps {
   nowMs?: () => number;
   /** True once shutdown began: /readyz answers 503 and connections are not kept alive. */
   isDraining?: () => boolean;
+  /** A span per webhook request when tracing is on (default: none). */
+  tracing?: Tracing;
 }
 
 /** Every path the receiver serves and the methods it takes there; any other method is a 405. */
@@ -71,7 +74,14 @@ export function createReceiverApp(deps: ReceiverDeps): Express {
 
   app.post(
     WEBHOOK_PATH,
-    ...webhookHandlers({ settings: config, enqueuer, metrics, logger, nowMs: deps.nowMs ?? Date.now }),
+    ...webhookHandlers({
+      settings: config,
+      enqueuer,
+      metrics,
+      logger,
+      nowMs: deps.nowMs ?? Date.now,
+      tracing: deps.tracing ?? NO_TRACING,
+    }),
   );
 
   app.get('/healthz', (_req, res) => {

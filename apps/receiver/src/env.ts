@@ -6,6 +6,7 @@ import {
   parseSettings,
   secretListSetting,
   sharedEnvFields,
+  tracingEnvFields,
   type SettingsResult,
 } from '@ripio-webhooks/core';
 import { z } from 'zod';
@@ -18,6 +19,7 @@ export const ReceiverEnv = z
   .object({
     ...sharedEnvFields,
     ...dedupeEnvFields,
+    ...tracingEnvFields,
     PORT: portSetting.default(8080).describe('Port of the webhook listener.'),
     HOST: z.string().min(1).default('0.0.0.0').describe('Interface of the webhook listener.'),
     RIPIO_WEBHOOK_SECRETS: secretListSetting(

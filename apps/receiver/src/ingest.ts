@@ -19,6 +19,8 @@ export interface IngestRequest {
   headers: Readonly<Record<string, string | readonly string[] | undefined>>;
   requestId: string;
   nowMs: number;
+  /** The request span's trace context (tracing on), carried in the job. */
+  traceparent?: string | undefined;
 }
 
 /** What a request is before Redis is asked: a refusal, or the job to enqueue. */
@@ -79,6 +81,7 @@ export function screenRequest(request: IngestRequest, config: IngestConfig): Scr
     receivedAtMs: request.nowMs,
     requestId: request.requestId,
     prove: intakeProver(config.intakeProofKeys, signatureHeader),
+    traceparent: request.traceparent,
   });
 
   // 4. The optional age check.

@@ -1,3 +1,4 @@
+import { startTracing } from '@ripio-webhooks/telemetry';
 import { pino } from 'pino';
 import { loadEnv, processEnv } from './env.js';
 import { startReceiver } from './receiver.js';
@@ -19,9 +20,14 @@ function exitAfterFlush(code: number): void {
   logger.flush(() => process.exit(code));
 }
 
+const tracing = await startTracing({
+  serviceName: 'ripio-receiver',
+  endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+});
+
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 try {
-  receiver = await startReceiver(env, { logger });
+  receiver = await startReceiver(env, { logger, tracing });
 } catch (error) {
   logger.fatal({ err: error }, 'receiver could not start');
   process.exit(1);
@@ -30,7 +36,8 @@ try {
 function onSignal(signal: NodeJS.Signals): void {
   logger.info({ signal }, 'shutting down: finishing in-flight requests');
   receiver.shutdown().then(
-    () => exitAfterFlush(0),
+    // The spans of the last requests are exported before exit (at once when tracing is off).
+    () => tracing.shutdown().finally(() => exitAfterFlush(0)),
     (error: unknown) => {
       logger.error({ err: error }, 'shutdown failed');
       exitAfterFlush(1);

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { connectEventEnqueuer } from '@ripio-webhooks/store';
+import type { Tracing } from '@ripio-webhooks/telemetry';
 import { createReceiverApp } from './app.js';
 import type { ReceiverEnv } from './env.js';
 import { createReceiverMetrics, type ReceiverMetrics } from './metrics.js';
@@ -19,6 +20,8 @@ export interface StartOptions {
   logger: Logger;
   /** Process metrics in /metrics (default true). */
   defaultMetrics?: boolean;
+  /** Tracing started from OTEL_EXPORTER_OTLP_ENDPOINT (default: none). */
+  tracing?: Tracing;
 }
 
 /** How long the receiver waits for Redis before it listens anyway. */
@@ -77,6 +80,7 @@ export function wireReceiver(env: ReceiverEnv, options: StartOptions): WiredRece
     metrics,
     logger,
     isDraining: () => draining,
+    ...(options.tracing === undefined ? {} : { tracing: options.tracing }),
   });
 
   return {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { EventEnqueuer } from '@ripio-webhooks/store';
+import { SpanKind, type Tracing } from '@ripio-webhooks/telemetry';
 import { ingest, type IngestConfig } from './ingest.js';
 import { answerOf, type IntakeOutcome } from './intake-outcome.js';
 import { countIntake, type ReceiverMetrics } from './metrics.js';
@@ -20,6 +21,7 @@ export interface WebhookRouteDeps {
   metrics: ReceiverMetrics;
   logger: Logger;
   nowMs: () => number;
+  tracing: Tracing;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -65,7 +67,7 @@ function bodyReaderOutcome(error: BodyReaderError, limitBytes: number): IntakeOu
  * error goes on to the app's error handler.
  */
 export function webhookHandlers(deps: WebhookRouteDeps): (RequestHandler | ErrorRequestHandler)[] {
-  const { settings, enqueuer, metrics, logger, nowMs } = deps;
+  const { settings, enqueuer, metrics, logger, nowMs, tracing } = deps;
 
   function finish(req: Request, res: Response, intake: IntakeOutcome): void {
     const seconds = (performance.now() - (res.locals.startedAt as number)) / 1000;
@@ -96,7 +98,10 @@ export function webhookHandlers(deps: WebhookRouteDeps): (RequestHandler | Error
       requestId: res.locals.requestId as string,
       nowMs: nowMs(),
     };
-    finish(req, res, await ingest(request, settings, enqueuer));
+    const intake = tracing.enabled
+      ? await tracedIngest(tracing, request, settings, enqueuer)
+      : await ingest(request, settings, enqueuer);
+    finish(req, res, intake);
   };
   const answerUnreadableBody: ErrorRequestHandler = (error: unknown, req, res, next) => {
     if (res.headersSent || !isBodyReaderError(error)) {
@@ -106,4 +111,24 @@ export function webhookHandlers(deps: WebhookRouteDeps): (RequestHandler | Error
     finish(req, res, bodyReaderOutcome(error, settings.bodyLimitBytes));
   };
   return [stamp, readRawBody, answer, answerUnreadableBody];
+}
+
+/** `ingest` inside the request's span (tracing on), whose trace context the job carries to the worker. */
+function tracedIngest(
+  tracing: Tracing,
+  request: Parameters<typeof ingest>[0],
+  settings: WebhookSettings,
+  enqueuer: Pick<EventEnqueuer, 'enqueue'>,
+): Promise<IntakeOutcome> {
+  const attributes = {
+    'http.request.method': 'POST',
+    'http.route': WEBHOOK_PATH,
+    'ripio.request_id': request.requestId,
+  };
+  return tracing.inSpan(`POST ${WEBHOOK_PATH}`, { kind: SpanKind.SERVER, attributes }, async (span) => {
+    const intake = await ingest({ ...request, traceparent: tracing.traceparent() }, settings, enqueuer);
+    span?.setAttribute('ripio.outcome', intake.outcome);
+    if ('eventKey' in intake) span?.setAttribute('ripio.event_key', intake.eventKey);
+    return intake;
+  });
 }

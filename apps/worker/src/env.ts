@@ -11,6 +11,7 @@ import {
   positiveIntSetting,
   parseSettings,
   sharedEnvFields,
+  tracingEnvFields,
   type SettingsResult,
 } from '@ripio-webhooks/core';
 import { z } from 'zod';
@@ -40,6 +41,7 @@ export const WorkerEnv = z
     ...dedupeEnvFields,
     ...entityRetentionEnvFields,
     ...eventLogEnvFields,
+    ...tracingEnvFields,
     INTAKE_PROOF_KEYS: secretListSetting(
       'INTAKE_PROOF_KEYS',
       'Keys only receivers and workers hold: a job’s intake proof must verify with one of them.',

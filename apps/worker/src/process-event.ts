@@ -1,4 +1,5 @@
 import type { EventJobData } from '@ripio-webhooks/store';
+import { SpanKind } from '@ripio-webhooks/telemetry';
 import { DelayedError, type Job } from 'bullmq';
 import type { JobResult, ProcessingOutcome } from './outcome.js';
 import { commitStep } from './pipeline/commit-step.js';
@@ -26,7 +27,7 @@ async function processEvent(deps: PipelineDeps, job: Job<EventJobData>): Promise
   const parsed = parseStep(deps, verified.value);
   if (parsed.kind === 'end') return parsed.outcome;
   // 3. Lock the entity and load it with its history, the event's dedupe record and the hold; busy: ends here.
-  const locked = await lockStep(deps, parsed.value);
+  const locked = await deps.tracing.inSpan('lock', {}, () => lockStep(deps, parsed.value));
   if (locked.kind === 'end') return locked.outcome;
   // From here a failure holds the entity behind this event (holdOnFailure-5.lua, with the lock release).
   return holdingLock(deps, locked.value, job, async () => {
@@ -36,9 +37,9 @@ async function processEvent(deps: PipelineDeps, job: Job<EventJobData>): Promise
     // 5. Decide (duplicate, applied, late, conflict) and build the commit.
     const decided = decideStep(deps, proceeding.value, job.data, job.attemptsMade + 1);
     // 6. Run the handlers; a failing one throws.
-    await runHandlersStep(deps, decided, job);
+    await deps.tracing.inSpan('handlers', {}, () => runHandlersStep(deps, decided, job));
     // 7. Commit (which releases the lock and advances a hold this event held); a refused commit throws.
-    return commitStep(deps, decided);
+    return deps.tracing.inSpan('commit', {}, () => commitStep(deps, decided));
   });
 }
 
@@ -64,7 +65,16 @@ export function createEventProcessor(processorDeps: ProcessorDeps): EventProcess
   return async (job, token) => {
     inFlight.count += 1;
     try {
-      return await attemptEvent(deps, { job, token, startedMs: deps.now() });
+      const attempt = { job, token, startedMs: deps.now() };
+      if (!deps.tracing.enabled) return await attemptEvent(deps, attempt);
+      // The receiver's span (carried in the job) is the parent: one trace from the request to the handlers.
+      const attributes = { 'ripio.event_key': job.data.eventKey, 'ripio.attempt': job.attemptsMade + 1 };
+      const options = { kind: SpanKind.CONSUMER, traceparent: job.data.traceparent, attributes };
+      return await deps.tracing.inSpan(`process ${job.name}`, options, async (span) => {
+        const result = await attemptEvent(deps, attempt);
+        span?.setAttribute('ripio.result', 'outcome' in result ? result.outcome : result.reason);
+        return result;
+      });
     } finally {
       inFlight.count -= 1;
       if (inFlight.count === 0) deps.outcomes.flushSoon();

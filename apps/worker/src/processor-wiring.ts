@@ -1,10 +1,16 @@
 import type { RetryPolicy } from '@ripio-webhooks/core';
+import type { Tracing } from '@ripio-webhooks/telemetry';
 import {
+  createDeadLetterStore,
   createEntityStore,
   createEventLogStream,
+  createUnsettledIndex,
+  openEventsQueue,
   type DeadLetterStore,
+  type EntityStore,
   type EventJobData,
   type RedisClient,
+  type UnsettledIndex,
 } from '@ripio-webhooks/store';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
@@ -14,6 +20,25 @@ import { createWorkerHolds } from './holds/hold-actions.js';
 import type { WorkerMetrics } from './metrics.js';
 import { createOutcomeCounter, type OutcomeCounter } from './outcome-counter.js';
 import { createEventProcessor, type EventProcessor, type ProcessorSettings } from './process-event.js';
+
+/** The stores the worker's processor and sweeps share. */
+export interface WorkerStores {
+  events: Queue<EventJobData>;
+  deadLetters: DeadLetterStore;
+  entities: EntityStore;
+  unsettled: UnsettledIndex;
+}
+
+export function openWorkerStores(env: WorkerEnv, redis: RedisClient): WorkerStores {
+  const queuePrefix = env.QUEUE_PREFIX;
+  return {
+    // Opening the queue with writeMeta sets the cap of its events stream.
+    events: openEventsQueue({ redis, queuePrefix }, { writeMeta: true }),
+    deadLetters: createDeadLetterStore({ redis, queuePrefix }),
+    entities: createEntityStore({ redis, queuePrefix, entityRetentionSeconds: entityRetentionSeconds(env) }),
+    unsettled: createUnsettledIndex(redis, queuePrefix),
+  };
+}
 
 /** What the event processor is wired from, besides the settings. */
 export interface ProcessorParts {
@@ -25,6 +50,10 @@ export interface ProcessorParts {
   logger: Logger;
   random: () => number;
   retry: RetryPolicy;
+  entities: EntityStore;
+  /** The index of unsettled entities (stuck detection), kept up to date after each commit. */
+  unsettled: UnsettledIndex;
+  tracing: Tracing;
 }
 
 /** The events queue's processor: the stores, holds, handlers and outcome counter it uses, from the settings. */
@@ -33,7 +62,9 @@ export function wireProcessor(env: WorkerEnv, parts: ProcessorParts): EventProce
   const queuePrefix = env.QUEUE_PREFIX;
   return createEventProcessor({
     settings: processorSettings(env, parts.retry),
-    entities: createEntityStore({ redis, queuePrefix, entityRetentionSeconds: entityRetentionSeconds(env) }),
+    entities: parts.entities,
+    unsettled: parts.unsettled,
+    tracing: parts.tracing,
     deadLetters: parts.deadLetters,
     holds: createWorkerHolds(redis, queuePrefix, parts.events),
     handlers: parts.handlers,

@@ -3,6 +3,7 @@ import type { Worker } from 'bullmq';
 import { startDeadLetterRetention, type RetentionSweepDeps } from './dead-letter-retention.js';
 import { sweepFailedJobs, type FailedSweepDeps } from './event-worker.js';
 import type { JobResult } from './outcome.js';
+import { startUnsettledRepair, type UnsettledRepairDeps } from './unsettled-repair.js';
 
 /** How often a worker looks for jobs BullMQ failed on its own (stalled too often) to dead-letter them. */
 const FAILED_SWEEP_INTERVAL_MS = 60_000;
@@ -24,17 +25,21 @@ function startFailedSweep(worker: Worker<EventJobData, JobResult>, deps: FailedS
 }
 
 /**
- * The worker's background sweeps: failed jobs into the dead-letter queue, and dead letters past
- * DEAD_LETTER_RETENTION_DAYS out of it. Returns the one stop for both.
+ * The worker's background sweeps: failed jobs into the dead-letter queue, dead letters past
+ * DEAD_LETTER_RETENTION_DAYS out of it, and the repair of the unsettled-entity index. Returns the one stop for all.
  */
 export function startSweeps(
   worker: Worker<EventJobData, JobResult>,
-  deps: FailedSweepDeps & Omit<RetentionSweepDeps, 'metrics' | 'logger'>,
+  deps: FailedSweepDeps &
+    Omit<RetentionSweepDeps, 'metrics' | 'logger'> &
+    Omit<UnsettledRepairDeps, 'logger'>,
 ): () => void {
   const stopFailed = startFailedSweep(worker, deps);
   const stopRetention = startDeadLetterRetention(deps);
+  const stopRepair = startUnsettledRepair(deps);
   return () => {
     stopFailed();
     stopRetention();
+    stopRepair();
   };
 }

@@ -1,8 +1,6 @@
 import type { RetryPolicy } from '@ripio-webhooks/core';
 import {
-  createDeadLetterStore,
   createRedis,
-  openEventsQueue,
   settleWithin,
   type DeadLetterStore,
   type EventJobData,
@@ -12,14 +10,13 @@ import type { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { WorkerEnv } from './env.js';
 import { createEventWorker } from './event-worker.js';
-import type { EventHandler, HandlerMap } from '@ripio-webhooks/handlers';
-import { createForwarder } from './handlers/forwarder.js';
-import { loadHandlers } from './handlers/load-handlers.js';
-import { createHandlerRunner, type HandlerRunner } from './handlers/run-handlers.js';
+import type { HandlerMap } from '@ripio-webhooks/handlers';
+import { NO_TRACING, type Tracing } from '@ripio-webhooks/telemetry';
+import { createRunner, loadHandlerSet } from './handler-set.js';
 import { startMetricsServer, type MetricsServer } from '@ripio-webhooks/runtime';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 import type { JobResult } from './outcome.js';
-import { wireProcessor } from './processor-wiring.js';
+import { openWorkerStores, wireProcessor } from './processor-wiring.js';
 import { checkEvictionPolicy } from './redis-checks.js';
 import { startRedrives, type RedriveService } from './redrive/start-redrives.js';
 import { startSweeps } from './sweeps.js';
@@ -32,6 +29,8 @@ export interface WorkerServiceOptions {
   /** Handlers given directly (tests); otherwise HANDLERS_MODULE is imported. */
   handlers?: HandlerMap;
   random?: () => number;
+  /** Tracing started from OTEL_EXPORTER_OTLP_ENDPOINT (default: none). */
+  tracing?: Tracing;
 }
 
 export interface WorkerService {
@@ -55,26 +54,18 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
   const redis = createRedis({ url: env.REDIS_URL, role: 'blocking', connectionName: 'ripio-worker' });
   redis.on('error', (error: Error) => logger.warn({ error: error.message }, 'redis connection error'));
   await checkEvictionPolicy(redis, logger);
-  const handlers = await loadHandlerSet(env, options.handlers);
+  const tracing = options.tracing ?? NO_TRACING;
+  const handlers = await loadHandlerSet(env, options.handlers, tracing);
   const gaugeRedis = createGaugeRedis(env);
   const metrics = createServiceMetrics(env, gaugeRedis, options);
-  // Opening the queue with writeMeta sets the cap of its events stream.
-  const events = openEventsQueue({ redis, queuePrefix }, { writeMeta: true });
-  const deadLetters = createDeadLetterStore({ redis, queuePrefix });
+  const stores = openWorkerStores(env, redis);
+  const { events, deadLetters, entities, unsettled } = stores;
   const retry: RetryPolicy = { delaysMs: env.RETRY_SCHEDULE };
   const random = options.random ?? Math.random;
   const breaker = wireBreaker(env, { redis, events, registry: metrics.registry, logger });
-  const runner = createRunner(env, handlers, metrics, logger);
-  const processor = wireProcessor(env, {
-    redis,
-    events,
-    deadLetters,
-    handlers: breaker.runner(runner),
-    metrics,
-    logger,
-    random,
-    retry,
-  });
+  const runner = createRunner(env, handlers, metrics, logger, tracing);
+  const parts = { redis, metrics, logger, random, retry, tracing };
+  const processor = wireProcessor(env, { ...stores, ...parts, handlers: breaker.runner(runner) });
   const worker = createEventWorker({
     connection: redis,
     queuePrefix,
@@ -88,17 +79,14 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
   worker.on('error', (error) => logger.error({ error: error.message }, 'worker error'));
   const connection = { redis, queuePrefix };
   const retentionDays = env.DEAD_LETTER_RETENTION_DAYS;
-  const sweeps = startSweeps(worker, { events, deadLetters, metrics, logger, connection, retentionDays });
+  const sweepDeps = { events, deadLetters, metrics, logger, connection, retentionDays, unsettled, entities };
+  const sweeps = startSweeps(worker, sweepDeps);
   const stopSweep = (): void => [sweeps, breaker.stop].forEach((stop) => stop());
   const redrives = startRedrives(env, redis, runner, logger);
   const metricsServer = await startMetricsServer(metrics.registry, env.METRICS_HOST, env.METRICS_PORT);
+  const started = { concurrency: env.WORKER_CONCURRENCY, metrics: metricsServer.url };
   logger.info(
-    {
-      concurrency: env.WORKER_CONCURRENCY,
-      metrics: metricsServer.url,
-      handlers: Object.keys(handlers.map),
-      forward: handlers.forwarder !== undefined,
-    },
+    { ...started, handlers: Object.keys(handlers.map), forward: handlers.forwarder !== undefined },
     'worker started',
   );
   const closing = { worker, redis, gaugeRedis, deadLetters, events, metricsServer, metrics, stopSweep };
@@ -108,42 +96,6 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
     metricsServer,
     shutdown: () => shutdownWorker(env, logger, { ...closing, redrives }),
   };
-}
-
-interface HandlerSet {
-  map: HandlerMap;
-  forwarder: EventHandler | undefined;
-}
-
-/** The operator's handlers (given, or HANDLERS_MODULE) and the built-in forwarder when FORWARD_URL is set. */
-async function loadHandlerSet(env: WorkerEnv, given: HandlerMap | undefined): Promise<HandlerSet> {
-  const map = given ?? (env.HANDLERS_MODULE === undefined ? {} : await loadHandlers(env.HANDLERS_MODULE));
-  const forwarder =
-    env.FORWARD_URL === undefined || env.FORWARD_SECRET === undefined
-      ? undefined
-      : createForwarder({
-          url: env.FORWARD_URL,
-          secret: env.FORWARD_SECRET,
-          timeoutMs: env.FORWARD_TIMEOUT_MS,
-        });
-  return { map, forwarder };
-}
-
-function createRunner(
-  env: WorkerEnv,
-  handlers: HandlerSet,
-  metrics: WorkerMetrics,
-  logger: Logger,
-): HandlerRunner {
-  return createHandlerRunner({
-    handlers: handlers.map,
-    forwarder: handlers.forwarder,
-    timeoutMs: env.HANDLER_TIMEOUT_MS,
-    onFailure: (handler, error) => {
-      metrics.handlerFailures.inc({ handler });
-      logger.warn({ handler, error: (error as Error).message }, 'handler failed');
-    },
-  });
 }
 
 /**

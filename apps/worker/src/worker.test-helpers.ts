@@ -14,6 +14,7 @@ import {
 import {
   createDeadLetterStore,
   createEntityStore,
+  createUnsettledIndex,
   eventJobOptions,
   openEventsQueue,
   type DeadLetterStore,
@@ -150,6 +151,7 @@ export class WorkerTestWorld {
         entities: setup.wrapEntities?.(entities, index) ?? entities,
         deadLetters: this.deadLetters,
         holds: createWorkerHolds(connection, this.prefix, this.events),
+        unsettled: createUnsettledIndex(connection, this.prefix),
         handlers: createHandlerRunner({
           handlers: setup.handlers ?? {},
           timeoutMs: setup.handlerTimeoutMs ?? 5_000,

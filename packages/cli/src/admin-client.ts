@@ -21,6 +21,7 @@ import {
   ReplayReport,
   Stats,
   type CreateRedriveRequest,
+  StuckListing,
   type DeadLetterReason,
   type ReleaseRequest,
 } from '@ripio-webhooks/contracts';
@@ -96,6 +97,8 @@ export interface AdminClient {
   redrives(): Promise<RedriveList>;
   redrive(id: string): Promise<RedriveDetail>;
   cancelRedrive(id: string): Promise<Redrive>;
+  /** The stuck entities, oldest first (the server's default limit when none is given). */
+  stuck(limit?: number): Promise<StuckListing>;
 }
 
 type Query = Record<string, string | number | readonly string[] | undefined>;
@@ -176,6 +179,7 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     redrives: () => request(RedriveList, 'GET', adminPaths.redrives),
     redrive: (id) => request(RedriveDetail, 'GET', adminPaths.redrive(id)),
     cancelRedrive: (id) => request(Redrive, 'POST', `${adminPaths.redrive(id)}/cancel`, {}),
+    stuck: (limit) => request(StuckListing, 'GET', withQuery(adminPaths.stuck, { limit })),
   };
 }
 
@@ -223,4 +227,5 @@ const adminPaths = {
   exportEvents: 'api/events/export',
   redrives: 'api/redrives',
   redrive: (id: string) => `api/redrives/${encodeURIComponent(id)}`,
+  stuck: 'api/entities/stuck',
 } as const;

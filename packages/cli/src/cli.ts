@@ -1,5 +1,6 @@
 import { AdminApiError, AdminContractError } from './admin-client.js';
 import { dlqCommand } from './commands/dlq.js';
+import { entitiesCommand } from './commands/entities.js';
 import { entityCommand } from './commands/entity.js';
 import { eventsCommand } from './commands/events.js';
 import { redriveCommand } from './commands/redrive.js';
@@ -14,6 +15,7 @@ const USAGE = `ripio-webhooks <command> [options]   (each command has --help)
   simulate        send signed Ripio events through documented flows to a webhook URL
   verify          check a Ripio signature against a body file, and explain a mismatch
   entity get      an entity's status and event timeline (admin API)
+  entities stuck  entities resting in a status longer than its STUCK_AFTER, with their age (admin API)
   dlq             list / show / replay / purge dead-lettered events (admin API)
   events          search, show and export the event log (list / show / export, NDJSON or CSV) (admin API)
   stats           queue counts, backlog age, dead-letter size, outcomes of the last hour (admin API)
@@ -26,6 +28,7 @@ const COMMANDS = {
   simulate: simulateCommand,
   verify: verifyCommand,
   entity: entityCommand,
+  entities: entitiesCommand,
   dlq: dlqCommand,
   events: eventsCommand,
   stats: statsCommand,

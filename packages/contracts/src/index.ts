@@ -5,3 +5,4 @@ export * from './event-log.js';
 export * from './processing.js';
 export * from './event-log-api.js';
 export * from './redrives.js';
+export * from './stuck.js';

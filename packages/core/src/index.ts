@@ -13,6 +13,7 @@ export * from './settings/parse-settings.js';
 export * from './settings/env-fields.js';
 export * from './machines/entity-progress.js';
 export * from './machines/decide-event.js';
+export * from './stuck/stuck-after.js';
 export * from './settings/secret-setting.js';
 export * from './intake-proof/intake-proof.js';
 export * from './intake-proof/check-intake-proof.js';

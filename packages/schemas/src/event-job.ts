@@ -46,6 +46,8 @@ export interface EventJobData {
   replayedAt?: string;
   /** Set by the worker at the first failed attempt (kept for the dead-letter entry; cleared by a replay). */
   firstFailedAt?: string;
+  /** W3C trace context of the receiver's span, when tracing is on: the worker's spans continue its trace. */
+  traceparent?: string;
 }
 
 /** Job name when the envelope names no event type the catalog knows. */
@@ -69,6 +71,8 @@ export interface EventJobInput {
   requestId: string;
   /** Signs what the proof binds (the receiver's key; see core's `intakeProver`). */
   prove: (subject: IntakeProofSubject) => IntakeProof;
+  /** The receiver's trace context, when tracing is on. */
+  traceparent?: string | undefined;
 }
 
 /**
@@ -91,6 +95,7 @@ export function eventJobOf(input: EventJobInput): EventJob {
       requestId: input.requestId,
       eventType: wireType,
       proof: input.prove({ rawBody: input.rawText, eventKey, receivedAt }),
+      ...(input.traceparent === undefined ? {} : { traceparent: input.traceparent }),
     },
   };
 }

@@ -20,3 +20,4 @@ export * from './redis-unavailable.js';
 export * from './settle-within.js';
 export * from './stats.js';
 export * from './event-log-stream.js';
+export * from './unsettled-index.js';

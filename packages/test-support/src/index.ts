@@ -11,3 +11,4 @@ export {
 } from './test-secrets.js';
 export { LocalPostgresServer } from './local-postgres-server.js';
 export { freshDatabase, type FreshDatabase } from './fresh-database.js';
+export { OtlpSink, type ReceivedSpan } from './otlp-sink.js';

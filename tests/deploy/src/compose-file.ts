@@ -48,7 +48,7 @@ export function environmentOf(service: ComposeService): Map<string, string | nul
 
 /**
  * What the container receives, resolved against a .env as compose resolves it: a bare name takes the .env value
- * (absent when .env lacks it), and `${NAME}`, `${NAME:-default}`, `${NAME:?message}` are interpolated
+ * (absent when .env lacks it), and `${NAME}`, `${NAME:-default}`, `${NAME-default}`, `${NAME:?message}` are interpolated
  * (`:?` throws the message when NAME is unset or empty, as compose refuses the file).
  */
 export function resolveEnvironment(
@@ -65,8 +65,10 @@ export function resolveEnvironment(
     resolved.set(
       name,
       declared.replace(
-        /(?<!\$)\$\{([A-Z][A-Z0-9_]*)(?:(:-|:\?)([^}]*))?\}/g,
+        /(?<!\$)\$\{([A-Z][A-Z0-9_]*)(?:(:-|:\?|-)([^}]*))?\}/g,
         (_match, variable: string, operator?: string, word?: string) => {
+          // `-`: the default only when NAME is unset (an empty value stays empty).
+          if (operator === '-') return dotenv.get(variable) ?? word ?? '';
           const value = dotenv.get(variable) ?? '';
           if (value !== '') return value;
           if (operator === ':?') throw new Error(word ?? `${variable} is required`);

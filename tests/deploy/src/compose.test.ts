@@ -139,6 +139,7 @@ describe('docker-compose config -q (Debian docker-compose, no engine needed)', (
         'alertmanager',
         'archiver',
         'grafana',
+        'jaeger',
         'postgres',
         'prometheus',
         'receiver',

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { UnrecoverableEventError, type EventHandler, type HandledOutcome } from '@ripio-webhooks/handlers';
 import { ForwardFailedError } from '../errors/forward-failed-error.js';
+import { SpanKind, type Tracing } from '@ripio-webhooks/telemetry';
 
 /** The header carrying `sha256=<hex HMAC-SHA256 of the exact body with FORWARD_SECRET>`. */
 export const FORWARD_SIGNATURE_HEADER = 'X-Ripio-Webhooks-Signature';
@@ -12,6 +13,8 @@ export interface ForwarderOptions {
   secret: string;
   timeoutMs: number;
   fetch?: typeof globalThis.fetch;
+  /** A client span around the POST, whose trace context the request carries (`traceparent`). */
+  tracing?: Tracing;
 }
 
 /** The JSON body the forwarder posts. */
@@ -61,18 +64,29 @@ export function createForwarder(options: ForwarderOptions): EventHandler {
       redrive,
     };
     const body = JSON.stringify(payload);
-    let response: Response;
-    try {
-      response = await doFetch(options.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [FORWARD_SIGNATURE_HEADER]: forwardSignature(options.secret, body),
-          [FORWARD_EVENT_KEY_HEADER]: eventKey,
-        },
-        body,
+    const post = (): Promise<Response> => {
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        [FORWARD_SIGNATURE_HEADER]: forwardSignature(options.secret, body),
+        [FORWARD_EVENT_KEY_HEADER]: eventKey,
+      };
+      options.tracing?.inject(headers);
+      const init = { method: 'POST', headers, body };
+      return doFetch(options.url, {
+        ...init,
         signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]),
       });
+    };
+    let response: Response;
+    try {
+      response =
+        options.tracing?.enabled === true
+          ? await options.tracing.inSpan(
+              'POST forward',
+              { kind: SpanKind.CLIENT, attributes: { 'url.full': options.url } },
+              post,
+            )
+          : await post();
     } catch (error) {
       throw new ForwardFailedError(
         `forward to ${options.url} failed: ${(error as Error).message}`,

@@ -1,4 +1,5 @@
 import type { EventType } from '@ripio-webhooks/schemas';
+import { NO_TRACING, type Tracing } from '@ripio-webhooks/telemetry';
 import { HandlerFailedError, type HandlerFailure } from '../errors/handler-failed-error.js';
 import { HandlerTimeoutError } from '../errors/handler-timeout-error.js';
 import type { EventHandler, HandlerContext, HandlerMap } from '@ripio-webhooks/handlers';
@@ -18,6 +19,8 @@ export interface HandlerRunnerOptions {
   timeoutMs: number;
   /** Called once per failing handler (metrics, logs). */
   onFailure?: (handler: string, error: unknown) => void;
+  /** A span per handler run (default: none). */
+  tracing?: Tracing;
 }
 
 /** One handler's result when handlers run one by one (re-drives): its error message, null on success. */
@@ -89,8 +92,13 @@ export function createHandlerRunner(options: HandlerRunnerOptions): HandlerRunne
     },
     async run(context) {
       const handlers = resolve(context.event.eventType);
+      const tracing = options.tracing ?? NO_TRACING;
       const settled = await Promise.allSettled(
-        handlers.map((named) => runWithTimeout(named, context, options.timeoutMs)),
+        handlers.map((named) =>
+          tracing.inSpan(`handler ${named.name}`, { attributes: { 'ripio.handler': named.name } }, () =>
+            runWithTimeout(named, context, options.timeoutMs),
+          ),
+        ),
       );
       const failures: HandlerFailure[] = [];
       settled.forEach((result, index) => {

@@ -3,22 +3,25 @@ import { followHoldAdvance } from '../holds/hold-actions.js';
 import type { CommittedEventOutcome } from '../outcome.js';
 import type { PipelineDeps } from './deps.js';
 import type { DecidedJob } from './decide-step.js';
+import { followStatus, markMoving } from './follow-status.js';
 
 /**
  * Sends the built commit (commitEvent-8.lua: dedupe record, entity, history entry and unlock, atomically). A
  * refused commit (lock lost, entity moved, event committed meanwhile, or another event holds the entity) wrote
  * nothing and throws CommitRejectedError. A committed blocker advances its entity's hold: the index follows and
- * the next blocker's job is woken.
+ * the next blocker's job is woken. The index of unsettled entities follows the status (marked first when it moves).
  */
 export async function commitStep(
-  deps: Pick<PipelineDeps, 'entities' | 'holds' | 'logger' | 'now'>,
+  deps: Pick<PipelineDeps, 'entities' | 'holds' | 'unsettled' | 'logger' | 'now'>,
   decided: DecidedJob,
 ): Promise<CommittedEventOutcome> {
   const { event, eventKey, before, commit, decision } = decided;
+  if (commit.outcome === 'applied') await markMoving(deps, event);
   const result = await deps.entities.commit(commit.prepared);
   switch (result.outcome) {
     case 'committed':
       await followHoldAdvance(deps, event, result.hold);
+      await followStatus(deps, decided);
       return {
         outcome: commit.outcome,
         event,

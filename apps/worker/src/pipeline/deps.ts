@@ -1,6 +1,7 @@
 import type { IntakeProofKeys, RetryPolicy } from '@ripio-webhooks/core';
-import type { DeadLetterStore, EntityStore, EventLogStream } from '@ripio-webhooks/store';
+import type { DeadLetterStore, EntityStore, EventLogStream, UnsettledIndex } from '@ripio-webhooks/store';
 import type { OutcomeCounter } from '../outcome-counter.js';
+import { NO_TRACING, type Tracing } from '@ripio-webhooks/telemetry';
 import type { Logger } from 'pino';
 import type { HandlerRunner } from '../handlers/run-handlers.js';
 import type { WorkerHolds } from '../holds/hold-actions.js';
@@ -38,6 +39,8 @@ export interface ProcessorDeps {
   deadLetters: Pick<DeadLetterStore, 'add'>;
   /** Entity holds: park, hold on failure, follow a commit's hold advance, mark a dead-lettered blocker. */
   holds: WorkerHolds;
+  /** The index of entities in a status they are expected to leave (stuck entities are counted from it). */
+  unsettled: Pick<UnsettledIndex, 'markPending' | 'sync'>;
   handlers: Pick<HandlerRunner, 'run'>;
   metrics: WorkerMetrics;
   /** The per-minute outcome counts (console, CLI); written when no job is in flight and once a second. */
@@ -52,13 +55,20 @@ export interface ProcessorDeps {
   random?: () => number;
   /** Date.now by default. */
   now?: () => number;
+  /** Spans for each event and its steps (default: none). */
+  tracing?: Tracing;
 }
 
 /** The deps with their defaults filled in, as every step receives them. */
-export type PipelineDeps = ProcessorDeps & { random: () => number; now: () => number };
+export type PipelineDeps = ProcessorDeps & { random: () => number; now: () => number; tracing: Tracing };
 
 export function withDefaults(deps: ProcessorDeps): PipelineDeps {
-  return { ...deps, random: deps.random ?? Math.random, now: deps.now ?? Date.now };
+  return {
+    ...deps,
+    random: deps.random ?? Math.random,
+    now: deps.now ?? Date.now,
+    tracing: deps.tracing ?? NO_TRACING,
+  };
 }
 
 export function lockTtlMs(settings: ProcessorSettings): number {

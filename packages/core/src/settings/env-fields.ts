@@ -38,6 +38,17 @@ export const sharedEnvFields = {
     .describe(`pino level, one of ${LOG_LEVELS.join(', ')}; logs are JSON lines.`),
 };
 
+/** `OTEL_EXPORTER_OTLP_ENDPOINT`: where the receiver and the workers send their traces; unset, no tracing at all. */
+export const tracingEnvFields = {
+  // Empty counts as unset, so `OTEL_EXPORTER_OTLP_ENDPOINT=` in a compose file turns tracing off.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .preprocess((value) => (value === '' ? undefined : value), z.url().optional())
+    .describe(
+      'OTLP/HTTP endpoint of a trace collector (`http://jaeger:4318`; spans go to `<endpoint>/v1/traces`). Unset: ' +
+        'no tracing and no tracing code runs. See docs/operations.md, "Tracing".',
+    ),
+};
+
 /** 30 days: far beyond any redelivery Ripio makes, and the bound the receiver's event-age check stays under. */
 const DEFAULT_DEDUPE_TTL_SECONDS = 30 * 86_400;
 
