@@ -153,6 +153,8 @@ describe('a real alert: Prometheus -> Alertmanager -> the alert sink, on loopbac
           `ripio_oldest_hold_age_seconds{kind="off-ramp",entity_id="${id}",event_key="${eventKey}"} 1000`,
           'ripio_worker_up 0',
           'ripio_queue_jobs{queue="events",state="waiting"} 0',
+          // A healthy archiver (the event log caught up), so RipioArchiverDown stays quiet.
+          'ripio_event_log_lag_seconds 0',
           '',
         ].join('\n'),
       );
@@ -212,7 +214,8 @@ describe('a real alert: Prometheus -> Alertmanager -> the alert sink, on loopbac
       expect(page).toContain('[FIRING:1] RipioNoWorkerAlive (critical)');
       expect(page).toContain(`href="http://127.0.0.1:8081/#entity/off-ramp/${id}"`);
       // Only these two fired: the rules stay quiet for series that look healthy.
-      const firing = await prometheus.query('ALERTS{alertstate="firing"}');
+      // RipioNoWebhooks depends on the wall clock (it fires only in business hours, where nothing arrives here).
+      const firing = await prometheus.query('ALERTS{alertstate="firing",alertname!="RipioNoWebhooks"}');
       expect(firing.map((series) => series.metric.alertname).sort()).toEqual([
         'RipioEntityOnHold',
         'RipioNoWorkerAlive',

@@ -3,6 +3,7 @@ import { signRipioBody } from '@ripio-webhooks/core';
 import { ENTITY_KINDS, EVENT_TYPES, FAMILIES, sampleEvent, toRipioJson } from '@ripio-webhooks/schemas';
 import {
   freePort,
+  LocalPostgresServer,
   LocalRedisServer,
   TEST_ADMIN_TOKEN,
   TEST_WEBHOOK_SECRET,
@@ -49,8 +50,10 @@ function sumOf(exposition: Exposition, name: string, labels: Record<string, stri
     .reduce((total, sample) => total + sample.value, 0);
 }
 
-describe('the running apps (receiver, two workers, admin) on a real Redis', () => {
+describe('the running apps (receiver, two workers, archiver, admin) on a real Redis', () => {
   let redis: LocalRedisServer | undefined;
+  let postgres: LocalPostgresServer | undefined;
+  let archiver: RunningApp;
   const apps: RunningApp[] = [];
   let receiver: RunningApp;
   let worker: RunningApp;
@@ -59,8 +62,10 @@ describe('the running apps (receiver, two workers, admin) on a real Redis', () =
 
   beforeAll(async () => {
     redis = await LocalRedisServer.start({ appendonly: false });
+    postgres = await LocalPostgresServer.start();
     const shared = { REDIS_URL: redis.url, QUEUE_PREFIX: uniquePrefix('deploy'), LOG_LEVEL: 'warn' };
-    const [receiverPort, workerPort, gaugeWorkerPort, adminPort] = [
+    const [receiverPort, workerPort, gaugeWorkerPort, adminPort, archiverPort] = [
+      await freePort(),
       await freePort(),
       await freePort(),
       await freePort(),
@@ -71,6 +76,13 @@ describe('the running apps (receiver, two workers, admin) on a real Redis', () =
       apps.push(app);
       return app;
     };
+    const eventLog = { EVENT_LOG: 'postgres', DATABASE_URL: postgres.url };
+    archiver = await start({
+      app: 'archiver',
+      label: 'archiver',
+      port: archiverPort,
+      env: { ...shared, ...eventLog, EVENT_LOG_MIGRATE: 'true', METRICS_PORT: String(archiverPort) },
+    });
     [receiver, worker, gaugeWorker, admin] = await Promise.all([
       start({
         app: 'receiver',
@@ -135,13 +147,15 @@ describe('the running apps (receiver, two workers, admin) on a real Redis', () =
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.stop()));
     await redis?.stop();
+    await postgres?.stop();
   });
 
-  function cases(): [string, RunningApp, 'receiver' | 'worker' | 'admin', Set<string>][] {
+  function cases(): [string, RunningApp, 'receiver' | 'worker' | 'archiver' | 'admin', Set<string>][] {
     return [
       ['receiver', receiver, 'receiver', new Set()],
       ['worker', worker, 'worker', new Set()],
       ['worker with EXPORT_QUEUE_GAUGES=true', gaugeWorker, 'worker', new Set(['EXPORT_QUEUE_GAUGES'])],
+      ['archiver', archiver, 'archiver', new Set()],
       ['admin', admin, 'admin', new Set()],
     ];
   }
@@ -228,6 +242,7 @@ describe('the running apps (receiver, two workers, admin) on a real Redis', () =
       prometheus = await startPrometheus(binary, [
         { job: 'receiver', apps: [receiver] },
         { job: 'worker', apps: [worker, gaugeWorker] },
+        { job: 'archiver', apps: [archiver] },
         { job: 'admin', apps: [admin], bearerToken: adminToken },
       ]);
     });
@@ -240,9 +255,9 @@ describe('the running apps (receiver, two workers, admin) on a real Redis', () =
       async () => {
         const server = prometheus;
         if (server === undefined) throw new Error('prometheus did not start');
-        await eventually('all four targets up', async () => {
+        await eventually('all five targets up', async () => {
           const up = await server.query('up');
-          return up.length === 4 && up.every((series) => series.value[1] === '1') ? up : undefined;
+          return up.length === 5 && up.every((series) => series.value[1] === '1') ? up : undefined;
         });
         const accepted = await server.query(
           'ripio_intake_requests_total{job="receiver", outcome="accepted"}',
