@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { EntityHistoryEntry, EntityWithHistory, ErrorBody, Stats } from '@ripio-webhooks/contracts';
 import { ENTITY_KINDS, type EntityKind } from '@ripio-webhooks/schemas';
 import type { EntityStore } from '@ripio-webhooks/store';
+import { accessRoutes } from './access-routes.js';
+import type { AccessControl } from './auth.js';
 import { deadLetterRoutes, type DeadLetterStores } from './dead-letter-routes.js';
 import { entityAnswer, type HoldView } from './entity-answer.js';
 import { holdRoutes, type HoldStores } from './hold-routes.js';
@@ -25,11 +27,17 @@ const Kind = z.enum(ENTITY_KINDS);
 const Id = z.string().min(1).max(1024);
 
 /**
- * The JSON API under /api: entity lookup, the dead-letter queue (list, show, replay one or many, delete) and
- * stats. Unknown entities and entries are 404; bad parameters 400; all errors are `{ "error": "..." }`. Every
+ * The JSON API under /api: entity lookup, the dead-letter queue (list, show, replay one or many, delete), holds,
+ * stats, who is signed in, the audit log and operators. Every write records an audit entry (audit.ts). Unknown
+ * entities and entries are 404; bad parameters 400; all errors are `{ "error": "..." }`. Every
  * answer is typed by its schema in @ripio-webhooks/contracts, which the CLI, the e2e harness and the console read.
  */
-export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Logger): Router {
+export function apiRouter(
+  stores: AdminStores,
+  access: AccessControl,
+  metrics: AdminMetrics,
+  logger: Logger,
+): Router {
   const router = express.Router();
   router.use(express.json({ limit: '16kb' }));
 
@@ -46,6 +54,7 @@ export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Lo
   });
 
   holdRoutes(router, stores, logger);
+  accessRoutes(router, access.stores, access.settings);
   deadLetterRoutes(router, stores, metrics, logger);
 
   router.get('/stats', async (_req, res) => {

@@ -8,9 +8,11 @@ import {
   type SettingsResult,
 } from '@ripio-webhooks/core';
 import { z } from 'zod';
+import { accessEnvFields, checkProxyIdentity } from './access-env.js';
 
 /** The admin app's settings, read from the environment once at start. */
-export const AdminEnv = z.object({
+export const AdminEnv = z
+  .object({
   ...sharedEnvFields,
   // An operator's release of a hold is kept like a processed event's records: the worker's TTL and cap.
   ...dedupeEnvFields,
@@ -30,10 +32,10 @@ export const AdminEnv = z.object({
     .min(1)
     .default('127.0.0.1')
     .describe('Interface of the admin listener: keep it private (loopback outside containers).'),
-  /** Every route but /healthz needs it (Bearer header, or the login cookie derived from it). */
+  /** The break-glass admin identity; named operators get their own tokens (docs/security.md). */
   ADMIN_TOKEN: secretSetting(
     'ADMIN_TOKEN',
-    'The bearer token of the admin API, console, `/queues` and `/metrics`; the login cookie is derived from it.',
+    'The bootstrap (break-glass) admin identity `admin`: a Bearer token or a console sign-in with role admin.',
   ),
   SHUTDOWN_TIMEOUT_MS: z.coerce
     .number()
@@ -41,7 +43,9 @@ export const AdminEnv = z.object({
     .min(1)
     .default(10_000)
     .describe('Time to finish in-flight requests after SIGTERM.'),
-});
+  ...accessEnvFields,
+})
+  .superRefine(checkProxyIdentity);
 export type AdminEnv = z.infer<typeof AdminEnv>;
 
 export type EnvResult = SettingsResult<AdminEnv>;

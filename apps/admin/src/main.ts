@@ -8,6 +8,7 @@ import {
   readQueueSnapshot,
   settleWithin,
 } from '@ripio-webhooks/store';
+import { accessControl } from './access.js';
 import { createAdminApp } from './app.js';
 import { bullBoardRouter } from './bull-board.js';
 import { loadEnv, processEnv } from './env.js';
@@ -42,8 +43,10 @@ const metrics = createAdminMetrics(
   () => stores.listHolds(),
 );
 
+const access = accessControl(redis, env);
 const app = createAdminApp({
-  token: env.ADMIN_TOKEN,
+  access,
+  trustProxy: env.TRUST_PROXY,
   stores,
   metrics,
   logger,

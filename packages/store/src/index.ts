@@ -1,4 +1,6 @@
+export * from './admin-sessions.js';
 export * from './arrival-order.js';
+export * from './audit-log.js';
 export * from './connection.js';
 export * from './dead-letter-retention.js';
 export * from './dead-letter-store.js';
@@ -8,6 +10,7 @@ export * from './hold-index.js';
 export * from './hold-store.js';
 export * from './hold-types.js';
 export * from './keys.js';
+export * from './operator-store.js';
 export * from './outcomes.js';
 export * from './promote-job.js';
 export * from './queue-definition.js';

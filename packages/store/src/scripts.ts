@@ -10,6 +10,8 @@ export const SCRIPT_FILES = [
   'holdOnFailure-5.lua',
   'markDeadLettered-2.lua',
   'releaseHold-5.lua',
+  'createOperator-1.lua',
+  'revokeOperator-1.lua',
 ] as const;
 export type ScriptFile = (typeof SCRIPT_FILES)[number];
 
