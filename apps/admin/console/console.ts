@@ -2,6 +2,7 @@
 // modules from /console/). The answers' types come from @ripio-webhooks/contracts (erased at compile time), so a
 // change of the API's shape fails the console's typecheck. Every value from the server is written with
 // textContent (never innerHTML), so payloads and error messages cannot inject markup.
+import { loadAudit, showWhoAmI, wireAudit } from './audit.js';
 import { refreshCounters } from './counters.js';
 import { loadDeadLetters, wireDeadLetters } from './dead-letters.js';
 import { $, input } from './dom.js';
@@ -20,8 +21,11 @@ function openFromHash(): void {
 function start(): void {
   $('entity-form').addEventListener('submit', (event) => void lookUpEntity(event));
   wireDeadLetters();
+  wireAudit();
+  void showWhoAmI();
   void refreshCounters();
   void loadDeadLetters(false);
+  void loadAudit(false);
   openFromHash();
   setInterval(() => void refreshCounters(), REFRESH_MS);
 }

@@ -36,7 +36,12 @@ function queryOf(req: Request): Record<string, unknown> {
   return query;
 }
 
-const listed = ({ name, role, createdAt, createdBy }: OperatorRecord) => ({ name, role, createdAt, createdBy });
+const listed = ({ name, role, createdAt, createdBy }: OperatorRecord) => ({
+  name,
+  role,
+  createdAt,
+  createdBy,
+});
 
 /** `GET /me`, `GET /audit` (any role) and `/operators` (role admin): who is signed in, the audit log, operators. */
 export function accessRoutes(router: Router, stores: AccessStores, settings: AccessSettings): void {
@@ -65,7 +70,8 @@ export function accessRoutes(router: Router, stores: AccessStores, settings: Acc
   });
   router.post('/operators', admin, async (req, res) => {
     const { name, role } = parse(CreateOperatorRequest, req.body ?? {}, 'operator');
-    if (name === BOOTSTRAP_OPERATOR) throw new HttpError(400, `"${BOOTSTRAP_OPERATOR}" is the ADMIN_TOKEN identity`);
+    if (name === BOOTSTRAP_OPERATOR)
+      throw new HttpError(400, `"${BOOTSTRAP_OPERATOR}" is the ADMIN_TOKEN identity`);
     const token = newOperatorToken();
     const record: OperatorRecord = {
       name,

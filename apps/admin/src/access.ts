@@ -29,7 +29,9 @@ export function accessControl(redis: RedisClient, env: AccessEnv): AccessControl
     settings: {
       adminToken: env.ADMIN_TOKEN,
       hashToken: tokenHasher(env.OPERATOR_TOKEN_KEY ?? derivedTokenKey(env.ADMIN_TOKEN)),
-      ...(header === undefined ? {} : { proxyIdentity: { header, trusted: (address) => trusted(address, 0) } }),
+      ...(header === undefined
+        ? {}
+        : { proxyIdentity: { header, trusted: (address) => trusted(address, 0) } }),
     },
     throttle: createLoginThrottle(redis, env.QUEUE_PREFIX, {
       maxFailuresPerAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS,

@@ -382,13 +382,13 @@ describe('dead-letter queue', () => {
     const first = await request(admin.app)
       .post('/api/dead-letter/replay')
       .set(auth)
-      .send({ reason: 'exhausted', max: 1 });
+      .send({ deadLetterReason: 'exhausted', max: 1, reason: 'ledger is back' });
     expect(first.status).toBe(200);
     expect(BulkReplayReport.parse(first.body)).toMatchObject({ replayed: 1, missing: 0, more: true });
     const rest = await request(admin.app)
       .post('/api/dead-letter/replay')
       .set(auth)
-      .send({ reason: 'exhausted' });
+      .send({ deadLetterReason: 'exhausted' });
     expect(rest.body).toMatchObject({ replayed: 1, missing: 0 });
     expect(await list('?reason=exhausted')).toEqual({ entries: [] });
     for (const id of ['dlq-ok-2', 'dlq-ok-3']) {
@@ -399,18 +399,23 @@ describe('dead-letter queue', () => {
     }
     const tooMany = await request(admin.app).post('/api/dead-letter/replay').set(auth).send({ max: 10_000 });
     expect(tooMany.status).toBe(400);
-    const nothing = await request(admin.app).post('/api/dead-letter/replay?reason=handler_failed').set(auth);
+    const nothing = await request(admin.app)
+      .post('/api/dead-letter/replay?deadLetterReason=handler_failed')
+      .set(auth);
     expect(nothing.body).toEqual({ replayed: 0, missing: 0, more: false, results: [] });
   });
 
-  it('deletes an entry, then answers 404 for it', async () => {
+  it('deletes an entry (with a reason, else 400), then answers 404 for it', async () => {
     const [entry] = (await list('?reason=invalid')).entries;
     const path = `/api/dead-letter/${encodeURIComponent(entry!.id)}`;
-    const deleted = await request(admin.app).delete(path).set(auth);
+    const noReason = await request(admin.app).delete(path).set(auth);
+    expect(noReason.status).toBe(400);
+    expect(noReason.body).toEqual({ error: expect.stringMatching(/reason is required/) as unknown });
+    const deleted = await request(admin.app).delete(`${path}?reason=malformed%20test%20event`).set(auth);
     expect(deleted.status).toBe(200);
     expect(DeleteReport.parse(deleted.body)).toEqual({ id: entry!.id, deleted: true });
     expect((await request(admin.app).get(path).set(auth)).status).toBe(404);
-    expect((await request(admin.app).delete(path).set(auth)).status).toBe(404);
+    expect((await request(admin.app).delete(`${path}?reason=again`).set(auth)).status).toBe(404);
     expect((await list('?reason=invalid')).entries).toHaveLength(1);
   });
 

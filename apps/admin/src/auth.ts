@@ -69,7 +69,9 @@ function unauthenticated(req: Request, res: Response): void {
 
 export function tooManyAttempts(res: Response, blockedMs: number): void {
   res.setHeader('Retry-After', String(Math.ceil(blockedMs / 1000)));
-  res.status(429).json({ error: 'too many failed sign-ins from this address or for this operator; try later' });
+  res
+    .status(429)
+    .json({ error: 'too many failed sign-ins from this address or for this operator; try later' });
 }
 
 /**
@@ -93,7 +95,8 @@ export function requireAuth(access: AccessControl): RequestHandler {
       return;
     }
     if (identified.outcome === 'refused') {
-      if (identified.status === 401) await access.throttle.failed(address).catch(unlessUnavailable(undefined));
+      if (identified.status === 401)
+        await access.throttle.failed(address).catch(unlessUnavailable(undefined));
       res.status(identified.status).json({ error: identified.message });
       return;
     }

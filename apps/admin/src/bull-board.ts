@@ -58,14 +58,17 @@ function retryOnlyGuard(events: Queue): RequestHandler {
       return;
     }
     // Only a failed job: retrying a completed one would run an applied event again.
-    events.getJobState(jobId).then(async (state) => {
-      if (state !== 'failed') {
-        refuse();
-        return;
-      }
-      await auditedRetry(req, `${events.name}/${jobId}`);
-      next();
-    }, next).catch(next);
+    events
+      .getJobState(jobId)
+      .then(async (state) => {
+        if (state !== 'failed') {
+          refuse();
+          return;
+        }
+        await auditedRetry(req, `${events.name}/${jobId}`);
+        next();
+      }, next)
+      .catch(next);
   };
 }
 

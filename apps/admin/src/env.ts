@@ -13,38 +13,38 @@ import { accessEnvFields, checkProxyIdentity } from './access-env.js';
 /** The admin app's settings, read from the environment once at start. */
 export const AdminEnv = z
   .object({
-  ...sharedEnvFields,
-  // An operator's release of a hold is kept like a processed event's records: the worker's TTL and cap.
-  ...dedupeEnvFields,
-  ...historyEnvFields,
-  // A release that ends a hold starts a settled entity's retention: the worker's ENTITY_RETENTION_DAYS.
-  ...entityRetentionEnvFields,
-  ADMIN_PORT: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(65_535)
-    .default(8081)
-    .describe('Port of the admin listener.'),
-  /** Loopback by default: the admin API must never share the public webhook port or interface. */
-  ADMIN_HOST: z
-    .string()
-    .min(1)
-    .default('127.0.0.1')
-    .describe('Interface of the admin listener: keep it private (loopback outside containers).'),
-  /** The break-glass admin identity; named operators get their own tokens (docs/security.md). */
-  ADMIN_TOKEN: secretSetting(
-    'ADMIN_TOKEN',
-    'The bootstrap (break-glass) admin identity `admin`: a Bearer token or a console sign-in with role admin.',
-  ),
-  SHUTDOWN_TIMEOUT_MS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(10_000)
-    .describe('Time to finish in-flight requests after SIGTERM.'),
-  ...accessEnvFields,
-})
+    ...sharedEnvFields,
+    // An operator's release of a hold is kept like a processed event's records: the worker's TTL and cap.
+    ...dedupeEnvFields,
+    ...historyEnvFields,
+    // A release that ends a hold starts a settled entity's retention: the worker's ENTITY_RETENTION_DAYS.
+    ...entityRetentionEnvFields,
+    ADMIN_PORT: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(65_535)
+      .default(8081)
+      .describe('Port of the admin listener.'),
+    /** Loopback by default: the admin API must never share the public webhook port or interface. */
+    ADMIN_HOST: z
+      .string()
+      .min(1)
+      .default('127.0.0.1')
+      .describe('Interface of the admin listener: keep it private (loopback outside containers).'),
+    /** The break-glass admin identity; named operators get their own tokens (docs/security.md). */
+    ADMIN_TOKEN: secretSetting(
+      'ADMIN_TOKEN',
+      'The bootstrap (break-glass) admin identity `admin`: a Bearer token or a console sign-in with role admin.',
+    ),
+    SHUTDOWN_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(10_000)
+      .describe('Time to finish in-flight requests after SIGTERM.'),
+    ...accessEnvFields,
+  })
   .superRefine(checkProxyIdentity);
 export type AdminEnv = z.infer<typeof AdminEnv>;
 

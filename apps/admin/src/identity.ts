@@ -1,8 +1,4 @@
-import {
-  BOOTSTRAP_OPERATOR,
-  type CredentialKind,
-  type OperatorRole,
-} from '@ripio-webhooks/contracts';
+import { BOOTSTRAP_OPERATOR, type CredentialKind, type OperatorRole } from '@ripio-webhooks/contracts';
 import type { AdminSessionStore, AuditLog, OperatorStore } from '@ripio-webhooks/store';
 import type { Request } from 'express';
 import { adminTokenMark, constantTimeEqual } from './operator-tokens.js';

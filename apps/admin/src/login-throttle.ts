@@ -33,7 +33,10 @@ export function createLoginThrottle(
       duration: settings.seconds,
       rejectIfRedisNotReady: true,
     });
-  const byAddress = { limiter: limiter('address', settings.maxFailuresPerAddress), points: settings.maxFailuresPerAddress };
+  const byAddress = {
+    limiter: limiter('address', settings.maxFailuresPerAddress),
+    points: settings.maxFailuresPerAddress,
+  };
   const byOperator = {
     limiter: limiter('operator', settings.maxFailuresPerOperator),
     points: settings.maxFailuresPerOperator,

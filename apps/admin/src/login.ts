@@ -84,7 +84,8 @@ export function loginRouter(access: AccessControl, loginCss: string, logger: Log
       return;
     }
     const token = typeof fields.token === 'string' ? fields.token : '';
-    const identity = token === '' ? undefined : await identifyToken(token, access.stores, access.settings, 'session');
+    const identity =
+      token === '' ? undefined : await identifyToken(token, access.stores, access.settings, 'session');
     if (identity === undefined || identity.operator !== operator) {
       await access.throttle.failed(address, operator || undefined);
       logger.warn({ address, operator }, 'sign-in failed');

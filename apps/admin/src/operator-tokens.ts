@@ -31,5 +31,8 @@ export function constantTimeEqual(given: string, expected: string): boolean {
 
 /** A mark of ADMIN_TOKEN kept in its sessions: a rotated token ends them without storing the token. */
 export function adminTokenMark(adminToken: string): string {
-  return createHmac('sha256', adminToken).update('ripio-webhooks admin session v2').digest('hex').slice(0, 32);
+  return createHmac('sha256', adminToken)
+    .update('ripio-webhooks admin session v2')
+    .digest('hex')
+    .slice(0, 32);
 }

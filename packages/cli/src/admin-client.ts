@@ -1,5 +1,10 @@
 import {
+  AuditPage,
   BulkReplayReport,
+  CreatedOperator,
+  OperatorList,
+  RevokeReport,
+  type OperatorRole,
   DeadLetterDetail,
   DeadLetterListing,
   DeleteReport,
@@ -51,7 +56,7 @@ export type DeadLetterFilter = {
   eventType?: string;
 };
 
-/** What a release sends (the operator is optional: the admin app records `admin` then). */
+/** What a release sends (the operator recorded is the one the token belongs to). */
 export type ReleaseRequestInput = z.input<typeof ReleaseRequest>;
 
 /** Each call parses the answer with its schema from @ripio-webhooks/contracts. */
@@ -62,11 +67,19 @@ export interface AdminClient {
   holds(): Promise<HoldList>;
   deadLetters(query: DeadLetterFilter & { limit?: number; cursor?: string }): Promise<DeadLetterListing>;
   deadLetter(id: string): Promise<DeadLetterDetail>;
-  replay(id: string): Promise<ReplayReport>;
-  replayMany(request: DeadLetterFilter & { max: number }): Promise<BulkReplayReport>;
-  remove(id: string): Promise<DeleteReport>;
+  /** `reason`: the operator's, recorded in the audit log (optional for replays, required for deletes). */
+  replay(id: string, reason?: string): Promise<ReplayReport>;
+  replayMany(request: DeadLetterFilter & { max: number; note?: string }): Promise<BulkReplayReport>;
+  remove(id: string, reason: string): Promise<DeleteReport>;
   stats(): Promise<Stats>;
+  operators(): Promise<OperatorList>;
+  createOperator(name: string, role: OperatorRole): Promise<CreatedOperator>;
+  revokeOperator(name: string, reason?: string): Promise<RevokeReport>;
+  audit(query: AuditFilter & { limit?: number; cursor?: string }): Promise<AuditPage>;
 }
+
+// A type alias, not an interface: it is passed where query parameters (an index signature) are expected.
+export type AuditFilter = { operator?: string; action?: string; since?: string; until?: string };
 
 type Query = Record<string, string | number | undefined>;
 
@@ -111,10 +124,22 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     holds: () => request(HoldList, 'GET', adminPaths.holds),
     deadLetters: (query) => request(DeadLetterListing, 'GET', withQuery(adminPaths.deadLetters, query)),
     deadLetter: (id) => request(DeadLetterDetail, 'GET', adminPaths.deadLetter(id)),
-    replay: (id) => request(ReplayReport, 'POST', adminPaths.replay(id), {}),
-    replayMany: (body) => request(BulkReplayReport, 'POST', adminPaths.replayMany, body),
-    remove: (id) => request(DeleteReport, 'DELETE', adminPaths.deadLetter(id)),
+    replay: (id, reason) =>
+      request(ReplayReport, 'POST', adminPaths.replay(id), reason === undefined ? {} : { reason }),
+    // The bulk replay's dead-letter reason filter is `deadLetterReason`: `reason` is the operator's.
+    replayMany: ({ reason, note, ...rest }) =>
+      request(BulkReplayReport, 'POST', adminPaths.replayMany, {
+        ...rest,
+        ...(reason === undefined ? {} : { deadLetterReason: reason }),
+        ...(note === undefined ? {} : { reason: note }),
+      }),
+    remove: (id, reason) => request(DeleteReport, 'DELETE', withQuery(adminPaths.deadLetter(id), { reason })),
     stats: () => request(Stats, 'GET', adminPaths.stats),
+    operators: () => request(OperatorList, 'GET', adminPaths.operators),
+    createOperator: (name, role) => request(CreatedOperator, 'POST', adminPaths.operators, { name, role }),
+    revokeOperator: (name, reason) =>
+      request(RevokeReport, 'DELETE', withQuery(adminPaths.operator(name), { reason })),
+    audit: (query) => request(AuditPage, 'GET', withQuery(adminPaths.audit, query)),
   };
 }
 
@@ -136,4 +161,7 @@ const adminPaths = {
   replay: (id: string) => `api/dead-letter/${encodeURIComponent(id)}/replay`,
   replayMany: 'api/dead-letter/replay',
   stats: 'api/stats',
+  operators: 'api/operators',
+  operator: (name: string) => `api/operators/${encodeURIComponent(name)}`,
+  audit: 'api/audit',
 } as const;

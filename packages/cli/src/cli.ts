@@ -1,7 +1,9 @@
 import { AdminApiError, AdminContractError } from './admin-client.js';
+import { auditCommand } from './commands/audit.js';
 import { dlqCommand } from './commands/dlq.js';
 import { entityCommand } from './commands/entity.js';
 import { UsageError, type CommandContext } from './commands/common.js';
+import { operatorsCommand } from './commands/operators.js';
 import { simulateCommand } from './commands/simulate.js';
 import { statsCommand } from './commands/stats.js';
 import { verifyCommand } from './commands/verify.js';
@@ -13,8 +15,11 @@ const USAGE = `ripio-webhooks <command> [options]   (each command has --help)
   entity get      an entity's status and event timeline (admin API)
   dlq             list / show / replay / purge dead-lettered events (admin API)
   stats           queue counts, backlog age, dead-letter size, outcomes of the last hour (admin API)
+  operators       create / list / revoke named operators and their tokens (admin API, role admin)
+  audit list      who did what, when and why (admin API)
 
-Admin API commands use --admin-url (default ADMIN_URL or http://127.0.0.1:8081) and --token (default ADMIN_TOKEN).`;
+Admin API commands use --admin-url (default ADMIN_URL or http://127.0.0.1:8081) and --token (default ADMIN_TOKEN:
+your operator token, or the break-glass admin token).`;
 
 const COMMANDS = {
   simulate: simulateCommand,
@@ -22,6 +27,8 @@ const COMMANDS = {
   entity: entityCommand,
   dlq: dlqCommand,
   stats: statsCommand,
+  operators: operatorsCommand,
+  audit: auditCommand,
 } as const;
 
 function isCommand(name: string): name is keyof typeof COMMANDS {
