@@ -55,12 +55,15 @@ async function choosePorts() {
     worker1: requirePort('METRICS_PORT', env.METRICS_PORT ?? '9091'),
   };
   ports.worker2 = ports.worker1 + 1;
+  // The receiver's /metrics has a listener of its own (never on the webhook port).
+  ports.receiverMetrics = ports.worker1 + 2;
   const busy = [];
   for (const [name, variable] of [
     ['receiver', 'PORT'],
     ['admin', 'ADMIN_PORT'],
     ['worker1', 'METRICS_PORT'],
     ['worker2', 'METRICS_PORT'],
+    ['receiverMetrics', 'METRICS_PORT'],
   ]) {
     if (!(await portIsFree(ports[name]))) busy.push(`${ports[name]} (${name}; set ${variable} to move it)`);
   }
@@ -98,6 +101,8 @@ function startApps(ports, common, intakeProof) {
     ...intakeProof,
     PORT: String(ports.receiver),
     HOST: LOOPBACK,
+    METRICS_PORT: String(ports.receiverMetrics),
+    METRICS_HOST: LOOPBACK,
   });
   startChild('worker-1', 'app', node, main('worker'), {
     ...common,
@@ -148,7 +153,7 @@ function printSummary(ports, redis, queuePrefix, { secret, adminToken }) {
     `  secret       ${secret}${env.RIPIO_WEBHOOK_SECRETS === undefined ? '   (generated; set RIPIO_WEBHOOK_SECRETS to choose)' : ''}`,
     `  admin        ${base(ports.admin)}/`,
     `  admin token  ${adminToken}${env.ADMIN_TOKEN === undefined ? '   (generated; set ADMIN_TOKEN to choose)' : ''}`,
-    `  metrics      ${base(ports.receiver)}/metrics  ${base(ports.worker1)}/metrics  ${base(ports.worker2)}/metrics`,
+    `  metrics      ${base(ports.receiverMetrics)}/metrics  ${base(ports.worker1)}/metrics  ${base(ports.worker2)}/metrics`,
     `               ${base(ports.admin)}/metrics  (Authorization: Bearer <admin token>)`,
     '',
     bold('Try it, in another terminal:'),

@@ -60,7 +60,8 @@ describe('the running apps (receiver, two workers, admin) on a real Redis', () =
   beforeAll(async () => {
     redis = await LocalRedisServer.start({ appendonly: false });
     const shared = { REDIS_URL: redis.url, QUEUE_PREFIX: uniquePrefix('deploy'), LOG_LEVEL: 'warn' };
-    const [receiverPort, workerPort, gaugeWorkerPort, adminPort] = [
+    const [receiverPort, receiverMetricsPort, workerPort, gaugeWorkerPort, adminPort] = [
+      await freePort(),
       await freePort(),
       await freePort(),
       await freePort(),
@@ -76,12 +77,15 @@ describe('the running apps (receiver, two workers, admin) on a real Redis', () =
         app: 'receiver',
         label: 'receiver',
         port: receiverPort,
+        metricsPort: receiverMetricsPort,
         env: {
           ...shared,
           ...intakeProof,
           RIPIO_WEBHOOK_SECRETS: secret,
           PORT: String(receiverPort),
           HOST: '127.0.0.1',
+          METRICS_PORT: String(receiverMetricsPort),
+          METRICS_HOST: '127.0.0.1',
         },
       }),
       start({
@@ -118,7 +122,7 @@ describe('the running apps (receiver, two workers, admin) on a real Redis', () =
         issueDatetime: new Date().toISOString(),
       }),
     );
-    const answer = await fetch(receiver.metricsUrl.replace('/metrics', '/webhooks/ripio'), {
+    const answer = await fetch(`http://127.0.0.1:${receiverPort}/webhooks/ripio`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-wh-signature-256': signRipioBody(body, secret) },
       body,
