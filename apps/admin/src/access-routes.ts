@@ -1,5 +1,5 @@
 import {
-  AuditPage,
+  type AuditPage,
   BOOTSTRAP_OPERATOR,
   CreateOperatorRequest,
   OperatorName,
@@ -70,8 +70,9 @@ export function accessRoutes(router: Router, stores: AccessStores, settings: Acc
   });
   router.post('/operators', admin, async (req, res) => {
     const { name, role } = parse(CreateOperatorRequest, req.body ?? {}, 'operator');
-    if (name === BOOTSTRAP_OPERATOR)
+    if (name === BOOTSTRAP_OPERATOR) {
       throw new HttpError(400, `"${BOOTSTRAP_OPERATOR}" is the ADMIN_TOKEN identity`);
+    }
     const token = newOperatorToken();
     const record: OperatorRecord = {
       name,

@@ -79,8 +79,8 @@ function call(route: WriteRoute, token: string, name: string) {
     .replace(':name', name);
   const body = { ...spec.body, reason: REASON, ...(key === 'post /operators' ? { name } : {}) };
   const query = route.method === 'delete' ? `?reason=${encodeURIComponent(REASON)}` : '';
-  return request(admin.app)
-    [route.method](`/api${path}${query}`)
+  const client = request(admin.app);
+  return client[route.method](`/api${path}${query}`)
     .set('Authorization', `Bearer ${token}`)
     .send(route.method === 'delete' ? undefined : body);
 }

@@ -21,7 +21,7 @@ function givenReason(req: Request): unknown {
 }
 
 /** The reason sent with a write, or null; a present but invalid reason is a 400. */
-export function reasonOf(req: Request): string | null {
+function reasonOf(req: Request): string | null {
   const given = givenReason(req);
   return given === undefined || given === '' ? null : parse(Reason, given, 'reason');
 }

@@ -37,7 +37,7 @@ function unlessUnavailable<T>(fallback: T): (error: unknown) => T {
   };
 }
 
-export function isSafeMethod(method: string): boolean {
+function isSafeMethod(method: string): boolean {
   return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
 }
 
@@ -95,8 +95,9 @@ export function requireAuth(access: AccessControl): RequestHandler {
       return;
     }
     if (identified.outcome === 'refused') {
-      if (identified.status === 401)
+      if (identified.status === 401) {
         await access.throttle.failed(address).catch(unlessUnavailable(undefined));
+      }
       res.status(identified.status).json({ error: identified.message });
       return;
     }

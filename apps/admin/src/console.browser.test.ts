@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDeadLetterStore } from '@ripio-webhooks/store';
 import { deleteKeysContaining, uniquePrefix } from '@ripio-webhooks/test-support';
@@ -32,6 +32,11 @@ const prefix = uniquePrefix('console');
 const t0 = Date.parse('2026-05-19T14:00:00.000Z');
 /** expect.poll bounds: the console refreshes on its own, the test waits for what it should show. */
 const POLL = { timeout: 10_000, interval: 50 };
+/** An attribute of every element a locator finds, in order. */
+async function attributes(locator: Locator, name: string): Promise<(string | null)[]> {
+  const count = await locator.count();
+  return Promise.all(Array.from({ length: count }, (_, index) => locator.nth(index).getAttribute(name)));
+}
 const at = (seconds: number): string => new Date(t0 + seconds * 1000).toISOString();
 
 describe.skipIf(!hasChromium)('admin console in Chromium (skipped when /usr/bin/chromium is absent)', () => {
@@ -240,9 +245,7 @@ describe.skipIf(!hasChromium)('admin console in Chromium (skipped when /usr/bin/
 
   it('shows who is signed in, and the audit log of what was done (a delete needs a reason)', async () => {
     expect(await page.textContent('#whoami')).toBe('admin (admin)');
-    const [entry] = await page
-      .locator('#dlq-rows tr')
-      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-id')));
+    const [entry] = await attributes(page.locator('#dlq-rows tr'), 'data-id');
     await page.click(`#dlq-rows tr[data-id="${entry}"] .entry-link`);
     await page.waitForSelector('#dlq-detail:not([hidden])');
     await page.click('#dlq-detail-delete');
@@ -255,9 +258,7 @@ describe.skipIf(!hasChromium)('admin console in Chromium (skipped when /usr/bin/
     await page.fill('#audit-operator', 'admin');
     await page.click('#audit-filters button[type=submit]');
     const actions = (): Promise<(string | null)[]> =>
-      page
-        .locator('#audit-rows tr')
-        .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-action')));
+      attributes(page.locator('#audit-rows tr'), 'data-action');
     await expect.poll(actions, POLL).toEqual(['dead-letter.delete', 'hold.release', 'dead-letter.replay']);
     expect(await page.textContent('#audit-rows tr:first-child td:nth-child(6)')).toBe('not a Ripio event');
     expect(await page.textContent('#audit-rows tr:nth-child(2) td:nth-child(4)')).toBe('off-ramp/ui-held');

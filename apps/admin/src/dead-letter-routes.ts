@@ -1,4 +1,4 @@
-import type { Request, Router } from 'express';
+import type { Request, RequestHandler, Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import {
@@ -77,23 +77,9 @@ async function listWithHolds(
   return { ...page, entries };
 }
 
-/**
- * The dead-letter queue: list (filtered, paged), replay every match (at most `max`), show, replay and delete one.
- * An unknown entry is 404.
- */
-export function deadLetterRoutes(
-  router: Router,
-  stores: DeadLetterStores,
-  metrics: AdminMetrics,
-  logger: Logger,
-): void {
-  router.get('/dead-letter', async (req, res) => {
-    const listing = await listWithHolds(stores, parse(ListQuery, queryOf(req), 'query'));
-    res.json(listing satisfies DeadLetterListing);
-  });
-
-  // Registered before '/dead-letter/:id/replay' and '/dead-letter/:id' so "replay" is never read as an id.
-  router.post('/dead-letter/replay', async (req, res) => {
+/** Replays every entry matching the filter (at most `max`), from the JSON body or else the query string. */
+function bulkReplay(stores: DeadLetterStores, metrics: AdminMetrics, logger: Logger): RequestHandler {
+  return async (req, res) => {
     const body: unknown = req.body ?? {};
     const source =
       typeof body === 'object' && body !== null && Object.keys(body).length > 0 ? body : queryOf(req);
@@ -112,7 +98,26 @@ export function deadLetterRoutes(
       details: { max, more: report.more, ids: report.results.map((result) => result.id) },
     });
     res.json(report satisfies BulkReplayReport);
+  };
+}
+
+/**
+ * The dead-letter queue: list (filtered, paged), replay every match (at most `max`), show, replay and delete one.
+ * An unknown entry is 404.
+ */
+export function deadLetterRoutes(
+  router: Router,
+  stores: DeadLetterStores,
+  metrics: AdminMetrics,
+  logger: Logger,
+): void {
+  router.get('/dead-letter', async (req, res) => {
+    const listing = await listWithHolds(stores, parse(ListQuery, queryOf(req), 'query'));
+    res.json(listing satisfies DeadLetterListing);
   });
+
+  // Registered before '/dead-letter/:id/replay' and '/dead-letter/:id' so "replay" is never read as an id.
+  router.post('/dead-letter/replay', bulkReplay(stores, metrics, logger));
 
   router.get('/dead-letter/:id', async (req, res) => {
     const id = parse(Id, req.params.id, 'id');

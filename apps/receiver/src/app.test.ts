@@ -5,8 +5,8 @@ import { checkIntakeProof } from '@ripio-webhooks/core';
 import { rawEventKey, sha256Hex } from '@ripio-webhooks/schemas';
 import { WEBHOOK_PATH } from './webhook-route.js';
 import type { WiredReceiver } from './receiver.js';
-import {
 import { createMetricsApp } from './metrics-app.js';
+import {
   counterValue,
   INTAKE_PROOF_KEY,
   inProcessReceiver,

@@ -28,12 +28,12 @@ export const OperatorName = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/, 'letters, digits, ".", "_", "-", "@" (at most 128)');
 
 /** How a request proved who it is. */
-export const CREDENTIAL_KINDS = ['token', 'session', 'proxy'] as const;
+const CREDENTIAL_KINDS = ['token', 'session', 'proxy'] as const;
 export const CredentialKind = z.enum(CREDENTIAL_KINDS);
 export type CredentialKind = z.infer<typeof CredentialKind>;
 
 /** A named operator as `GET /api/operators` lists it (never its token). */
-export const Operator = z.object({
+const Operator = z.object({
   name: z.string(),
   role: OperatorRole,
   createdAt: z.string(),

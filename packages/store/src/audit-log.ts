@@ -36,7 +36,7 @@ export interface AuditLog {
   list(query: AuditQuery): Promise<AuditPage>;
 }
 
-export function auditStreamKey(queuePrefix: string): string {
+function auditStreamKey(queuePrefix: string): string {
   return `${queuePrefix}:audit`;
 }
 

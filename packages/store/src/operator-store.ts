@@ -26,7 +26,7 @@ export interface OperatorStore {
   revoke(name: string): Promise<boolean>;
 }
 
-export function operatorsKey(queuePrefix: string): string {
+function operatorsKey(queuePrefix: string): string {
   return `${queuePrefix}:operators`;
 }
 

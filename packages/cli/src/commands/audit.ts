@@ -28,10 +28,11 @@ const auditFlags = {
 } as const;
 
 function formatEntries(entries: readonly AuditEntry[], nextCursor: string | undefined): string {
-  if (entries.length === 0)
+  if (entries.length === 0) {
     return nextCursor === undefined
       ? 'no audit entries match'
       : `(none on this page; --cursor ${nextCursor})`;
+  }
   const rows = entries.map((entry) => [
     entry.at,
     entry.operator,
@@ -55,8 +56,9 @@ export async function auditCommand(args: readonly string[], { io, env }: Command
     io.out(AUDIT_USAGE);
     return 0;
   }
-  if (positionals[0] !== 'list' || positionals.length > 1)
+  if (positionals[0] !== 'list' || positionals.length > 1) {
     throw new UsageError('usage: audit list [filters]');
+  }
   const limit = numberOption('limit', values.limit, { min: 1, max: 500, integer: true });
   const filter: AuditFilter = {
     ...(values.operator === undefined ? {} : { operator: values.operator }),

@@ -146,8 +146,9 @@ async function purge(
 ): Promise<number> {
   requireIdsOrAll('purge', ids, values);
   const note = values.note?.trim();
-  if (note === undefined || note === '')
+  if (note === undefined || note === '') {
     throw new UsageError('dlq purge needs --note <why> (kept in the audit log)');
+  }
   let targets = [...ids];
   if (values.all) {
     if (!values.yes) throw new UsageError('dlq purge --all deletes entries for good: add --yes');
