@@ -62,7 +62,10 @@ export async function loadDeadLetters(append: boolean): Promise<void> {
   }
   dlqCursor = answer.body.nextCursor;
   $('dlq-more').hidden = dlqCursor === undefined;
-  if (!append && answer.body.entries.length === 0) dlqMessage('No dead-lettered events match.', 'muted');
+  // After a replay or delete its result stays shown; the empty-list note is for a fresh listing only.
+  if (!append && answer.body.entries.length === 0 && !$('dlq-message').textContent) {
+    dlqMessage('No dead-lettered events match.', 'muted');
+  }
 }
 
 async function openDeadLetter(id: string): Promise<void> {
