@@ -35,7 +35,7 @@ STOPSIGNAL SIGTERM
 
 FROM runtime AS receiver
 COPY --from=build /out/receiver /app
-EXPOSE 8080
+EXPOSE 8080 9092
 HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
   CMD ["node", "/opt/ripio/healthcheck.mjs", "receiver"]
 CMD ["node", "dist/main.js"]

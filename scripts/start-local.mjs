@@ -59,6 +59,8 @@ async function choosePorts() {
   };
   ports.worker2 = ports.worker1 + 1;
   ports.archiver = ports.worker1 + 3;
+  // The receiver's /metrics has a listener of its own (never on the webhook port).
+  ports.receiverMetrics = ports.worker1 + 2;
   const busy = [];
   for (const [name, variable] of [
     ['receiver', 'PORT'],
@@ -66,6 +68,7 @@ async function choosePorts() {
     ['worker1', 'METRICS_PORT'],
     ['worker2', 'METRICS_PORT'],
     ['archiver', 'METRICS_PORT'],
+    ['receiverMetrics', 'METRICS_PORT'],
   ]) {
     if (!(await portIsFree(ports[name]))) busy.push(`${ports[name]} (${name}; set ${variable} to move it)`);
   }
@@ -103,6 +106,8 @@ function startApps(ports, common, intakeProof) {
     ...intakeProof,
     PORT: String(ports.receiver),
     HOST: LOOPBACK,
+    METRICS_PORT: String(ports.receiverMetrics),
+    METRICS_HOST: LOOPBACK,
   });
   startChild('worker-1', 'app', node, main('worker'), {
     ...common,
@@ -164,7 +169,7 @@ function printSummary(ports, redis, postgres, queuePrefix, { secret, adminToken 
     `  secret       ${secret}${env.RIPIO_WEBHOOK_SECRETS === undefined ? '   (generated; set RIPIO_WEBHOOK_SECRETS to choose)' : ''}`,
     `  admin        ${base(ports.admin)}/`,
     `  admin token  ${adminToken}${env.ADMIN_TOKEN === undefined ? '   (generated; set ADMIN_TOKEN to choose)' : ''}`,
-    `  metrics      ${base(ports.receiver)}/metrics  ${base(ports.worker1)}/metrics  ${base(ports.worker2)}/metrics`,
+    `  metrics      ${base(ports.receiverMetrics)}/metrics  ${base(ports.worker1)}/metrics  ${base(ports.worker2)}/metrics`,
     ...(postgres === undefined ? [] : [`               ${base(ports.archiver)}/metrics  (archiver)`]),
     `               ${base(ports.admin)}/metrics  (Authorization: Bearer <admin token>)`,
     '',

@@ -75,6 +75,7 @@ export async function startIntakeServer(
     env: {
       PORT: String(port),
       HOST: '127.0.0.1',
+      METRICS_PORT: '0',
       REDIS_URL: options.redisUrl,
       QUEUE_PREFIX: BENCH_QUEUE_PREFIX,
       RIPIO_WEBHOOK_SECRETS: BENCH_SECRET,

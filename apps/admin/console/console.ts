@@ -2,6 +2,7 @@
 // modules from /console/). The answers' types come from @ripio-webhooks/contracts (erased at compile time), so a
 // change of the API's shape fails the console's typecheck. Every value from the server is written with
 // textContent (never innerHTML), so payloads and error messages cannot inject markup.
+import { loadAudit, showWhoAmI, wireAudit } from './audit.js';
 import { refreshCounters } from './counters.js';
 import { loadDeadLetters, wireDeadLetters } from './dead-letters.js';
 import { $, input } from './dom.js';
@@ -28,12 +29,15 @@ function start(): void {
   wireEvents();
   wireRedrives();
   wireStuck();
+  wireAudit();
+  void showWhoAmI();
   void refreshCounters();
   void refreshProcessing();
   void loadDeadLetters(false);
   void loadEvents(false);
   void loadRedrives();
   void loadStuck();
+  void loadAudit(false);
   openFromHash();
   // A stuck entity's link opens its view.
   window.addEventListener('hashchange', openFromHash);

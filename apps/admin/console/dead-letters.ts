@@ -5,6 +5,7 @@ import type {
   ReplayReport,
 } from '@ripio-webhooks/contracts';
 import { api, errorText } from './api-client.js';
+import { loadAudit } from './audit.js';
 import { refreshCounters } from './counters.js';
 import { $, el, input } from './dom.js';
 
@@ -61,7 +62,10 @@ export async function loadDeadLetters(append: boolean): Promise<void> {
   }
   dlqCursor = answer.body.nextCursor;
   $('dlq-more').hidden = dlqCursor === undefined;
-  if (!append && answer.body.entries.length === 0) dlqMessage('No dead-lettered events match.', 'muted');
+  // After a replay or delete its result stays shown; the empty-list note is for a fresh listing only.
+  if (!append && answer.body.entries.length === 0 && !$('dlq-message').textContent) {
+    dlqMessage('No dead-lettered events match.', 'muted');
+  }
 }
 
 async function openDeadLetter(id: string): Promise<void> {
@@ -111,28 +115,52 @@ function describeReplay(report: ReplayReport): string {
 
 async function afterChange(): Promise<void> {
   $('dlq-detail').hidden = true;
-  await Promise.all([loadDeadLetters(false), refreshCounters()]);
+  input('dlq-detail-reason').value = '';
+  await Promise.all([loadDeadLetters(false), refreshCounters(), loadAudit(false)]);
+}
+
+/** The operator's reason typed next to the entry's buttons (kept in the audit log). */
+function detailReason(): string {
+  return input('dlq-detail-reason').value.trim();
 }
 
 async function replaySelected(): Promise<void> {
   const id = $('dlq-detail').dataset['id'];
   if (!id) return;
-  const answer = await api<ReplayReport>('POST', `/api/dead-letter/${encodeURIComponent(id)}/replay`);
+  const reason = detailReason();
+  const answer = await api<ReplayReport>(
+    'POST',
+    `/api/dead-letter/${encodeURIComponent(id)}/replay`,
+    reason ? { reason } : {},
+  );
   dlqMessage(answer.ok ? describeReplay(answer.body) : errorText(answer), answer.ok ? 'ok' : 'error');
   await afterChange();
 }
 
 async function deleteSelected(): Promise<void> {
   const id = $('dlq-detail').dataset['id'];
-  if (!id || !window.confirm(`Delete dead-letter entry ${id} for good?`)) return;
-  const answer = await api<unknown>('DELETE', `/api/dead-letter/${encodeURIComponent(id)}`);
+  if (!id) return;
+  const reason = detailReason();
+  if (!reason) {
+    dlqMessage('A reason is required to delete: it is kept in the audit log.', 'error');
+    return;
+  }
+  if (!window.confirm(`Delete dead-letter entry ${id} for good?`)) return;
+  const path = `/api/dead-letter/${encodeURIComponent(id)}?${new URLSearchParams({ reason }).toString()}`;
+  const answer = await api<unknown>('DELETE', path);
   dlqMessage(answer.ok ? `Deleted ${id}.` : errorText(answer), answer.ok ? 'ok' : 'error');
   await afterChange();
 }
 
 async function replayAllMatching(): Promise<void> {
   if (!window.confirm('Replay every matching entry (at most 100 at a time)?')) return;
-  const answer = await api<BulkReplayReport>('POST', `/api/dead-letter/replay?${dlqQuery({ max: 100 })}`);
+  // The bulk replay names its filter `deadLetterReason` (`reason` is the operator's, from the detail's field).
+  const params = new URLSearchParams({ max: '100' });
+  const deadLetterReason = input('dlq-reason').value;
+  const eventType = input('dlq-event-type').value.trim();
+  if (deadLetterReason) params.set('deadLetterReason', deadLetterReason);
+  if (eventType) params.set('eventType', eventType);
+  const answer = await api<BulkReplayReport>('POST', `/api/dead-letter/replay?${params.toString()}`);
   if (!answer.ok) dlqMessage(errorText(answer), 'error');
   else {
     const { replayed, more, results } = answer.body;
@@ -145,7 +173,7 @@ async function replayAllMatching(): Promise<void> {
       'ok',
     );
   }
-  await Promise.all([loadDeadLetters(false), refreshCounters()]);
+  await Promise.all([loadDeadLetters(false), refreshCounters(), loadAudit(false)]);
 }
 
 /** The dead-letter section's filters, paging and detail buttons. */

@@ -10,6 +10,8 @@ import {
 } from '@ripio-webhooks/test-support';
 import { QueueEvents, type Job, type Queue } from 'bullmq';
 import type { Express } from 'express';
+import request from 'supertest';
+import type { CreatedOperator, OperatorRole } from '@ripio-webhooks/contracts';
 import { pino } from 'pino';
 import { intakeProver, signIntakeProof, signRipioBody } from '@ripio-webhooks/core';
 import {
@@ -36,7 +38,10 @@ import {
   type RedisClient,
 } from '@ripio-webhooks/store';
 import type { EventLogReader } from '@ripio-webhooks/event-log';
+import { accessControl, type AccessEnv } from './access.js';
+import type { TrustProxy } from './access-env.js';
 import { createAdminApp } from './app.js';
+import type { AccessControl } from './auth.js';
 // Brings test-support's `ProvidedContext` augmentation (`inject('redisUrl')`) into this package's type program.
 export type {} from '@ripio-webhooks/test-support/global-setup';
 import { bullBoardRouter } from './bull-board.js';
@@ -51,6 +56,7 @@ const RIPIO_SECRET = TEST_WEBHOOK_SECRET;
 
 export interface AdminHarness {
   app: Express;
+  access: AccessControl;
   queuePrefix: string;
   redis: RedisClient;
   stores: OpenedStores;
@@ -61,13 +67,33 @@ export interface AdminHarness {
   close(): Promise<void>;
 }
 
+/** The access settings of the test admin apps (the defaults of env.ts), with `overrides`. */
+export function testAccessEnv(queuePrefix: string, overrides: Partial<AccessEnv> = {}): AccessEnv {
+  return {
+    QUEUE_PREFIX: queuePrefix,
+    ADMIN_TOKEN: TOKEN,
+    OPERATOR_TOKEN_KEY: 'admin-tests-operator-token-key-0123456789',
+    TRUSTED_PROXY_IDENTITY_HEADER: undefined,
+    TRUSTED_PROXY_ADDRESSES: [],
+    AUDIT_RETENTION_DAYS: 400,
+    // High: the tests send many wrong credentials on purpose; the throttle's own tests set it low.
+    LOGIN_MAX_FAILURES_PER_ADDRESS: 10_000,
+    LOGIN_MAX_FAILURES_PER_OPERATOR: 5,
+    LOGIN_THROTTLE_SECONDS: 900,
+    ...overrides,
+  };
+}
+
+export interface AdminOptions {
+  access?: Partial<AccessEnv>;
+  trustProxy?: TrustProxy;
+  now?: () => number;
+  /** The Postgres event log's reader (absent: its routes answer 404, as with EVENT_LOG=off). */
+  eventLog?: EventLogReader | undefined;
+}
+
 /** The admin app in-process over a real Redis, with the same wiring as main.ts (bull-board included). */
-export function startAdmin(
-  redisUrl: string,
-  queuePrefix: string,
-  now?: () => number,
-  eventLog?: EventLogReader,
-): AdminHarness {
+export function startAdmin(redisUrl: string, queuePrefix: string, options: AdminOptions = {}): AdminHarness {
   const redis = createRedis({ url: redisUrl, role: 'fail-fast', connectionName: 'admin-test' });
   const connection = { redis, queuePrefix };
   const events = openEventsQueue(connection);
@@ -79,18 +105,21 @@ export function startAdmin(
     () => stores.listHolds(),
     () => stores.countStuck(),
   );
+  const access = accessControl(redis, testAccessEnv(queuePrefix, options.access));
   const app = createAdminApp({
-    token: TOKEN,
+    access,
+    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
     stores,
     metrics,
     logger: pino({ level: 'silent' }),
     queuesDashboard: bullBoardRouter(events, deadLetter),
     ping: async () => (await redis.ping()) === 'PONG',
-    ...(now === undefined ? {} : { now }),
-    ...(eventLog === undefined ? {} : { eventLog }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.eventLog === undefined ? {} : { eventLog: options.eventLog }),
   });
   return {
     app,
+    access,
     queuePrefix,
     redis,
     stores,
@@ -239,4 +268,14 @@ export async function startWorkerApp(redisUrl: string, queuePrefix: string): Pro
     },
     `http://127.0.0.1:${metricsPort}/healthz`,
   );
+}
+
+/** Creates a named operator through the API (as the bootstrap admin) and returns its one-time token. */
+export async function createOperator(admin: AdminHarness, name: string, role: OperatorRole): Promise<string> {
+  const answer = await request(admin.app)
+    .post('/api/operators')
+    .set('Authorization', `Bearer ${TOKEN}`)
+    .send({ name, role });
+  if (answer.status !== 201) throw new Error(`creating ${name}: ${answer.status} ${answer.text}`);
+  return (answer.body as CreatedOperator).token;
 }

@@ -5,6 +5,8 @@ import type { EntityHistoryEntry, EntityWithHistory, ErrorBody, Stats } from '@r
 import { ENTITY_KINDS, type EntityKind } from '@ripio-webhooks/schemas';
 import type { EntityStore } from '@ripio-webhooks/store';
 import type { EventLogReader } from '@ripio-webhooks/event-log';
+import { accessRoutes } from './access-routes.js';
+import type { AccessControl } from './auth.js';
 import { deadLetterRoutes, type DeadLetterStores } from './dead-letter-routes.js';
 import { entityAnswer, type HoldView } from './entity-answer.js';
 import { entityFromLogAnswer } from './entity-from-log.js';
@@ -33,13 +35,15 @@ const Kind = z.enum(ENTITY_KINDS);
 const Id = z.string().min(1).max(1024);
 
 /**
- * The JSON API under /api: entity lookup, the dead-letter queue (list, show, replay one or many, delete) and
- * stats. Unknown entities and entries are 404; bad parameters 400; all errors are `{ "error": "..." }`. Every
+ * The JSON API under /api: entity lookup, the dead-letter queue (list, show, replay one or many, delete), holds,
+ * stats, who is signed in, the audit log and operators. Every write records an audit entry (audit.ts). Unknown
+ * entities and entries are 404; bad parameters 400; all errors are `{ "error": "..." }`. Every
  * answer is typed by its schema in @ripio-webhooks/contracts, which the CLI, the e2e harness and the console read.
  * With the event log on (`eventLog`), /events searches it and an entity Redis no longer has is read from it.
  */
 export function apiRouter(
   stores: AdminStores,
+  access: AccessControl,
   metrics: AdminMetrics,
   logger: Logger,
   eventLog?: EventLogReader,
@@ -66,6 +70,7 @@ export function apiRouter(
   });
 
   holdRoutes(router, stores, logger);
+  accessRoutes(router, access.stores, access.settings);
   deadLetterRoutes(router, stores, metrics, logger);
   processingRoutes(router, stores, logger);
   eventRoutes(router, eventLog, logger);

@@ -1,38 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import {
-  constantTimeEqual,
-  isValidSessionCookieValue,
-  issueSessionCookieValue,
-  readCookie,
-  safeNextPath,
-  SESSION_MAX_AGE_SECONDS,
-} from './auth.js';
+import { safeNextPath } from './auth.js';
+import { readCookie } from './identity.js';
+import { constantTimeEqual, newOperatorToken, tokenHasher } from './operator-tokens.js';
 
 const token = 'a-long-admin-token-0123456789';
-const now = Date.parse('2026-05-19T14:00:00.000Z');
 
-describe('session cookie', () => {
-  it('is accepted for the token it was issued with, while fresh', () => {
-    const value = issueSessionCookieValue(token, now);
-    expect(value).not.toContain(token);
-    expect(isValidSessionCookieValue(value, token, now)).toBe(true);
-    expect(isValidSessionCookieValue(value, token, now + SESSION_MAX_AGE_SECONDS * 1000)).toBe(true);
-  });
-
-  it('is refused once expired, for another token, or altered', () => {
-    const value = issueSessionCookieValue(token, now);
-    expect(isValidSessionCookieValue(value, token, now + SESSION_MAX_AGE_SECONDS * 1000 + 1)).toBe(false);
-    expect(isValidSessionCookieValue(value, `${token}-rotated`, now)).toBe(false);
-    const [issuedAt, mac] = value.split('.') as [string, string];
-    expect(isValidSessionCookieValue(`${Number(issuedAt) + 1}.${mac}`, token, now)).toBe(false);
-    expect(isValidSessionCookieValue(`${issuedAt}.${mac.slice(0, -1)}`, token, now)).toBe(false);
-    expect(isValidSessionCookieValue(token, token, now)).toBe(false);
-  });
-
-  it('is refused when issued far in the future (a forged clock)', () => {
-    expect(isValidSessionCookieValue(issueSessionCookieValue(token, now + 3_600_000), token, now)).toBe(
-      false,
-    );
+describe('operator tokens', () => {
+  it('are random, prefixed, and kept only as a keyed hash', () => {
+    const [a, b] = [newOperatorToken(), newOperatorToken()];
+    expect(a).toMatch(/^rwop_[A-Za-z0-9_-]{43}$/);
+    expect(a).not.toBe(b);
+    const hash = tokenHasher('key-one-0123456789-0123456789-0123');
+    expect(hash(a)).toMatch(/^[0-9a-f]{64}$/);
+    expect(hash(a)).toBe(hash(a));
+    expect(hash(a)).not.toContain(a);
+    expect(tokenHasher('key-two-0123456789-0123456789-0123')(a)).not.toBe(hash(a));
   });
 });
 

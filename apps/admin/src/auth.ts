@@ -1,61 +1,22 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { roleAllows, type OperatorRole } from '@ripio-webhooks/contracts';
+import { RedisUnavailableError } from '@ripio-webhooks/store';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { bindRequest, contextOf, identify, type AccessSettings, type AccessStores } from './identity.js';
+import type { LoginThrottle } from './login-throttle.js';
 
-export const SESSION_COOKIE = 'ripio_admin_session';
-/** How long a console login lasts. */
+/** Everything the admin app's access control needs. */
+export interface AccessControl {
+  stores: AccessStores;
+  settings: AccessSettings;
+  throttle: LoginThrottle;
+}
+
+/** How long a console sign-in lasts (the session's TTL in Redis). */
 export const SESSION_MAX_AGE_SECONDS = 12 * 3600;
 
-/** Compares two strings in time that depends on neither: both are hashed to 32 bytes first. */
-export function constantTimeEqual(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
-function sessionMac(token: string, issuedAtMs: number): string {
-  return createHmac('sha256', token).update(`ripio-webhooks admin session v1|${issuedAtMs}`).digest('hex');
-}
-
-/**
- * The console cookie: `<issuedAtMs>.<HMAC-SHA256(token, issuedAt)>`. It proves the holder knew the token at
- * login without carrying the token itself, stops working when the token changes, and expires on its own.
- */
-export function issueSessionCookieValue(token: string, nowMs: number): string {
-  return `${nowMs}.${sessionMac(token, nowMs)}`;
-}
-
-export function isValidSessionCookieValue(value: string, token: string, nowMs: number): boolean {
-  const match = /^(\d{1,16})\.([0-9a-f]{64})$/.exec(value);
-  if (match === null) return false;
-  const issuedAtMs = Number(match[1]);
-  const age = nowMs - issuedAtMs;
-  if (age < -60_000 || age > SESSION_MAX_AGE_SECONDS * 1000) return false;
-  return constantTimeEqual(match[2] ?? '', sessionMac(token, issuedAtMs));
-}
-
-/** Reads one cookie from the Cookie header (no parser dependency for a single name). */
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  if (header === undefined) return undefined;
-  for (const part of header.split(';')) {
-    const index = part.indexOf('=');
-    if (index === -1) continue;
-    if (part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
-  }
-  return undefined;
-}
-
-export type Credential = 'bearer' | 'session' | 'none';
-
-/** Which credential, if any, the request carries validly. */
-function credentialOf(req: Request, token: string, nowMs: number): Credential {
-  const header = req.headers.authorization;
-  if (header !== undefined) {
-    const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-    return match?.[1] !== undefined && constantTimeEqual(match[1], token) ? 'bearer' : 'none';
-  }
-  const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
-  if (cookie !== undefined && isValidSessionCookieValue(cookie, token, nowMs)) return 'session';
-  return 'none';
+/** The client's address as Express sees it (through `trust proxy`). */
+export function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 
 /** Browser pages answer an unauthenticated request with a redirect to the login form, everything else with 401. */
@@ -68,38 +29,11 @@ function wantsHtml(req: Request): boolean {
   );
 }
 
-/**
- * Guards every route it is mounted in front of: a valid `Authorization: Bearer <ADMIN_TOKEN>` or the login
- * cookie. Cookie-authenticated requests that change something must come from this origin (SameSite=Strict
- * already stops cross-site sends; the Origin check is a second lock).
- */
-export function requireAuth(token: string, now: () => number = Date.now): RequestHandler {
-  return function requireAdminAuth(req: Request, res: Response, next: NextFunction): void {
-    const credential = credentialOf(req, token, now());
-    switch (credential) {
-      case 'bearer':
-        next();
-        return;
-      case 'session':
-        if (!isSafeMethod(req.method) && !sameOrigin(req)) {
-          res.status(403).json({ error: 'cross-origin request refused' });
-          return;
-        }
-        next();
-        return;
-      case 'none':
-        if (wantsHtml(req)) {
-          res.redirect(302, `/login?next=${encodeURIComponent(req.originalUrl)}`);
-          return;
-        }
-        res.setHeader('WWW-Authenticate', 'Bearer realm="ripio-webhooks admin"');
-        res.status(401).json({ error: 'unauthorized: send Authorization: Bearer <ADMIN_TOKEN>' });
-        return;
-      default: {
-        const unreachable: never = credential;
-        throw new Error(`unexpected credential ${String(unreachable)}`);
-      }
-    }
+/** A fallback value when Redis is unavailable; any other error is rethrown. */
+function unlessUnavailable<T>(fallback: T): (error: unknown) => T {
+  return (error) => {
+    if (error instanceof RedisUnavailableError) return fallback;
+    throw error;
   };
 }
 
@@ -107,14 +41,95 @@ function isSafeMethod(method: string): boolean {
   return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
 }
 
+/**
+ * A browser-authenticated write (session cookie, or the proxy's identity) must come from this origin: SameSite=Strict
+ * already stops cross-site cookie sends; the Origin and Sec-Fetch-Site checks are the CSRF lock that also covers
+ * the proxy's own cookie.
+ */
 function sameOrigin(req: Request): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
   const origin = req.headers.origin;
   if (origin === undefined) return true;
   try {
-    return new URL(origin).host === req.headers.host;
+    return new URL(origin).host === req.get('host');
   } catch {
     return false;
   }
+}
+
+function unauthenticated(req: Request, res: Response): void {
+  if (wantsHtml(req)) {
+    res.redirect(302, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+    return;
+  }
+  res.setHeader('WWW-Authenticate', 'Bearer realm="ripio-webhooks admin"');
+  res.status(401).json({ error: 'unauthorized: send Authorization: Bearer <token>' });
+}
+
+export function tooManyAttempts(res: Response, blockedMs: number): void {
+  res.setHeader('Retry-After', String(Math.ceil(blockedMs / 1000)));
+  res
+    .status(429)
+    .json({ error: 'too many failed sign-ins from this address or for this operator; try later' });
+}
+
+/**
+ * Guards every route it is mounted in front of: identifies the request (identity.ts), refuses an address blocked
+ * by the login throttle, applies the CSRF lock to browser-authenticated writes, and requires role `operate` for
+ * every write (a route that needs more says so with `requireRole`). Reads need any role.
+ */
+export function requireAuth(access: AccessControl): RequestHandler {
+  return async function requireAdminAuth(req: Request, res: Response, next: NextFunction): Promise<void> {
+    const address = clientAddress(req);
+    // While Redis is down the throttle cannot be read: the request goes on (only ADMIN_TOKEN, checked locally,
+    // can succeed then), so Prometheus still scrapes /metrics through an outage.
+    const blockedMs = await access.throttle.blockedFor(address).catch(unlessUnavailable(0));
+    if (blockedMs > 0) {
+      tooManyAttempts(res, blockedMs);
+      return;
+    }
+    const identified = await identify(req, access.stores, access.settings);
+    if (identified.outcome === 'anonymous') {
+      unauthenticated(req, res);
+      return;
+    }
+    if (identified.outcome === 'refused') {
+      if (identified.status === 401) {
+        await access.throttle.failed(address).catch(unlessUnavailable(undefined));
+      }
+      res.status(identified.status).json({ error: identified.message });
+      return;
+    }
+    const { identity } = identified;
+    const write = !isSafeMethod(req.method);
+    if (write && identity.via !== 'token' && !sameOrigin(req)) {
+      res.status(403).json({ error: 'cross-origin request refused' });
+      return;
+    }
+    bindRequest(req, { identity, audit: access.stores.audit });
+    if (write && !roleAllows(identity.role, 'operate')) {
+      res.status(403).json({ error: forbidden(identity.operator, identity.role, 'operate') });
+      return;
+    }
+    next();
+  };
+}
+
+function forbidden(operator: string, role: OperatorRole, needed: OperatorRole): string {
+  return `forbidden: ${operator} has role ${role}; this needs ${needed}`;
+}
+
+/** Routes that need more than the default (`operate` for writes, any role for reads). */
+export function requireRole(needed: OperatorRole): RequestHandler {
+  return (req, res, next) => {
+    const { identity } = contextOf(req);
+    if (!roleAllows(identity.role, needed)) {
+      res.status(403).json({ error: forbidden(identity.operator, identity.role, needed) });
+      return;
+    }
+    next();
+  };
 }
 
 /** A `next` target after login: only a path on this server (no `//host`, no scheme). */

@@ -2,7 +2,8 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
-import express, { type RequestHandler, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Router } from 'express';
+import { audit } from './audit.js';
 
 export const QUEUES_PATH = '/queues';
 
@@ -20,6 +21,11 @@ function decoded(part: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The dashboard's retry is a write like any other: recorded before bull-board carries it out. */
+function auditedRetry(req: Request, target: string): Promise<void> {
+  return audit(req, { action: 'queue.retry', target, outcome: 'requested' });
 }
 
 /**
@@ -42,7 +48,7 @@ function retryOnlyGuard(events: Queue): RequestHandler {
     }
     const all = RETRY_ALL_FAILED.exec(req.path);
     if (all !== null && decoded(all[1] ?? '') === events.name) {
-      next();
+      auditedRetry(req, `${events.name}/failed`).then(next, next);
       return;
     }
     const one = RETRY_ONE_JOB.exec(req.path);
@@ -52,7 +58,17 @@ function retryOnlyGuard(events: Queue): RequestHandler {
       return;
     }
     // Only a failed job: retrying a completed one would run an applied event again.
-    events.getJobState(jobId).then((state) => (state === 'failed' ? next() : refuse()), next);
+    events
+      .getJobState(jobId)
+      .then(async (state) => {
+        if (state !== 'failed') {
+          refuse();
+          return;
+        }
+        await auditedRetry(req, `${events.name}/${jobId}`);
+        next();
+      }, next)
+      .catch(next);
   };
 }
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createEventLogReader } from '@ripio-webhooks/event-log';
 import { createDeadLetterStore } from '@ripio-webhooks/store';
@@ -34,6 +34,11 @@ const prefix = uniquePrefix('console');
 const t0 = Date.parse('2026-05-19T14:00:00.000Z');
 /** expect.poll bounds: the console refreshes on its own, the test waits for what it should show. */
 const POLL = { timeout: 10_000, interval: 50 };
+/** An attribute of every element a locator finds, in order. */
+async function attributes(locator: Locator, name: string): Promise<(string | null)[]> {
+  const count = await locator.count();
+  return Promise.all(Array.from({ length: count }, (_, index) => locator.nth(index).getAttribute(name)));
+}
 const at = (seconds: number): string => new Date(t0 + seconds * 1000).toISOString();
 
 describe.skipIf(!hasChromium)('admin console in Chromium (skipped when /usr/bin/chromium is absent)', () => {
@@ -49,6 +54,7 @@ describe.skipIf(!hasChromium)('admin console in Chromium (skipped when /usr/bin/
   let replayKey: string;
   let log: LogDatabase;
   let archivedTrade: string;
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     // The event log holds an entity Redis no longer has (one body tries to inject markup), and another event.
@@ -78,7 +84,9 @@ describe.skipIf(!hasChromium)('admin console in Chromium (skipped when /usr/bin/
     ];
     archivedTrade = archived[1]?.eventKey ?? '';
     await log.write(archived);
-    admin = startAdmin(redisUrl, prefix, undefined, createEventLogReader({ databaseUrl: log.database.url }));
+    admin = startAdmin(redisUrl, prefix, {
+      eventLog: createEventLogReader({ databaseUrl: log.database.url }),
+    });
     await admin.ready();
     server = admin.app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
@@ -135,6 +143,10 @@ describe.skipIf(!hasChromium)('admin console in Chromium (skipped when /usr/bin/
       ],
     });
     page = context.pages()[0] ?? (await context.newPage());
+    // Chromium reports each blocked load or inline script/style on the console: the console must cause none.
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -154,12 +166,14 @@ describe.skipIf(!hasChromium)('admin console in Chromium (skipped when /usr/bin/
   it('sends an anonymous visitor to the login form and refuses a wrong token', async () => {
     await page.goto(`${baseUrl}/`);
     expect(new URL(page.url()).pathname).toBe('/login');
+    await page.fill('#operator', 'admin');
     await page.fill('#token', 'not-the-token');
     await page.click('button[type=submit]');
-    await expect.poll(() => page.textContent('.error')).toMatch(/not the admin token/);
+    await expect.poll(() => page.textContent('.error')).toMatch(/operator and token do not match/);
   });
 
   it('logs in and shows live counters', async () => {
+    await page.fill('#operator', 'admin');
     await page.fill('#token', TOKEN);
     await page.click('button[type=submit]');
     await page.waitForURL(`${baseUrl}/`);
@@ -337,6 +351,31 @@ describe.skipIf(!hasChromium)('admin console in Chromium (skipped when /usr/bin/
     await expect.poll(() => page.textContent('#entity-status'), POLL).toBe('TRADE_COMPLETED');
     expect(await page.textContent('#entity-source')).toMatch(/^From the event log/);
     expect(await page.locator('#entity-timeline li').count()).toBe(2);
+  });
+
+  it('shows who is signed in, and the audit log of what was done (a delete needs a reason)', async () => {
+    expect(await page.textContent('#whoami')).toBe('admin (admin)');
+    const [entry] = await attributes(page.locator('#dlq-rows tr'), 'data-id');
+    await page.click(`#dlq-rows tr[data-id="${entry}"] .entry-link`);
+    await page.waitForSelector('#dlq-detail:not([hidden])');
+    await page.click('#dlq-detail-delete');
+    await expect.poll(() => page.textContent('#dlq-message'), POLL).toMatch(/reason is required/);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.fill('#dlq-detail-reason', 'not a Ripio event');
+    await page.click('#dlq-detail-delete');
+    await expect.poll(() => page.textContent('#dlq-message'), POLL).toBe(`Deleted ${entry}.`);
+
+    await page.fill('#audit-operator', 'admin');
+    await page.click('#audit-filters button[type=submit]');
+    const actions = (): Promise<(string | null)[]> =>
+      attributes(page.locator('#audit-rows tr'), 'data-action');
+    await expect.poll(actions, POLL).toEqual(['dead-letter.delete', 'hold.release', 'dead-letter.replay']);
+    expect(await page.textContent('#audit-rows tr:first-child td:nth-child(6)')).toBe('not a Ripio event');
+    expect(await page.textContent('#audit-rows tr:nth-child(2) td:nth-child(4)')).toBe('off-ramp/ui-held');
+  });
+
+  it('raised no Content Security Policy violation on the console or the login form', () => {
+    expect(cspViolations).toEqual([]);
   });
 
   it('reaches the queue dashboard with the same login, and signs out', async () => {

@@ -1,4 +1,4 @@
-import type { Request, Router } from 'express';
+import type { Request, RequestHandler, Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import {
@@ -11,6 +11,7 @@ import {
   type ReplayReport,
 } from '@ripio-webhooks/contracts';
 import type { DeadLetterStore } from '@ripio-webhooks/store';
+import { audit, requireReason } from './audit.js';
 import type { HoldStores } from './hold-routes.js';
 import { HttpError, parse } from './http-error.js';
 import type { AdminMetrics } from './metrics.js';
@@ -38,8 +39,12 @@ const ListQuery = Filter.extend({
     .regex(/^\d{1,12}$/, 'cursor must come from a previous page')
     .optional(),
 });
-const BulkReplay = Filter.extend({
+/** A bulk replay's filter: `deadLetterReason` (the list's `reason`), since `reason` is the operator's (audit.ts). */
+const BulkReplay = z.object({
+  deadLetterReason: z.enum(DEAD_LETTER_REASONS).optional(),
+  eventType: Filter.shape.eventType,
   max: z.coerce.number().int().min(1).max(MAX_BULK_REPLAY).default(DEFAULT_BULK_REPLAY),
+  reason: z.unknown().optional(),
 });
 const Id = z.string().min(1).max(1024);
 
@@ -72,6 +77,30 @@ async function listWithHolds(
   return { ...page, entries };
 }
 
+/** Replays every entry matching the filter (at most `max`), from the JSON body or else the query string. */
+function bulkReplay(stores: DeadLetterStores, metrics: AdminMetrics, logger: Logger): RequestHandler {
+  return async (req, res) => {
+    const body: unknown = req.body ?? {};
+    const source =
+      typeof body === 'object' && body !== null && Object.keys(body).length > 0 ? body : queryOf(req);
+    const { max, deadLetterReason: reason, eventType } = parse(BulkReplay, source, 'bulk replay');
+    const filter = {
+      ...(reason === undefined ? {} : { reason }),
+      ...(eventType === undefined ? {} : { eventType }),
+    };
+    const report = await stores.deadLetters.replayMany(filter, max);
+    for (const result of report.results) metrics.replays.inc({ result: result.outcome });
+    logger.info({ filter, max, replayed: report.replayed, more: report.more }, 'bulk replay');
+    await audit(req, {
+      action: 'dead-letter.replay-many',
+      target: JSON.stringify(filter),
+      outcome: `replayed ${report.replayed}`,
+      details: { max, more: report.more, ids: report.results.map((result) => result.id) },
+    });
+    res.json(report satisfies BulkReplayReport);
+  };
+}
+
 /**
  * The dead-letter queue: list (filtered, paged), replay every match (at most `max`), show, replay and delete one.
  * An unknown entry is 404.
@@ -88,20 +117,7 @@ export function deadLetterRoutes(
   });
 
   // Registered before '/dead-letter/:id/replay' and '/dead-letter/:id' so "replay" is never read as an id.
-  router.post('/dead-letter/replay', async (req, res) => {
-    const body: unknown = req.body ?? {};
-    const source =
-      typeof body === 'object' && body !== null && Object.keys(body).length > 0 ? body : queryOf(req);
-    const { max, reason, eventType } = parse(BulkReplay, source, 'bulk replay');
-    const filter = {
-      ...(reason === undefined ? {} : { reason }),
-      ...(eventType === undefined ? {} : { eventType }),
-    };
-    const report = await stores.deadLetters.replayMany(filter, max);
-    for (const result of report.results) metrics.replays.inc({ result: result.outcome });
-    logger.info({ filter, max, replayed: report.replayed, more: report.more }, 'bulk replay');
-    res.json(report satisfies BulkReplayReport);
-  });
+  router.post('/dead-letter/replay', bulkReplay(stores, metrics, logger));
 
   router.get('/dead-letter/:id', async (req, res) => {
     const id = parse(Id, req.params.id, 'id');
@@ -115,6 +131,7 @@ export function deadLetterRoutes(
     const report: ReplayReport = { id, ...(await stores.deadLetters.replay(id)) };
     metrics.replays.inc({ result: report.outcome });
     logger.info(report, 'replay');
+    await audit(req, { action: 'dead-letter.replay', target: id, outcome: report.outcome });
     if (report.outcome === 'missing') {
       res
         .status(404)
@@ -126,8 +143,10 @@ export function deadLetterRoutes(
 
   router.delete('/dead-letter/:id', async (req, res) => {
     const id = parse(Id, req.params.id, 'id');
+    requireReason(req);
     const deleted = await stores.deadLetters.remove(id);
     logger.info({ id, deleted }, 'dead-letter delete');
+    await audit(req, { action: 'dead-letter.delete', target: id, outcome: deleted ? 'deleted' : 'missing' });
     if (!deleted) throw new HttpError(404, `no dead-letter entry ${id}`);
     res.json({ id, deleted: true } satisfies DeleteReport);
   });

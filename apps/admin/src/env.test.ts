@@ -46,6 +46,12 @@ describe('loadEnv', () => {
         ENTITY_RETENTION_DAYS: 90,
         SHUTDOWN_TIMEOUT_MS: 10_000,
         EVENT_LOG: 'off',
+        TRUST_PROXY: false,
+        TRUSTED_PROXY_ADDRESSES: [],
+        AUDIT_RETENTION_DAYS: 400,
+        LOGIN_MAX_FAILURES_PER_ADDRESS: 20,
+        LOGIN_MAX_FAILURES_PER_OPERATOR: 5,
+        LOGIN_THROTTLE_SECONDS: 900,
       },
     });
   });
@@ -61,6 +67,26 @@ describe('loadEnv', () => {
       ok: true,
       env: { EVENT_LOG: 'postgres', DATABASE_URL: url },
     });
+  });
+
+  it('reads TRUST_PROXY as Express does, and needs the proxy addresses with the identity header', () => {
+    const base = { ADMIN_TOKEN: TEST_ADMIN_TOKEN };
+    const trust = (value: string) => {
+      const result = loadEnv({ ...base, TRUST_PROXY: value });
+      return result.ok ? result.env.TRUST_PROXY : result.message;
+    };
+    expect(trust('true')).toBe(true);
+    expect(trust('1')).toBe(1);
+    expect(trust('loopback, 10.0.0.0/8')).toEqual(['loopback', '10.0.0.0/8']);
+    expect(trust('not-an-address')).toMatch(/TRUST_PROXY/);
+    const header = loadEnv({ ...base, TRUSTED_PROXY_IDENTITY_HEADER: 'X-Forwarded-User' });
+    expect(header.ok ? 'accepted' : header.message).toMatch(/TRUSTED_PROXY_ADDRESSES is required/);
+    const both = loadEnv({
+      ...base,
+      TRUSTED_PROXY_IDENTITY_HEADER: 'X-Forwarded-User',
+      TRUSTED_PROXY_ADDRESSES: '10.1.2.3',
+    });
+    expect(both.ok).toBe(true);
   });
 
   it('names a bad port and a bad prefix', () => {

@@ -12,6 +12,7 @@ import {
   type StuckThreshold,
 } from '@ripio-webhooks/core';
 import { z } from 'zod';
+import { accessEnvFields, checkProxyIdentity } from './access-env.js';
 
 /** The admin app's settings, read from the environment once at start. */
 export const AdminEnv = z
@@ -35,10 +36,10 @@ export const AdminEnv = z
       .min(1)
       .default('127.0.0.1')
       .describe('Interface of the admin listener: keep it private (loopback outside containers).'),
-    /** Every route but /healthz needs it (Bearer header, or the login cookie derived from it). */
+    /** The break-glass admin identity; named operators get their own tokens (docs/security.md). */
     ADMIN_TOKEN: secretSetting(
       'ADMIN_TOKEN',
-      'The bearer token of the admin API, console, `/queues` and `/metrics`; the login cookie is derived from it.',
+      'The bootstrap (break-glass) admin identity `admin`: a Bearer token or a console sign-in with role admin.',
     ),
     STUCK_AFTER: z
       .string()
@@ -59,8 +60,10 @@ export const AdminEnv = z
       .default(10_000)
       .describe('Time to finish in-flight requests after SIGTERM.'),
     ...eventLogEnvFields,
+    ...accessEnvFields,
   })
   .superRefine((env, context) => {
+    checkProxyIdentity(env, context);
     const eventLogIssue = eventLogDatabaseIssue(env);
     if (eventLogIssue !== undefined) {
       context.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: eventLogIssue });

@@ -22,7 +22,7 @@ interface Served {
 }
 
 async function serve(eventLog: EventLogReader | undefined): Promise<Served> {
-  const admin = startAdmin(redisUrl, prefix, undefined, eventLog);
+  const admin = startAdmin(redisUrl, prefix, { eventLog: eventLog });
   await admin.ready();
   const server = admin.app.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -41,7 +41,7 @@ beforeAll(async () => {
   for (let start = 0; start < records.length; start += 500) {
     await log.write(records.slice(start, start + 500));
   }
-  admin = startAdmin(redisUrl, prefix, undefined, createEventLogReader({ databaseUrl: log.database.url }));
+  admin = startAdmin(redisUrl, prefix, { eventLog: createEventLogReader({ databaseUrl: log.database.url }) });
   await admin.ready();
   server = admin.app.listen(0, '127.0.0.1');
   await once(server, 'listening');

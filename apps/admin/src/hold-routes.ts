@@ -9,7 +9,9 @@ import {
   type ReleaseReport,
 } from '@ripio-webhooks/contracts';
 import { ENTITY_KINDS } from '@ripio-webhooks/schemas';
+import { audit } from './audit.js';
 import { HttpError, parse } from './http-error.js';
+import { contextOf } from './identity.js';
 import type { ReleaseAnswer, ReleaseInput } from './release-hold.js';
 
 /** The store operations the hold routes use. */
@@ -35,8 +37,15 @@ export function holdRoutes(router: Router, stores: HoldStores, logger: Logger): 
     const kind = parse(Kind, req.params.kind, 'kind');
     const id = parse(Id, req.params.id, 'id');
     const body = parse(ReleaseRequest, req.body ?? {}, 'release');
-    const answer = await stores.releaseHold({ kind, id, ...body });
-    logger.info({ kind, id, ...body, outcome: answer.outcome }, 'hold release');
+    const operator = contextOf(req).identity.operator;
+    const answer = await stores.releaseHold({ kind, id, ...body, operator });
+    logger.info({ kind, id, ...body, operator, outcome: answer.outcome }, 'hold release');
+    await audit(req, {
+      action: 'hold.release',
+      target: `${kind}/${id}`,
+      outcome: answer.outcome,
+      details: { eventKey: body.eventKey, action: body.action },
+    });
     switch (answer.outcome) {
       case 'released':
         res.json(answer satisfies ReleaseReport);

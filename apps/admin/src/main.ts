@@ -9,6 +9,7 @@ import {
   settleWithin,
 } from '@ripio-webhooks/store';
 import { createEventLogReader } from '@ripio-webhooks/event-log';
+import { accessControl } from './access.js';
 import { createAdminApp } from './app.js';
 import { bullBoardRouter } from './bull-board.js';
 import { loadEnv, processEnv, stuckThresholdsOf } from './env.js';
@@ -63,8 +64,10 @@ const eventLog =
     ? createEventLogReader({ databaseUrl: env.DATABASE_URL })
     : undefined;
 
+const access = accessControl(redis, env);
 const app = createAdminApp({
-  token: env.ADMIN_TOKEN,
+  access,
+  trustProxy: env.TRUST_PROXY,
   stores,
   metrics,
   logger,

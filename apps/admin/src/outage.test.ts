@@ -7,7 +7,8 @@ import { LocalRedisServer } from '@ripio-webhooks/test-support';
 import { createAdminApp } from './app.js';
 import { createAdminMetrics } from './metrics.js';
 import { openAdminStores, type OpenedStores } from './stores.js';
-import { TOKEN } from './admin.test-helpers.js';
+import { accessControl } from './access.js';
+import { testAccessEnv, TOKEN } from './admin.test-helpers.js';
 
 describe('admin while Redis is down', () => {
   let server: LocalRedisServer;
@@ -27,7 +28,7 @@ describe('admin while Redis is down', () => {
       (error) => snapshotErrors.push(error),
     );
     app = createAdminApp({
-      token: TOKEN,
+      access: accessControl(redis, testAccessEnv('outage')),
       stores,
       metrics,
       logger: pino({ level: 'silent' }),

@@ -1,3 +1,4 @@
+import { audit } from './audit.js';
 import type { Router } from 'express';
 import type { Logger } from 'pino';
 import { PauseRequest, type ProcessingStatus } from '@ripio-webhooks/contracts';
@@ -31,6 +32,7 @@ export function processingRoutes(
     const { reason } = parse(PauseRequest, req.body ?? {}, 'pause');
     const status = await stores.processing.pause({ reason, nowMs: now() });
     logger.warn({ reason }, 'processing paused by an operator');
+    await audit(req, { action: 'processing.pause', target: 'processing', outcome: 'paused' });
     res.json(status satisfies ProcessingStatus);
   });
 
@@ -38,6 +40,7 @@ export function processingRoutes(
     const { reason } = parse(PauseRequest, req.body ?? {}, 'resume');
     const status = await stores.processing.resume();
     logger.warn({ reason }, 'processing resumed by an operator');
+    await audit(req, { action: 'processing.resume', target: 'processing', outcome: 'resumed' });
     res.json(status satisfies ProcessingStatus);
   });
 }

@@ -62,6 +62,21 @@ describe('re-drive API', () => {
     expect(cancelled.body).toMatchObject({ id, state: 'cancelled' });
     const again = await request(admin.app).post(`/api/redrives/${id}/cancel`).set(auth).send({});
     expect(again.status).toBe(409);
+    // Both writes are in the audit log, with the operator (ADMIN_TOKEN is the operator `admin`) and the reason.
+    const audit = await request(admin.app).get('/api/audit?operator=admin&action=redrive.create').set(auth);
+    expect(audit.body.entries).toEqual([
+      expect.objectContaining({
+        action: 'redrive.create',
+        target: id,
+        operator: 'admin',
+        reason: 'ledger fix',
+      }),
+    ]);
+    const cancels = await request(admin.app).get('/api/audit?operator=admin&action=redrive.cancel').set(auth);
+    expect(cancels.body.entries.map((entry: { outcome: string }) => entry.outcome).sort()).toEqual([
+      'cancelled',
+      'finished',
+    ]);
     expect((await request(admin.app).get('/api/redrives/424242').set(auth)).status).toBe(404);
     expect((await request(admin.app).get('/api/redrives/x').set(auth)).status).toBe(400);
   });

@@ -1,3 +1,5 @@
+import { audit } from './audit.js';
+import { contextOf } from './identity.js';
 import type { Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -26,7 +28,6 @@ export interface RedriveStores {
 const Id = z.string().regex(/^\d{1,18}$/, 'a re-drive id is a number');
 
 /** Who asked: the admin token is the one operator identity the API knows. */
-const REQUESTED_BY = 'admin';
 
 /**
  * Re-drives (they need the event log, EVENT_LOG=postgres): POST /redrives answers a dry run (count and sample,
@@ -47,8 +48,9 @@ export function redriveRoutes(router: Router, stores: RedriveStores | undefined,
       res.json((await redrives().dryRun(body.filter)) satisfies RedriveDryRun);
       return;
     }
-    const created = await redrives().create({ ...body, requestedBy: REQUESTED_BY });
+    const created = await redrives().create({ ...body, requestedBy: contextOf(req).identity.operator });
     logger.info({ redriveId: created.id, filter: body.filter, reason: body.reason }, 're-drive created');
+    await audit(req, { action: 'redrive.create', target: created.id, outcome: created.state });
     res.status(201).json(created satisfies Redrive);
   });
 
@@ -67,6 +69,7 @@ export function redriveRoutes(router: Router, stores: RedriveStores | undefined,
     const id = parse(Id, req.params.id, 'id');
     const answer = await redrives().cancel(id);
     logger.info({ redriveId: id, outcome: answer.outcome }, 're-drive cancel');
+    await audit(req, { action: 'redrive.cancel', target: id, outcome: answer.outcome });
     if (answer.outcome === 'missing') throw new HttpError(404, `no re-drive ${id}`);
     if (answer.outcome === 'finished') {
       throw new HttpError(409, `re-drive ${id} is already ${answer.redrive.state}`);

@@ -11,7 +11,8 @@ import type { Express } from 'express';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { inject } from 'vitest';
-import { eventBody, TOKEN } from './admin.test-helpers.js';
+import { accessControl } from './access.js';
+import { eventBody, testAccessEnv } from './admin.test-helpers.js';
 import { createAdminApp } from './app.js';
 import { createAdminMetrics } from './metrics.js';
 import { openRedriveStores } from './redrive-stores.js';
@@ -75,7 +76,7 @@ export async function startRedriveAdmin(): Promise<RedriveAdmin> {
   const stores = openAdminStores(redis, prefix);
   const redrives = openRedriveStores(database.url, { redis, queuePrefix: prefix }, logger);
   const app = createAdminApp({
-    token: TOKEN,
+    access: accessControl(redis, testAccessEnv(prefix)),
     stores: { ...stores, redrives },
     metrics: createAdminMetrics(() => readQueueSnapshot({ redis, queuePrefix: prefix })),
     logger,

@@ -59,6 +59,7 @@ beforeAll(async () => {
       QUEUE_PREFIX: prefix,
       LOG_LEVEL: 'warn',
       PORT: String(port),
+      METRICS_PORT: '0',
       HOST: '127.0.0.1',
       RIPIO_WEBHOOK_SECRETS: SECRET,
       INTAKE_PROOF_KEYS: INTAKE_PROOF_KEY,
@@ -236,7 +237,17 @@ describe('ripio-webhooks admin commands against the admin API', () => {
     expect(missing.out).toBe('no-such-entry: no such entry');
 
     expect((await cli('dlq', 'purge', '--all')).code).toBe(2);
-    const purge = await cli('dlq', 'purge', '--all', '--reason', 'handler_failed', '--yes');
+    expect((await cli('dlq', 'purge', '--all', '--reason', 'handler_failed', '--yes')).code).toBe(2);
+    const purge = await cli(
+      'dlq',
+      'purge',
+      '--all',
+      '--reason',
+      'handler_failed',
+      '--note',
+      'test data',
+      '--yes',
+    );
     expect(purge.code).toBe(0);
     expect(purge.out).toContain('deleted 1, missing 0');
     expect(JSON.parse((await cli('dlq', 'list', '--json')).out)).toEqual({ entries: [] });

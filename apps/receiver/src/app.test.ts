@@ -5,6 +5,7 @@ import { checkIntakeProof } from '@ripio-webhooks/core';
 import { rawEventKey, sha256Hex } from '@ripio-webhooks/schemas';
 import { WEBHOOK_PATH } from './webhook-route.js';
 import type { WiredReceiver } from './receiver.js';
+import { createMetricsApp } from './metrics-app.js';
 import {
   counterValue,
   INTAKE_PROOF_KEY,
@@ -257,10 +258,12 @@ describe('the other routes', () => {
     expect(ready.body).toEqual({ status: 'draining' });
   });
 
-  it('exposes the intake metrics in the Prometheus text format', async () => {
+  it('exposes the intake metrics in the Prometheus text format on the metrics listener only', async () => {
     const body = kycBody('cust-metrics');
     await post(body, { 'x-wh-signature-256': sign(body) });
-    const response = await request(receiver.app).get('/metrics');
+    // The webhook port faces the internet: no /metrics there.
+    expect((await request(receiver.app).get('/metrics')).status).toBe(404);
+    const response = await request(createMetricsApp(receiver.metrics)).get('/metrics');
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toContain('text/plain');
     expect(response.text).toContain('ripio_intake_requests_total{outcome="accepted"} 1');

@@ -28,7 +28,6 @@ const ALLOWED_METHODS: Record<string, string> = {
   [WEBHOOK_PATH]: 'POST',
   '/healthz': 'GET, HEAD',
   '/readyz': 'GET, HEAD',
-  '/metrics': 'GET, HEAD',
 };
 
 function newExpressApp(isDraining: () => boolean): Express {
@@ -64,8 +63,8 @@ function unexpectedErrorHandler(logger: Logger): ErrorRequestHandler {
 }
 
 /**
- * The receiver's HTTP surface: the webhook route (webhook-route.ts), health, readiness and metrics. Reads no
- * environment; everything comes from `deps`.
+ * The receiver's internet-facing HTTP surface: the webhook route (webhook-route.ts), health and readiness. Reads
+ * no environment; everything comes from `deps`. `/metrics` has a listener of its own (metrics-app.ts).
  */
 export function createReceiverApp(deps: ReceiverDeps): Express {
   const { config, enqueuer, metrics, logger } = deps;
@@ -93,11 +92,6 @@ export function createReceiverApp(deps: ReceiverDeps): Express {
     res
       .status(ready ? 200 : 503)
       .json({ status: ready ? 'ready' : isDraining() ? 'draining' : 'redis_unavailable' });
-  });
-
-  app.get('/metrics', async (_req, res) => {
-    const body = await metrics.registry.metrics();
-    res.type(metrics.registry.contentType).send(body);
   });
 
   for (const [path, allow] of Object.entries(ALLOWED_METHODS)) {

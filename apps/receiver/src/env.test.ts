@@ -66,6 +66,8 @@ describe('loadEnv', () => {
         DEDUPE_TTL_SECONDS: 2_592_000,
         PORT: 8080,
         HOST: '0.0.0.0',
+        METRICS_PORT: 9092,
+        METRICS_HOST: '0.0.0.0',
         RIPIO_WEBHOOK_SECRETS: [TEST_WEBHOOK_SECRET, TEST_OLD_WEBHOOK_SECRET],
         INTAKE_PROOF_KEYS: [PROOF_KEY, OLD_PROOF_KEY],
         BODY_LIMIT: 262_144,

@@ -22,6 +22,17 @@ export const ReceiverEnv = z
     ...tracingEnvFields,
     PORT: portSetting.default(8080).describe('Port of the webhook listener.'),
     HOST: z.string().min(1).default('0.0.0.0').describe('Interface of the webhook listener.'),
+    METRICS_PORT: portSetting
+      .default(9092)
+      .describe(
+        'Port of the receiver’s `/metrics`, a listener of its own so the internet-facing `PORT` never serves it ' +
+          '(publish or route only `PORT`); 0 picks a free port.',
+      ),
+    METRICS_HOST: z
+      .string()
+      .min(1)
+      .default('0.0.0.0')
+      .describe('Interface of the receiver’s `/metrics` listener.'),
     RIPIO_WEBHOOK_SECRETS: secretListSetting(
       'RIPIO_WEBHOOK_SECRETS',
       'The secret(s) Ripio signs webhooks with; during a rotation list the new one and the old one.',

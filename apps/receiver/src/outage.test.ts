@@ -25,7 +25,7 @@ async function postEvent(receiver: RunningReceiver, body: string): Promise<Answe
 }
 
 async function metricsText(receiver: RunningReceiver): Promise<string> {
-  return (await fetch(`${receiver.url}/metrics`)).text();
+  return (await fetch(receiver.metricsUrl)).text();
 }
 
 /** Polls /readyz until it answers 200 (bounded): the receiver's own connection is back. */

@@ -47,6 +47,7 @@ export function testEnv(overrides: Record<string, string>): ReceiverEnv {
     INTAKE_PROOF_KEYS: INTAKE_PROOF_KEY,
     HOST: '127.0.0.1',
     PORT: '0',
+    METRICS_PORT: '0',
     // The bodies carry fixed past dates; tests of the age check set their own MAX_EVENT_AGE_SECONDS.
     MAX_EVENT_AGE_SECONDS: '0',
     ...overrides,

@@ -6,12 +6,15 @@ import { connectEventEnqueuer } from '@ripio-webhooks/store';
 import type { Tracing } from '@ripio-webhooks/telemetry';
 import { createReceiverApp } from './app.js';
 import type { ReceiverEnv } from './env.js';
+import { createMetricsApp } from './metrics-app.js';
 import { createReceiverMetrics, type ReceiverMetrics } from './metrics.js';
 
 export interface RunningReceiver {
   server: Server;
   /** `http://host:port` the server listens on. */
   url: string;
+  /** `http://host:port/metrics` of the metrics listener. */
+  metricsUrl: string;
   /** Stops accepting, lets in-flight requests finish (up to SHUTDOWN_TIMEOUT_MS), closes the queue and Redis. */
   shutdown(): Promise<void>;
 }
@@ -106,18 +109,19 @@ export async function startReceiver(env: ReceiverEnv, options: StartOptions): Pr
       'redis not reachable yet; listening anyway (answers 503)',
     );
   }
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(env.PORT, env.HOST, (error?: Error) => {
-      if (error === undefined) resolve(listening);
-      else reject(error);
-    });
-  });
+  const server = await listen(app, env.PORT, env.HOST);
+  const metricsServer = await listen(createMetricsApp(wired.metrics), env.METRICS_PORT, env.METRICS_HOST);
   server.requestTimeout = env.REQUEST_TIMEOUT_MS;
   server.headersTimeout = Math.min(env.REQUEST_TIMEOUT_MS, 20_000);
   const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const metricsAddress = metricsServer.address() as AddressInfo;
   logger.info(
-    { host: address.address, port: address.port, queuePrefix: env.QUEUE_PREFIX },
+    {
+      host: address.address,
+      port: address.port,
+      metricsPort: metricsAddress.port,
+      queuePrefix: env.QUEUE_PREFIX,
+    },
     'receiver listening',
   );
 
@@ -138,16 +142,33 @@ export async function startReceiver(env: ReceiverEnv, options: StartOptions): Pr
     await closed;
     clearTimeout(idle);
     clearTimeout(force);
+    metricsServer.closeAllConnections();
+    await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
     await wired.close();
     logger.info('receiver stopped');
   }
 
   return {
     server,
-    url: `http://${host}:${address.port}`,
+    url: urlOf(address),
+    metricsUrl: `${urlOf(metricsAddress)}/metrics`,
     shutdown() {
       stopping ??= stop();
       return stopping;
     },
   };
+}
+
+function listen(app: Express, port: number, host: string): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(port, host, (error?: Error) => {
+      if (error === undefined) resolve(listening);
+      else reject(error);
+    });
+  });
+}
+
+function urlOf(address: AddressInfo): string {
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
 }

@@ -11,6 +11,7 @@ describe('receiver process shutdown', () => {
       env: (port) => ({
         HOST: '127.0.0.1',
         PORT: String(port),
+        METRICS_PORT: '0',
         RIPIO_WEBHOOK_SECRETS: SECRET,
         INTAKE_PROOF_KEYS: INTAKE_PROOF_KEY,
       }),

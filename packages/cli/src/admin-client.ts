@@ -1,6 +1,12 @@
+import { adminPaths, withQuery } from './admin-paths.js';
 import { Readable } from 'node:stream';
 import {
+  AuditPage,
   BulkReplayReport,
+  CreatedOperator,
+  OperatorList,
+  RevokeReport,
+  type OperatorRole,
   DeadLetterDetail,
   DeadLetterListing,
   DeleteReport,
@@ -70,7 +76,7 @@ export type EventSearchFilter = Partial<Record<Exclude<EventFilterParam, 'outcom
   match?: readonly string[];
 };
 
-/** What a release sends (the operator is optional: the admin app records `admin` then). */
+/** What a release sends (the operator recorded is the one the token belongs to). */
 export type ReleaseRequestInput = z.input<typeof ReleaseRequest>;
 
 /** Each call parses the answer with its schema from @ripio-webhooks/contracts. */
@@ -81,9 +87,10 @@ export interface AdminClient {
   holds(): Promise<HoldList>;
   deadLetters(query: DeadLetterFilter & { limit?: number; cursor?: string }): Promise<DeadLetterListing>;
   deadLetter(id: string): Promise<DeadLetterDetail>;
-  replay(id: string): Promise<ReplayReport>;
-  replayMany(request: DeadLetterFilter & { max: number }): Promise<BulkReplayReport>;
-  remove(id: string): Promise<DeleteReport>;
+  /** `reason`: the operator's, recorded in the audit log (optional for replays, required for deletes). */
+  replay(id: string, reason?: string): Promise<ReplayReport>;
+  replayMany(request: DeadLetterFilter & { max: number; note?: string }): Promise<BulkReplayReport>;
+  remove(id: string, reason: string): Promise<DeleteReport>;
   stats(): Promise<Stats>;
   processing(): Promise<ProcessingStatus>;
   /** Pauses (or resumes) every worker; the reason is optional. */
@@ -99,9 +106,14 @@ export interface AdminClient {
   cancelRedrive(id: string): Promise<Redrive>;
   /** The stuck entities, oldest first (the server's default limit when none is given). */
   stuck(limit?: number): Promise<StuckListing>;
+  operators(): Promise<OperatorList>;
+  createOperator(name: string, role: OperatorRole): Promise<CreatedOperator>;
+  revokeOperator(name: string, reason?: string): Promise<RevokeReport>;
+  audit(query: AuditFilter & { limit?: number; cursor?: string }): Promise<AuditPage>;
 }
 
-type Query = Record<string, string | number | readonly string[] | undefined>;
+// A type alias, not an interface: it is passed where query parameters (an index signature) are expected.
+export type AuditFilter = { operator?: string; action?: string; since?: string; until?: string };
 
 type Request = <S extends z.ZodType>(
   schema: S,
@@ -157,9 +169,16 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     holds: () => request(HoldList, 'GET', adminPaths.holds),
     deadLetters: (query) => request(DeadLetterListing, 'GET', withQuery(adminPaths.deadLetters, query)),
     deadLetter: (id) => request(DeadLetterDetail, 'GET', adminPaths.deadLetter(id)),
-    replay: (id) => request(ReplayReport, 'POST', adminPaths.replay(id), {}),
-    replayMany: (body) => request(BulkReplayReport, 'POST', adminPaths.replayMany, body),
-    remove: (id) => request(DeleteReport, 'DELETE', adminPaths.deadLetter(id)),
+    replay: (id, reason) =>
+      request(ReplayReport, 'POST', adminPaths.replay(id), reason === undefined ? {} : { reason }),
+    // The bulk replay's dead-letter reason filter is `deadLetterReason`: `reason` is the operator's.
+    replayMany: ({ reason, note, ...rest }) =>
+      request(BulkReplayReport, 'POST', adminPaths.replayMany, {
+        ...rest,
+        ...(reason === undefined ? {} : { deadLetterReason: reason }),
+        ...(note === undefined ? {} : { reason: note }),
+      }),
+    remove: (id, reason) => request(DeleteReport, 'DELETE', withQuery(adminPaths.deadLetter(id), { reason })),
     stats: () => request(Stats, 'GET', adminPaths.stats),
     processing: () => request(ProcessingStatus, 'GET', adminPaths.processing),
     setProcessing: (action, reason) =>
@@ -180,6 +199,11 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     redrive: (id) => request(RedriveDetail, 'GET', adminPaths.redrive(id)),
     cancelRedrive: (id) => request(Redrive, 'POST', `${adminPaths.redrive(id)}/cancel`, {}),
     stuck: (limit) => request(StuckListing, 'GET', withQuery(adminPaths.stuck, { limit })),
+    operators: () => request(OperatorList, 'GET', adminPaths.operators),
+    createOperator: (name, role) => request(CreatedOperator, 'POST', adminPaths.operators, { name, role }),
+    revokeOperator: (name, reason) =>
+      request(RevokeReport, 'DELETE', withQuery(adminPaths.operator(name), { reason })),
+    audit: (query) => request(AuditPage, 'GET', withQuery(adminPaths.audit, query)),
   };
 }
 
@@ -199,33 +223,3 @@ function parseJsonOr(text: string): unknown {
     return text;
   }
 }
-
-function withQuery(path: string, query: Query): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (typeof value === 'object') for (const item of value) params.append(key, item);
-    else if (value !== undefined) params.set(key, String(value));
-  }
-  const text = params.toString();
-  return text === '' ? path : `${path}?${text}`;
-}
-
-/** Relative API paths (no leading slash, so a base URL with a path prefix keeps it). */
-const adminPaths = {
-  entity: (kind: string, id: string) => `api/entities/${encodeURIComponent(kind)}/${encodeURIComponent(id)}`,
-  release: (kind: string, id: string) =>
-    `api/entities/${encodeURIComponent(kind)}/${encodeURIComponent(id)}/release`,
-  holds: 'api/holds',
-  deadLetters: 'api/dead-letter',
-  deadLetter: (id: string) => `api/dead-letter/${encodeURIComponent(id)}`,
-  replay: (id: string) => `api/dead-letter/${encodeURIComponent(id)}/replay`,
-  replayMany: 'api/dead-letter/replay',
-  stats: 'api/stats',
-  processing: 'api/processing',
-  events: 'api/events',
-  event: (eventKey: string) => `api/events/${encodeURIComponent(eventKey)}`,
-  exportEvents: 'api/events/export',
-  redrives: 'api/redrives',
-  redrive: (id: string) => `api/redrives/${encodeURIComponent(id)}`,
-  stuck: 'api/entities/stuck',
-} as const;

@@ -1,4 +1,5 @@
 import { AdminApiError, AdminContractError } from './admin-client.js';
+import { auditCommand } from './commands/audit.js';
 import { dlqCommand } from './commands/dlq.js';
 import { entitiesCommand } from './commands/entities.js';
 import { entityCommand } from './commands/entity.js';
@@ -6,6 +7,7 @@ import { eventsCommand } from './commands/events.js';
 import { redriveCommand } from './commands/redrive.js';
 import { UsageError, type CommandContext } from './commands/common.js';
 import { processingCommand } from './commands/processing.js';
+import { operatorsCommand } from './commands/operators.js';
 import { simulateCommand } from './commands/simulate.js';
 import { statsCommand } from './commands/stats.js';
 import { verifyCommand } from './commands/verify.js';
@@ -21,8 +23,11 @@ const USAGE = `ripio-webhooks <command> [options]   (each command has --help)
   stats           queue counts, backlog age, dead-letter size, outcomes of the last hour (admin API)
   processing      status / pause / resume event processing, and the circuit breaker's state (admin API)
   redrive         run handlers again for logged events: create (--dry-run) / list / show / cancel (admin API)
+  operators       create / list / revoke named operators and their tokens (admin API, role admin)
+  audit list      who did what, when and why (admin API)
 
-Admin API commands use --admin-url (default ADMIN_URL or http://127.0.0.1:8081) and --token (default ADMIN_TOKEN).`;
+Admin API commands use --admin-url (default ADMIN_URL or http://127.0.0.1:8081) and --token (default ADMIN_TOKEN:
+your operator token, or the break-glass admin token).`;
 
 const COMMANDS = {
   simulate: simulateCommand,
@@ -34,6 +39,8 @@ const COMMANDS = {
   stats: statsCommand,
   processing: processingCommand,
   redrive: redriveCommand,
+  operators: operatorsCommand,
+  audit: auditCommand,
 } as const;
 
 function isCommand(name: string): name is keyof typeof COMMANDS {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 export const CliEnv = z.object({
   ADMIN_TOKEN: optionalSecretSetting(
     'ADMIN_TOKEN',
-    'The admin app’s token, sent by the admin API commands when `--token` is absent.',
+    'Your operator token (or the break-glass `ADMIN_TOKEN`), sent by the admin API commands when `--token` is absent.',
   ),
   ADMIN_URL: z.url().default('http://127.0.0.1:8081').describe('The admin app, for the admin API commands.'),
   RIPIO_WEBHOOK_SECRET: optionalSecretSetting(

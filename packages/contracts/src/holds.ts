@@ -75,12 +75,14 @@ export type HoldList = z.infer<typeof HoldList>;
 export const EntryHolds = z.object({ kind: z.string(), id: z.string(), parked: z.number().int().min(0) });
 export type EntryHolds = z.infer<typeof EntryHolds>;
 
-/** `POST /api/entities/:kind/:id/release` with `{ eventKey, action, reason, operator? }`. */
+/**
+ * `POST /api/entities/:kind/:id/release` with `{ eventKey, action, reason }`. The operator recorded is the one the
+ * request is authenticated as (an `operator` field sent by an older client is ignored).
+ */
 export const ReleaseRequest = z.object({
   eventKey: z.string().min(1).max(2048),
   action: ReleaseAction,
   reason: z.string().trim().min(1, 'a reason is required').max(2000),
-  operator: z.string().trim().min(1).max(200).default('admin'),
 });
 export type ReleaseRequest = z.infer<typeof ReleaseRequest>;
 

@@ -6,3 +6,4 @@ export * from './processing.js';
 export * from './event-log-api.js';
 export * from './redrives.js';
 export * from './stuck.js';
+export * from './access.js';

@@ -1,5 +1,7 @@
+export * from './admin-sessions.js';
 export * from './arrival-order.js';
 export * from './breaker-store.js';
+export * from './audit-log.js';
 export * from './connection.js';
 export * from './dead-letter-retention.js';
 export * from './dead-letter-store.js';
@@ -9,6 +11,7 @@ export * from './hold-index.js';
 export * from './hold-store.js';
 export * from './hold-types.js';
 export * from './keys.js';
+export * from './operator-store.js';
 export * from './outcomes.js';
 export * from './processing-control.js';
 export * from './promote-job.js';

@@ -11,6 +11,8 @@ export const SCRIPT_FILES = [
   'markDeadLettered-2.lua',
   'releaseHold-5.lua',
   'casBreaker-1.lua',
+  'createOperator-1.lua',
+  'revokeOperator-1.lua',
 ] as const;
 export type ScriptFile = (typeof SCRIPT_FILES)[number];
 

@@ -23,6 +23,8 @@ export interface StartAppOptions {
   env: Record<string, string>;
   /** Port of the endpoint answering health and metrics (PORT, METRICS_PORT or ADMIN_PORT). */
   port: number;
+  /** Port of /metrics when it is not `port` (the receiver's METRICS_PORT). */
+  metricsPort?: number;
   scrapeHeaders?: Record<string, string>;
   /** The folder holding the app's package.json and dist/ (default apps/<app>); e.g. a `pnpm deploy` output. */
   appDir?: string;
@@ -56,9 +58,9 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const running: RunningApp = {
     app: options.app,
     label: options.label,
-    metricsUrl: `${base}/metrics`,
+    metricsUrl: `http://127.0.0.1:${options.metricsPort ?? options.port}/metrics`,
     scrapeHeaders: options.scrapeHeaders ?? {},
-    metricsTarget: `127.0.0.1:${options.port}`,
+    metricsTarget: `127.0.0.1:${options.metricsPort ?? options.port}`,
     output: () => output,
     stop: () => stopChild(child, exited),
   };

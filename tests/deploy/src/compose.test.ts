@@ -289,7 +289,8 @@ describe("compose services against the apps' config schemas", () => {
       }[];
     };
     const listenPort: Record<AppName, string | undefined> = {
-      receiver: containerEnv('receiver').PORT,
+      // The receiver's /metrics has a listener of its own, apart from the internet-facing PORT.
+      receiver: containerEnv('receiver').METRICS_PORT,
       worker: containerEnv('worker').METRICS_PORT,
       archiver: containerEnv('archiver').METRICS_PORT,
       admin: containerEnv('admin').ADMIN_PORT,

@@ -75,6 +75,7 @@ describe('the image contents: pnpm deploy --prod per app, started alone', () => 
           INTAKE_PROOF_KEYS: 'image-test-intake-proof-key-0123456789',
           PORT: String(ports.receiver),
           HOST: '127.0.0.1',
+          METRICS_PORT: '0',
         },
         worker: {
           METRICS_PORT: String(ports.worker),

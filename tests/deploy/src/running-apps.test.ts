@@ -64,7 +64,8 @@ describe('the running apps (receiver, two workers, archiver, admin) on a real Re
     redis = await LocalRedisServer.start({ appendonly: false });
     postgres = await LocalPostgresServer.start();
     const shared = { REDIS_URL: redis.url, QUEUE_PREFIX: uniquePrefix('deploy'), LOG_LEVEL: 'warn' };
-    const [receiverPort, workerPort, gaugeWorkerPort, adminPort, archiverPort] = [
+    const [receiverPort, receiverMetricsPort, workerPort, gaugeWorkerPort, adminPort, archiverPort] = [
+      await freePort(),
       await freePort(),
       await freePort(),
       await freePort(),
@@ -88,12 +89,15 @@ describe('the running apps (receiver, two workers, archiver, admin) on a real Re
         app: 'receiver',
         label: 'receiver',
         port: receiverPort,
+        metricsPort: receiverMetricsPort,
         env: {
           ...shared,
           ...intakeProof,
           RIPIO_WEBHOOK_SECRETS: secret,
           PORT: String(receiverPort),
           HOST: '127.0.0.1',
+          METRICS_PORT: String(receiverMetricsPort),
+          METRICS_HOST: '127.0.0.1',
         },
       }),
       start({
@@ -130,7 +134,7 @@ describe('the running apps (receiver, two workers, archiver, admin) on a real Re
         issueDatetime: new Date().toISOString(),
       }),
     );
-    const answer = await fetch(receiver.metricsUrl.replace('/metrics', '/webhooks/ripio'), {
+    const answer = await fetch(`http://127.0.0.1:${receiverPort}/webhooks/ripio`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-wh-signature-256': signRipioBody(body, secret) },
       body,

@@ -17,12 +17,16 @@ const DLQ_USAGE = `ripio-webhooks dlq <action> [options] [--admin-url <url>] [--
   list [--reason <r>] [--event-type <t>] [--limit <n>] [--cursor <c>]
                                  entries, newest first (reasons: ${DEAD_LETTER_REASONS.join(', ')})
   show <id>                      one entry with its error and original payload
-  replay <id> [<id>...]          put entries back on the events queue
-  replay --all [--reason <r>] [--event-type <t>] [--max <n>]
+  replay <id> [<id>...] [--note <why>]
+                                 put entries back on the events queue
+  replay --all [--reason <r>] [--event-type <t>] [--max <n>] [--note <why>]
                                  replay every matching entry (at most --max, default 100)
-  purge <id> [<id>...]           delete entries
-  purge --all [--reason <r>] [--event-type <t>] [--max <n>] --yes
-                                 delete every matching entry (at most --max, default 100)`;
+  purge <id> [<id>...] --note <why>
+                                 delete entries
+  purge --all [--reason <r>] [--event-type <t>] [--max <n>] --note <why> --yes
+                                 delete every matching entry (at most --max, default 100)
+
+--reason filters by dead-letter reason; --note is the operator's reason, kept in the audit log (required to purge).`;
 
 const dlqFlags = {
   ...adminFlags,
@@ -31,6 +35,7 @@ const dlqFlags = {
   limit: { type: 'string' },
   cursor: { type: 'string' },
   max: { type: 'string' },
+  note: { type: 'string' },
   all: { type: 'boolean', default: false },
   yes: { type: 'boolean', default: false },
 } as const;
@@ -113,14 +118,18 @@ async function replay(
   requireIdsOrAll('replay', ids, values);
   if (values.all) {
     const max = numberOption('max', values.max, { min: 1, max: 1000, integer: true }) ?? 100;
-    const result = await client.replayMany({ ...filters(values), max });
+    const result = await client.replayMany({
+      ...filters(values),
+      max,
+      ...(values.note === undefined ? {} : { note: values.note }),
+    });
     if (values.json) printJson(io, result);
     else io.out(formatTree(result));
     return 0;
   }
   const results: ReplayReport[] = [];
   for (const id of ids) {
-    const report = (await settle(() => client.replay(id))) ?? { id, outcome: 'missing' };
+    const report = (await settle(() => client.replay(id, values.note))) ?? { id, outcome: 'missing' };
     results.push(report);
     if (!values.json) io.out(`${id}: ${report.outcome === 'missing' ? 'no such entry' : 'replayed'}`);
   }
@@ -136,6 +145,10 @@ async function purge(
   io: Io,
 ): Promise<number> {
   requireIdsOrAll('purge', ids, values);
+  const note = values.note?.trim();
+  if (note === undefined || note === '') {
+    throw new UsageError('dlq purge needs --note <why> (kept in the audit log)');
+  }
   let targets = [...ids];
   if (values.all) {
     if (!values.yes) throw new UsageError('dlq purge --all deletes entries for good: add --yes');
@@ -145,7 +158,7 @@ async function purge(
   let deleted = 0;
   let missing = 0;
   for (const id of targets) {
-    const report = await settle(() => client.remove(id));
+    const report = await settle(() => client.remove(id, note));
     if (report === undefined) missing += 1;
     else deleted += 1;
     if (!values.json) io.out(`${id}: ${report === undefined ? 'no such entry' : 'deleted'}`);

@@ -5,11 +5,12 @@ import { adminClientFrom, adminFlags, printJson, UsageError, type CommandContext
 import { formatEntity, formatTree } from './formatting.js';
 
 const ENTITY_USAGE = `ripio-webhooks entity get <kind> <id> [--admin-url <url>] [--token <t>] [--json]
-ripio-webhooks entity release <kind> <id> --event-key <key> --action discard|skip --reason <text> [--operator <name>]
+ripio-webhooks entity release <kind> <id> --event-key <key> --action discard|skip --reason <text>
 
 get: an entity's status, its event timeline (applied / late / conflict / duplicate / released) and, when it is on
 hold, the event it waits behind and the events parked behind it.
-release: releases the hold <key> (the blocker) holds, with a reason recorded in the history. discard: the blocker's
+release: releases the hold <key> (the blocker) holds, with a reason recorded in the history and the audit log
+(the operator recorded is the one the token belongs to). discard: the blocker's
 dead-letter entry is removed, it will never be applied; skip: the entry stays, a later replay is decided normally
 (usually late). The parked events are then applied in order.
 Kinds: ${ENTITY_KINDS.join(', ')}.`;
@@ -19,14 +20,12 @@ const entityFlags = {
   'event-key': { type: 'string' },
   action: { type: 'string' },
   reason: { type: 'string' },
-  operator: { type: 'string' },
 } as const;
 
 function releaseRequest(values: {
   'event-key'?: string | undefined;
   action?: string | undefined;
   reason?: string | undefined;
-  operator?: string | undefined;
 }): ReleaseRequestInput {
   const { action, reason } = values;
   const eventKey = values['event-key'];
@@ -35,12 +34,7 @@ function releaseRequest(values: {
   }
   if (action !== 'discard' && action !== 'skip') throw new UsageError('release needs --action discard|skip');
   if (reason === undefined || reason.trim() === '') throw new UsageError('release needs --reason <text>');
-  return {
-    eventKey,
-    action,
-    reason,
-    ...(values.operator === undefined ? {} : { operator: values.operator }),
-  };
+  return { eventKey, action, reason };
 }
 
 export async function entityCommand(args: readonly string[], { io, env }: CommandContext): Promise<number> {

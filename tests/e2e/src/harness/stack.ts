@@ -185,6 +185,7 @@ export class Stack {
       ...this.commonEnv(),
       PORT: String(await freePort()),
       HOST: '127.0.0.1',
+      METRICS_PORT: '0',
       RIPIO_WEBHOOK_SECRETS: this.secret,
       INTAKE_PROOF_KEYS: this.intakeProofKey,
       ENQUEUE_TIMEOUT_MS: '2000',
