@@ -1,5 +1,5 @@
 import { runCli } from '@ripio-webhooks/cli';
-import { ErrorBody, Redrive, RedriveDryRun, RedriveList } from '@ripio-webhooks/contracts';
+import { AuditPage, ErrorBody, Redrive, RedriveDryRun, RedriveList } from '@ripio-webhooks/contracts';
 import { openRedrivesQueue } from '@ripio-webhooks/store';
 import { uniquePrefix } from '@ripio-webhooks/test-support';
 import request from 'supertest';
@@ -64,7 +64,7 @@ describe('re-drive API', () => {
     expect(again.status).toBe(409);
     // Both writes are in the audit log, with the operator (ADMIN_TOKEN is the operator `admin`) and the reason.
     const audit = await request(admin.app).get('/api/audit?operator=admin&action=redrive.create').set(auth);
-    expect(audit.body.entries).toEqual([
+    expect(AuditPage.parse(audit.body).entries).toEqual([
       expect.objectContaining({
         action: 'redrive.create',
         target: id,
@@ -73,10 +73,11 @@ describe('re-drive API', () => {
       }),
     ]);
     const cancels = await request(admin.app).get('/api/audit?operator=admin&action=redrive.cancel').set(auth);
-    expect(cancels.body.entries.map((entry: { outcome: string }) => entry.outcome).sort()).toEqual([
-      'cancelled',
-      'finished',
-    ]);
+    expect(
+      AuditPage.parse(cancels.body)
+        .entries.map((entry) => entry.outcome)
+        .sort(),
+    ).toEqual(['cancelled', 'finished']);
     expect((await request(admin.app).get('/api/redrives/424242').set(auth)).status).toBe(404);
     expect((await request(admin.app).get('/api/redrives/x').set(auth)).status).toBe(400);
   });
