@@ -7,9 +7,9 @@ export {
   type HandlerMap,
 } from './handlers/define-handlers.js';
 export { UnrecoverableEventError } from './errors/unrecoverable-event-error.js';
+export { type ForwardBody } from './handlers/forwarder.js';
 export {
-  FORWARD_EVENT_KEY_HEADER,
-  FORWARD_SIGNATURE_HEADER,
-  forwardSignature,
-  type ForwardBody,
-} from './handlers/forwarder.js';
+  WEBHOOK_ID_HEADER,
+  WEBHOOK_SIGNATURE_HEADER,
+  WEBHOOK_TIMESTAMP_HEADER,
+} from './handlers/standard-webhooks.js';

@@ -12,5 +12,6 @@ export * from './settings/env-fields.js';
 export * from './machines/entity-progress.js';
 export * from './machines/decide-event.js';
 export * from './settings/secret-setting.js';
+export * from './settings/secret-files.js';
 export * from './intake-proof/intake-proof.js';
 export * from './intake-proof/check-intake-proof.js';

@@ -1,18 +1,16 @@
-import { createHmac } from 'node:crypto';
 import { ForwardFailedError } from '../errors/forward-failed-error.js';
 import { UnrecoverableEventError } from '../errors/unrecoverable-event-error.js';
 import type { EventHandler, HandledOutcome } from './define-handlers.js';
-
-/** The header carrying `sha256=<hex HMAC-SHA256 of the exact body with FORWARD_SECRET>`. */
-export const FORWARD_SIGNATURE_HEADER = 'X-Ripio-Webhooks-Signature';
-/** The header carrying the event key, for the receiving service's own idempotency. */
-export const FORWARD_EVENT_KEY_HEADER = 'X-Ripio-Webhooks-Event-Key';
+import { signingKeyOf, standardWebhookHeaders } from './standard-webhooks.js';
 
 export interface ForwarderOptions {
   url: string;
+  /** The `whsec_<base64>` Standard Webhooks signing secret (FORWARD_SECRET). */
   secret: string;
   timeoutMs: number;
   fetch?: typeof globalThis.fetch;
+  /** The clock of `webhook-timestamp` (tests). */
+  now?: () => Date;
 }
 
 /** The JSON body the forwarder posts. */
@@ -30,22 +28,23 @@ export interface ForwardBody {
   entity: unknown;
 }
 
-export function forwardSignature(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
-
 /** Statuses worth retrying: timeouts, too early, rate limited, and every 5xx. */
 function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 425 || status === 429 || status >= 500;
 }
 
 /**
- * The built-in handler behind FORWARD_URL: POSTs each handled transition as JSON, signed. A 2xx is success; a
+ * The built-in handler behind FORWARD_URL: POSTs each handled transition as JSON, signed per Standard Webhooks
+ * (`webhook-id` is the event key; each attempt gets its own `webhook-timestamp` and signature). A 2xx is success; a
  * timeout, a network error, 408/425/429 or 5xx is retried; any other status (a 4xx: the service refuses this
  * request as it is) is unrecoverable and dead-letters the event at once, to be replayed after the fix.
  */
 export function createForwarder(options: ForwarderOptions): EventHandler {
   const doFetch = options.fetch ?? globalThis.fetch;
+  const now = options.now ?? (() => new Date());
+  const signing = signingKeyOf(options.secret);
+  // The worker's settings refuse such a secret first: reaching this is a bug.
+  if (!signing.ok) throw new Error(`FORWARD_SECRET ${signing.problem}`);
   return async ({ event, eventKey, outcome, before, after, signal }) => {
     const payload: ForwardBody = {
       eventKey,
@@ -65,8 +64,7 @@ export function createForwarder(options: ForwarderOptions): EventHandler {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          [FORWARD_SIGNATURE_HEADER]: forwardSignature(options.secret, body),
-          [FORWARD_EVENT_KEY_HEADER]: eventKey,
+          ...standardWebhookHeaders(signing.key, eventKey, body, now()),
         },
         body,
         signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]),

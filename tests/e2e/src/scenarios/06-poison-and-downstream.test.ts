@@ -12,7 +12,8 @@ const FLAKY_TYPE = 'ACCOUNT.CLOSED';
 const BROKEN_TYPE = 'SUPPORT_TICKET.FAILED';
 const DOWNSTREAM_FLAKY_TYPE = 'SUPPORT_TICKET.CREATED';
 const MAX_ATTEMPTS = 5;
-const forwardSecret = randomBytes(16).toString('hex');
+/** A Standard Webhooks signing secret, as FORWARD_SECRET takes it. */
+const forwardSecret = `whsec_${randomBytes(32).toString('base64')}`;
 
 describe('6 poison events and a failing downstream', () => {
   let downstream: Downstream | undefined;
@@ -34,6 +35,8 @@ describe('6 poison events and a failing downstream', () => {
         BACKOFF_MAX_MS: '500',
         FORWARD_SECRET: forwardSecret,
         FORWARD_URL: downstream?.url ?? '',
+        // The downstream listens on loopback without TLS.
+        FORWARD_ALLOW_HTTP: 'true',
       },
     },
   }));
