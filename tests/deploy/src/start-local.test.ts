@@ -108,7 +108,13 @@ describe('scripts/start-local.mjs (what `npm start` runs after the build)', () =
         );
         expect(args).toContain('--entities');
         const cli = repoPath('packages', 'cli', 'dist', 'main.js');
-        const simulate = await runCommand(process.execPath, [cli, ...args], { cwd: repoRoot });
+        // The simulate line reads the secret from the environment the printed `export` line sets.
+        const exported = /^\s+export RIPIO_WEBHOOK_SECRET=(\S+)$/m.exec(output)?.[1];
+        expect(shellWords(exported ?? '')).toEqual([secret]);
+        const simulate = await runCommand(process.execPath, [cli, ...args], {
+          cwd: repoRoot,
+          env: { PATH: process.env.PATH, RIPIO_WEBHOOK_SECRET: secret },
+        });
         expect(simulate.code, simulate.stdout + simulate.stderr).toBe(0);
 
         const expected = JSON.parse(readFileSync(expectedFile, 'utf8')) as Expectations;
