@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { secretSettingNames } from '@ripio-webhooks/core';
+import { readSecretFiles, secretSettingNames } from '@ripio-webhooks/core';
 import { repoPath, type AppName } from './repo.js';
 
 /** What the tests need of an app's zod object schema, checked at run time (no zod types across packages). */
@@ -23,7 +23,7 @@ export interface AppEnvSchema {
   secrets: Set<string>;
   /** The variables without a default (the app refuses to start without them). */
   required: Set<string>;
-  /** Problems with `env` as the app would see them, empty when it would start. */
+  /** Problems with `env` as the app would see them (secret files read), empty when it would start. */
   problems(env: Readonly<Record<string, string>>): string[];
 }
 
@@ -47,7 +47,10 @@ export async function loadAppEnvSchema(app: AppName): Promise<AppEnvSchema> {
     secrets: new Set(secretSettingNames(schema.shape)),
     required,
     problems(env) {
-      const result = schema.safeParse(env);
+      const withFiles = readSecretFiles(secretSettingNames(schema.shape), env);
+      if (!withFiles.ok)
+        return withFiles.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`);
+      const result = schema.safeParse(withFiles.source);
       if (result.success) return [];
       return (result.error?.issues ?? []).map(
         (issue) => `${issue.path.map(String).join('.')}: ${issue.message}`,
