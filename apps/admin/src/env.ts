@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import {
   dedupeEnvFields,
   entityRetentionEnvFields,
   historyEnvFields,
   parseSettings,
+  type ReadTextFile,
   secretSetting,
   sharedEnvFields,
   type SettingsResult,
@@ -46,9 +48,17 @@ export type AdminEnv = z.infer<typeof AdminEnv>;
 
 export type EnvResult = SettingsResult<AdminEnv>;
 
-/** Parses the settings; a bad or missing variable becomes a message that names it. */
-export function loadEnv(source: Readonly<Record<string, string | undefined>>): EnvResult {
-  return parseSettings(AdminEnv, source, 'admin');
+/** Reads the file a `NAME_FILE` setting names (secrets mounted as files). */
+function readSecretFile(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+/** Parses the settings (secret files read); a bad or missing variable becomes a message that names it. */
+export function loadEnv(
+  source: Readonly<Record<string, string | undefined>>,
+  readFile: ReadTextFile = readSecretFile,
+): EnvResult {
+  return parseSettings(AdminEnv, source, 'admin', readFile);
 }
 
 /** The only read of `process.env` in the admin app. */

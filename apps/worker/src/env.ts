@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import {
   booleanSetting,
   dedupeEnvFields,
@@ -10,6 +11,7 @@ import {
   portSetting,
   positiveIntSetting,
   parseSettings,
+  type ReadTextFile,
   sharedEnvFields,
   type SettingsResult,
 } from '@ripio-webhooks/core';
@@ -189,9 +191,17 @@ function forwardIssues(env: ForwardSettings): { path: string[]; message: string 
 
 export type EnvResult = SettingsResult<WorkerEnv>;
 
-/** Parses the settings; a bad or missing variable becomes a message that names it. */
-export function loadEnv(source: Readonly<Record<string, string | undefined>>): EnvResult {
-  return parseSettings(WorkerEnv, source, 'worker');
+/** Reads the file a `NAME_FILE` setting names (secrets mounted as files). */
+function readSecretFile(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+/** Parses the settings (secret files read); a bad or missing variable becomes a message that names it. */
+export function loadEnv(
+  source: Readonly<Record<string, string | undefined>>,
+  readFile: ReadTextFile = readSecretFile,
+): EnvResult {
+  return parseSettings(WorkerEnv, source, 'worker', readFile);
 }
 
 /** The only read of `process.env` in the worker. */

@@ -1,4 +1,5 @@
-import { optionalSecretSetting, parseSettings } from '@ripio-webhooks/core';
+import { readFileSync } from 'node:fs';
+import { optionalSecretSetting, parseSettings, type ReadTextFile } from '@ripio-webhooks/core';
 import { z } from 'zod';
 
 /**
@@ -19,9 +20,17 @@ export const CliEnv = z.object({
 });
 export type CliEnv = z.infer<typeof CliEnv>;
 
-/** Parses the CLI's environment; a bad variable throws an error that names it. */
-export function loadEnv(source: Readonly<Record<string, string | undefined>>): CliEnv {
-  const result = parseSettings(CliEnv, source, 'CLI');
+/** Reads the file a `NAME_FILE` setting names (secrets kept in files). */
+function readSecretFile(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+/** Parses the CLI's environment (secret files read); a bad variable throws an error that names it. */
+export function loadEnv(
+  source: Readonly<Record<string, string | undefined>>,
+  readFile: ReadTextFile = readSecretFile,
+): CliEnv {
+  const result = parseSettings(CliEnv, source, 'CLI', readFile);
   if (!result.ok) throw new Error(result.message);
   return result.env;
 }

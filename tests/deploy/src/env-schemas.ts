@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { readSecretFiles, secretSettingNames } from '@ripio-webhooks/core';
 import { repoPath, type AppName } from './repo.js';
@@ -47,9 +47,12 @@ export async function loadAppEnvSchema(app: AppName): Promise<AppEnvSchema> {
     secrets: new Set(secretSettingNames(schema.shape)),
     required,
     problems(env) {
-      const withFiles = readSecretFiles(secretSettingNames(schema.shape), env);
-      if (!withFiles.ok)
+      const withFiles = readSecretFiles(secretSettingNames(schema.shape), env, (path) =>
+        readFileSync(path, 'utf8'),
+      );
+      if (!withFiles.ok) {
         return withFiles.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`);
+      }
       const result = schema.safeParse(withFiles.source);
       if (result.success) return [];
       return (result.error?.issues ?? []).map(

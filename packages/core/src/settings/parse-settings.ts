@@ -1,4 +1,4 @@
-import { readSecretFiles } from './secret-files.js';
+import { readSecretFiles, type ReadTextFile } from './secret-files.js';
 import { secretSettingNames } from './secret-setting.js';
 
 /** One problem found in the settings: the variable (path) and what is wrong with it. */
@@ -27,15 +27,17 @@ function issuesMessage(owner: string, issues: readonly SettingsIssue[]): string 
 
 /**
  * Parses an app's settings (an env-like record) with its schema. Every secret setting may come from a file
- * instead (`NAME_FILE`, see `readSecretFiles`). A bad or missing variable becomes a message that names it, one
- * line per problem: `invalid <owner> settings:\n  PORT: <what is wrong>`.
+ * instead (`NAME_FILE`, see `readSecretFiles`), read with `readFile` (the program's file access: core does no I/O).
+ * A bad or missing variable becomes a message that names it, one line per problem:
+ * `invalid <owner> settings:\n  PORT: <what is wrong>`.
  */
 export function parseSettings<T>(
   schema: SettingsSchema<T>,
   source: Readonly<Record<string, string | undefined>>,
   owner: string,
+  readFile: ReadTextFile,
 ): SettingsResult<T> {
-  const withFiles = readSecretFiles(secretSettingNames(schema.shape), source);
+  const withFiles = readSecretFiles(secretSettingNames(schema.shape), source, readFile);
   if (!withFiles.ok) return { ok: false, message: issuesMessage(owner, withFiles.issues) };
   const parsed = schema.safeParse(withFiles.source);
   if (parsed.success) return { ok: true, env: parsed.data };

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseSettings } from './parse-settings.js';
+
+const readText = (path: string): string => readFileSync(path, 'utf8');
 import {
   isSecretSetting,
   optionalSecretListSetting,
@@ -52,6 +54,7 @@ describe('secret settings from files (NAME_FILE)', () => {
         MORE_KEYS_FILE: secretFile(first),
       },
       't',
+      readText,
     );
     expect(result).toEqual({
       ok: true,
@@ -60,7 +63,12 @@ describe('secret settings from files (NAME_FILE)', () => {
   });
 
   it('applies the secret rule to a file’s content like to a variable’s, without printing it', () => {
-    const result = parseSettings(Settings, { TOKEN_FILE: secretFile('change-me\n'), KEYS: strong() }, 't');
+    const result = parseSettings(
+      Settings,
+      { TOKEN_FILE: secretFile('change-me\n'), KEYS: strong() },
+      't',
+      readText,
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.message).toContain('TOKEN: TOKEN must be at least 32 characters');
@@ -72,6 +80,7 @@ describe('secret settings from files (NAME_FILE)', () => {
       Settings,
       { TOKEN: strong(), TOKEN_FILE: secretFile(strong()), KEYS: strong() },
       't',
+      readText,
     );
     expect(result).toEqual({
       ok: false,
@@ -81,23 +90,25 @@ describe('secret settings from files (NAME_FILE)', () => {
 
   it('names a file that cannot be read, and never its would-be content', () => {
     const missing = join(dir, 'no-such-file');
-    const result = parseSettings(Settings, { TOKEN_FILE: missing, KEYS: strong() }, 't');
+    const result = parseSettings(Settings, { TOKEN_FILE: missing, KEYS: strong() }, 't', readText);
     expect(result).toEqual({
       ok: false,
       message: `invalid t settings:\n  TOKEN_FILE: TOKEN_FILE: cannot read ${missing} (ENOENT)`,
     });
-    const directory = parseSettings(Settings, { TOKEN_FILE: dir, KEYS: strong() }, 't');
+    const directory = parseSettings(Settings, { TOKEN_FILE: dir, KEYS: strong() }, 't', readText);
     expect(directory.ok === false && directory.message).toContain('(EISDIR)');
   });
 
   it('treats a blank NAME_FILE as unset, and a blank NAME beside NAME_FILE as unset', () => {
     const token = strong();
-    expect(parseSettings(Settings, { TOKEN: token, TOKEN_FILE: ' ', KEYS: strong() }, 't')).toMatchObject({
+    expect(
+      parseSettings(Settings, { TOKEN: token, TOKEN_FILE: ' ', KEYS: strong() }, 't', readText),
+    ).toMatchObject({
       ok: true,
       env: { TOKEN: token },
     });
     expect(
-      parseSettings(Settings, { TOKEN: '', TOKEN_FILE: secretFile(token), KEYS: strong() }, 't'),
+      parseSettings(Settings, { TOKEN: '', TOKEN_FILE: secretFile(token), KEYS: strong() }, 't', readText),
     ).toMatchObject({ ok: true, env: { TOKEN: token } });
   });
 
@@ -106,6 +117,7 @@ describe('secret settings from files (NAME_FILE)', () => {
       Settings,
       { PORT_FILE: secretFile('9999'), TOKEN: strong(), KEYS: strong() },
       't',
+      readText,
     );
     expect(result.ok && result.env.PORT).toBe(8080);
   });

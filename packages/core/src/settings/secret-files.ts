@@ -1,13 +1,19 @@
-import { readFileSync } from 'node:fs';
-import type { SettingsIssue } from './parse-settings.js';
+/** One problem with a secret file: the variable it concerns and what is wrong. */
+interface SecretFileIssue {
+  readonly path: readonly string[];
+  readonly message: string;
+}
+
+/** Reads a file's text: the one I/O the settings need, supplied by the program (core does no I/O). */
+export type ReadTextFile = (path: string) => string;
 
 /** The variable naming the file that holds secret setting `name`'s value (the Docker and Kubernetes convention). */
-export function secretFileVariable(name: string): string {
+function secretFileVariable(name: string): string {
   return `${name}_FILE`;
 }
 
 export type SecretFilesResult =
-  { ok: true; source: Record<string, string | undefined> } | { ok: false; issues: SettingsIssue[] };
+  { ok: true; source: Record<string, string | undefined> } | { ok: false; issues: SecretFileIssue[] };
 
 const isSet = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
 
@@ -19,10 +25,10 @@ const isSet = (value: string | undefined): value is string => value !== undefine
 export function readSecretFiles(
   secretNames: readonly string[],
   source: Readonly<Record<string, string | undefined>>,
-  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+  readFile: ReadTextFile,
 ): SecretFilesResult {
   const resolved: Record<string, string | undefined> = { ...source };
-  const issues: SettingsIssue[] = [];
+  const issues: SecretFileIssue[] = [];
   for (const name of secretNames) {
     const fileVariable = secretFileVariable(name);
     const path = source[fileVariable];

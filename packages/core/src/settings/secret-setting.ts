@@ -64,7 +64,7 @@ const SECRET_RULE = `Secret: at least ${MIN_SECRET_LENGTH} characters, no placeh
  * `parseSettings` finds the settings that also accept `NAME_FILE`, and how docs/configuration.md lists that variant.
  * It must be the last step of the field's chain (zod's metadata stays with one schema instance).
  */
-export const SECRET_SETTING_META = { secret: true } as const;
+const SECRET_SETTING_META = { secret: true } as const;
 
 function secretMeta(description: string) {
   return { ...SECRET_SETTING_META, description };
