@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-# One Dockerfile, three small runtime images: `--target receiver`, `--target worker`, `--target admin`
+# One Dockerfile, three small runtime images: `--target receiver`, `--target worker`,
+# `--target archiver`, `--target admin`
 # (docker-compose.yml builds each). The build stage compiles the workspace with pnpm + turbo, then `pnpm deploy
 # --prod` copies one app with its production dependencies only (workspace packages included) into /out/<app>.
 # Each app folder also gets sbom.cdx.json, the CycloneDX SBOM of its production dependencies (from the lockfile,
@@ -20,8 +21,9 @@ RUN pnpm fetch
 COPY . .
 RUN pnpm install --frozen-lockfile --offline
 RUN pnpm exec turbo run build \
-      --filter=@ripio-webhooks/receiver... --filter=@ripio-webhooks/worker... --filter=@ripio-webhooks/admin...
-RUN for app in receiver worker admin; do \
+      --filter=@ripio-webhooks/receiver... --filter=@ripio-webhooks/worker... --filter=@ripio-webhooks/archiver... \
+      --filter=@ripio-webhooks/admin...
+RUN for app in receiver worker archiver admin; do \
       pnpm --filter "@ripio-webhooks/${app}" deploy --prod "/out/${app}" || exit 1; \
       node scripts/sbom.mjs --app "${app}" --out "/out/${app}/sbom.cdx.json" || exit 1; \
     done
@@ -46,6 +48,12 @@ COPY --from=build /out/worker /app
 EXPOSE 9091
 HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
   CMD ["node", "/opt/ripio/healthcheck.mjs", "worker"]
+CMD ["node", "dist/main.js"]
+
+FROM runtime AS archiver
+COPY --from=build /out/archiver /app
+HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
+  CMD ["node", "/opt/ripio/healthcheck.mjs", "archiver"]
 CMD ["node", "dist/main.js"]
 
 FROM runtime AS admin

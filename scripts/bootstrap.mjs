@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// Entry point of `npm start`, `npm test` and `npm run bench` on a machine that has only Node and npm.
+// Entry point of `npm start`, `npm test`, `npm run bench` and `npm run cli -- <args>` on a machine that has only
+// Node and npm.
 // 1. If this Node is older than 22, install Node 24 from the npm registry into .tools/node and re-run with it.
 // 2. Install the pinned pnpm into .tools/pnpm (unless a pnpm of that version is already on PATH).
-// 3. pnpm install --frozen-lockfile, then run the requested workspace script.
+// 3. pnpm install --frozen-lockfile, then run the requested workspace script; for `cli`, build the CLI (and what it
+//    depends on) and run it with the given arguments, the install and build output going to stderr so the
+//    CLI's own output (`--json`) stays clean on stdout.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tools = join(root, '.tools');
-const targets = { start: 'start:local', test: 'test:all', bench: 'bench:run' };
+const targets = { start: 'start:local', test: 'test:all', bench: 'bench:run', cli: undefined };
 const target = process.argv[2];
 if (!(target in targets)) {
   console.error(`usage: node scripts/bootstrap.mjs ${Object.keys(targets).join('|')}`);
@@ -56,6 +59,18 @@ if (onPath.status !== 0 || onPath.stdout.trim() !== pinned) {
     must('npm', ['install', '--no-save', '--prefix', join(tools, 'pnpm'), `pnpm@${pinned}`]);
   }
   env = { ...env, PATH: `${pnpmBin}:${process.env.PATH ?? ''}` };
+}
+if (target === 'cli') {
+  const toStderr = { env, stdio: ['ignore', 2, 2] };
+  must('pnpm', ['install', '--frozen-lockfile', '--reporter=silent'], toStderr);
+  must(
+    'pnpm',
+    ['exec', 'turbo', 'run', 'build', '--filter=@ripio-webhooks/cli...', '--output-logs=errors-only'],
+    toStderr,
+  );
+  process.exit(
+    run(process.execPath, [join(root, 'packages', 'cli', 'dist', 'main.js'), ...process.argv.slice(3)]),
+  );
 }
 must('pnpm', ['install', '--frozen-lockfile'], { env });
 process.exit(run('pnpm', ['run', targets[target], ...process.argv.slice(3)], { env }));

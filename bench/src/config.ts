@@ -13,6 +13,7 @@ export const DOC_PATH = join(REPO_DIR, 'docs', 'benchmarks.md');
 export const SERVERS_DIR = join(BENCH_DIR, 'dist', 'servers');
 export const RECEIVER_MAIN = join(REPO_DIR, 'apps', 'receiver', 'dist', 'main.js');
 export const WORKER_MAIN = join(REPO_DIR, 'apps', 'worker', 'dist', 'main.js');
+export const ARCHIVER_MAIN = join(REPO_DIR, 'apps', 'archiver', 'dist', 'main.js');
 
 /** Every knob of `pnpm bench`, read once from the environment (documented in docs/benchmarks.md). */
 export interface BenchConfig {

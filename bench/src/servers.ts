@@ -100,6 +100,8 @@ export interface StartWorkerOptions {
   concurrency: number;
   name: string;
   nodeArgs?: readonly string[];
+  /** Extra settings (e.g. EVENT_LOG=postgres). */
+  env?: Record<string, string>;
 }
 
 /** One worker process: apps/worker (`ours`), or the BullMQ baseline worker of bench/ (`noop`, `naive`). */
@@ -121,6 +123,7 @@ export async function startWorker(
       BENCH_WORKER_MODE: options.mode,
       INTAKE_PROOF_KEYS: BENCH_INTAKE_PROOF_KEY,
       NODE_ENV: 'production',
+      ...options.env,
     },
   });
   return { child, metricsPort };

@@ -1,8 +1,9 @@
 // Docker HEALTHCHECK for the app images: GET the app's own health endpoint on loopback, exit 0 when it answers
-// 2xx. Usage: node healthcheck.mjs receiver|worker|admin. Ports follow the apps' env variables and defaults.
+// 2xx. Usage: node healthcheck.mjs receiver|worker|archiver|admin. Ports follow the apps' env variables and defaults.
 const targets = {
   receiver: { port: process.env.PORT ?? '8080', path: '/readyz' },
   worker: { port: process.env.METRICS_PORT ?? '9091', path: '/healthz' },
+  archiver: { port: process.env.METRICS_PORT ?? '9094', path: '/healthz' },
   admin: { port: process.env.ADMIN_PORT ?? '8081', path: '/healthz' },
 };
 const target = targets[process.argv[2] ?? ''];

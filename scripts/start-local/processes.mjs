@@ -10,13 +10,13 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const STOP_DEADLINE_MS = 45_000;
 const colors = ['\x1b[36m', '\x1b[33m', '\x1b[35m', '\x1b[32m', '\x1b[34m'];
 
-const children = []; // { label, role: 'app' | 'redis', child, exited: Promise<void>, done }
+const children = []; // { label, role: 'app' | 'store', child, exited: Promise<void>, done }
 let stopping = false;
 let shutdownPromise;
 
 /**
  * Starts `command` with its output prefixed by `label`. If it exits before the shutdown, everything is stopped.
- * `role` decides the order of stopping: 'app' first, then 'redis'.
+ * `role` decides the order of stopping: 'app' first, then 'store' (the Redis and Postgres started here).
  */
 export function startChild(label, role, command, args, childEnv) {
   const color = colors[children.length % colors.length];
@@ -64,7 +64,7 @@ async function stopEntry(entry) {
   clearTimeout(timer);
 }
 
-/** Stops every app, then the Redis this script started, then exits with `code` (once, however often called). */
+/** Stops every app, then the Redis and Postgres this script started, then exits with `code` (once, however often called). */
 export function shutdown(code) {
   shutdownPromise ??= (async () => {
     stopping = true;
@@ -73,8 +73,8 @@ export function shutdown(code) {
       say(`stopping ${apps.map((entry) => entry.label).join(', ')} (SIGTERM, waiting for them)`);
     }
     await Promise.all(apps.map(stopEntry));
-    for (const entry of children.filter((candidate) => candidate.role === 'redis')) {
-      say('stopping the redis-server this script started (its AOF keeps the data for the next run)');
+    for (const entry of children.filter((candidate) => candidate.role === 'store')) {
+      say(`stopping the ${entry.label} this script started (its data stays for the next run)`);
       await stopEntry(entry);
     }
     say('stopped');

@@ -21,7 +21,7 @@ async function startRedisServer(bin, port, dir) {
     '--port', String(port), '--bind', LOOPBACK, '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec',
     '--maxmemory-policy', 'noeviction', '--save', '', '--loglevel', 'warning',
   ];
-  startChild('redis', 'redis', bin, args, { PATH: env.PATH ?? '' });
+  startChild('redis', 'store', bin, args, { PATH: env.PATH ?? '' });
   const url = `redis://${LOOPBACK}:${port}`;
   for (let attempt = 0; attempt < 300; attempt += 1) {
     if (await redisAnswers(url)) {

@@ -458,11 +458,16 @@ describe('dead-letter queue', () => {
     expect(metrics.text).toMatch(/^ripio_dead_letter_size\{reason="invalid"\} 1$/m);
     expect(metrics.text).toMatch(/^ripio_dead_letter_size\{reason="unknown_type"\} 1$/m);
     expect(metrics.text).toMatch(/^ripio_redis_used_memory_bytes [1-9]/m);
-    expect(metrics.text).toMatch(/^ripio_queue_oldest_waiting_age_seconds\{queue="events"\} /m);
+    for (const state of ['waiting', 'delayed', 'prioritized']) {
+      expect(metrics.text).toMatch(
+        new RegExp(`^ripio_queue_oldest_waiting_age_seconds\\{queue="events",state="${state}"\\} `, 'm'),
+      );
+    }
     // Entries wait in the dead-letter queue, so its oldest one has an age (the same series a worker exports).
-    const deadLetterAge = /^ripio_queue_oldest_waiting_age_seconds\{queue="dead-letter"\} (\S+)$/m.exec(
-      metrics.text,
-    );
+    const deadLetterAge =
+      /^ripio_queue_oldest_waiting_age_seconds\{queue="dead-letter",state="waiting"\} (\S+)$/m.exec(
+        metrics.text,
+      );
     expect(Number(deadLetterAge?.[1])).toBeGreaterThan(0);
     expect(metrics.text).toMatch(/^ripio_process_cpu_seconds_total /m);
 

@@ -83,6 +83,11 @@ describe('entity holds in the admin API', () => {
     expect((listed.body as { holds: Array<{ id: string }> }).holds.map((held) => held.id)).toContain(id);
     const metrics = await request(admin.app).get('/metrics').set(auth);
     expect(metrics.text).toMatch(/ripio_entities_on_hold\{state="dead_lettered"\} [1-9]/);
+    // The first hold of this file is the oldest: the age series names its entity and blocking event (what the
+    // RipioEntityOnHold alert carries to the console link).
+    const oldest = /^ripio_oldest_hold_age_seconds\{(.*)\} (\S+)$/m.exec(metrics.text);
+    expect(oldest?.[1]).toBe(`kind="off-ramp",entity_id="${id}",event_key="${deposit}"`);
+    expect(Number(oldest?.[2])).toBeGreaterThanOrEqual(0);
   });
 
   it('refuses a release without a reason (400), of another event (409), and of an entity not on hold (404)', async () => {

@@ -38,14 +38,36 @@ export function registerHoldGauges(
   });
   new Gauge({
     name: 'ripio_oldest_hold_age_seconds',
-    help: 'Seconds since the oldest current hold began blocking its entity (0: no entity on hold)',
+    help:
+      'Seconds since the oldest current hold began blocking its entity, labelled with that entity and its ' +
+      'blocking event (one series; unlabelled 0: no entity on hold)',
+    labelNames: ['kind', 'entity_id', 'event_key'] as const,
     registers: [registry],
     async collect() {
       const held = await holds();
       this.reset();
       if (held === undefined) return;
-      const since = held.map((entity) => Date.parse(entity.hold.since)).filter((ms) => !Number.isNaN(ms));
-      this.set(since.length === 0 ? 0 : Math.max(0, (now() - Math.min(...since)) / 1000));
+      const oldest = oldestHold(held);
+      if (oldest === undefined) {
+        this.set(0);
+        return;
+      }
+      this.set(
+        { kind: oldest.entity.kind, entity_id: oldest.entity.id, event_key: oldest.entity.hold.blocker },
+        Math.max(0, (now() - oldest.sinceMs) / 1000),
+      );
     },
   });
+}
+
+/** The hold that began first (holds with an unreadable start are skipped). */
+function oldestHold(held: readonly HeldEntity[]): { entity: HeldEntity; sinceMs: number } | undefined {
+  let oldest: { entity: HeldEntity; sinceMs: number } | undefined;
+  for (const entity of held) {
+    const sinceMs = Date.parse(entity.hold.since);
+    if (!Number.isNaN(sinceMs) && (oldest === undefined || sinceMs < oldest.sinceMs)) {
+      oldest = { entity, sinceMs };
+    }
+  }
+  return oldest;
 }

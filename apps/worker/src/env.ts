@@ -3,6 +3,7 @@ import {
   booleanSetting,
   dedupeEnvFields,
   entityRetentionEnvFields,
+  eventLogEnvFields,
   historyEnvFields,
   optionalSecretListSetting,
   optionalSecretSetting,
@@ -30,6 +31,7 @@ export const WorkerEnv = z
     ...sharedEnvFields,
     ...dedupeEnvFields,
     ...entityRetentionEnvFields,
+    EVENT_LOG: eventLogEnvFields.EVENT_LOG,
     INTAKE_PROOF_KEYS: secretListSetting(
       'INTAKE_PROOF_KEYS',
       'Keys only receivers and workers hold: a job’s intake proof must verify with one of them.',

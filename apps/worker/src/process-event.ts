@@ -34,7 +34,7 @@ async function processEvent(deps: PipelineDeps, job: Job<EventJobData>): Promise
     const proceeding = await parkStep(deps, locked.value, job.data);
     if (proceeding.kind === 'end') return proceeding.outcome;
     // 5. Decide (duplicate, applied, late, conflict) and build the commit.
-    const decided = decideStep(deps, proceeding.value, job.data);
+    const decided = decideStep(deps, proceeding.value, job.data, job.attemptsMade + 1);
     // 6. Run the handlers; a failing one throws.
     await runHandlersStep(deps, decided, job);
     // 7. Commit (which releases the lock and advances a hold this event held); a refused commit throws.

@@ -186,7 +186,7 @@ describe('the worker service (env -> Redis, handlers, forwarder, metrics, shutdo
     const text = await (await fetch(`${service.metricsServer.url}/metrics`)).text();
     expect(text).toContain('ripio_queue_jobs{queue="events",state="active"} 1');
     expect(text).toContain('ripio_dead_letter_size{reason="invalid"} 0');
-    expect(text).toContain('ripio_queue_oldest_waiting_age_seconds{queue="dead-letter"} 0');
+    expect(text).toContain('ripio_queue_oldest_waiting_age_seconds{queue="dead-letter",state="waiting"} 0');
     expect(text).toMatch(/ripio_redis_used_memory_bytes \d+/);
 
     // Shutdown waits for the active job: it completes and commits before the worker closes.

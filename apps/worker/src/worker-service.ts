@@ -2,6 +2,7 @@ import type { RetryPolicy } from '@ripio-webhooks/core';
 import {
   createDeadLetterStore,
   createEntityStore,
+  createEventLogStream,
   createRedis,
   openEventsQueue,
   settleWithin,
@@ -18,7 +19,7 @@ import type { EventHandler, HandlerMap } from './handlers/define-handlers.js';
 import { createForwarder } from './handlers/forwarder.js';
 import { loadHandlers } from './handlers/load-handlers.js';
 import { createHandlerRunner, type HandlerRunner } from './handlers/run-handlers.js';
-import { startMetricsServer, type MetricsServer } from './metrics-server.js';
+import { startMetricsServer, type MetricsServer } from '@ripio-webhooks/runtime';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 import type { JobResult } from './outcome.js';
 import { createWorkerHolds } from './holds/hold-actions.js';
@@ -79,6 +80,7 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
     }),
     logger,
     random,
+    ...(env.EVENT_LOG === 'postgres' ? { eventLog: createEventLogStream(redis, queuePrefix) } : {}),
   });
   const worker = createEventWorker({
     connection: redis,

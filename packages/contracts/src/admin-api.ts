@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  BacklogState,
   CommittedOutcome,
   DeadLetterReason,
   PROCESSING_OUTCOMES,
@@ -201,6 +202,11 @@ export const QueueSnapshot = z.object({
   deadLetter: QueueCounts,
   /** Seconds since the oldest job still waiting on the events queue was added (0 when none waits). */
   oldestWaitingAgeSeconds: z.number().min(0),
+  /**
+   * The backlog's age per state a job waits in before a worker takes it: `waiting` (the same as
+   * oldestWaitingAgeSeconds), `delayed` (retries and parked events) and `prioritized`. 0 when none is there.
+   */
+  oldestBacklogAgeSeconds: z.record(BacklogState, z.number().min(0)),
   /** Seconds since the oldest dead-letter entry still waiting for an operator was added (0 when empty). */
   deadLetterOldestAgeSeconds: z.number().min(0),
   deadLetterByReason: countsBy(DEAD_LETTER_REASONS),

@@ -45,6 +45,14 @@ export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'complete
 export const QueueState = z.enum(QUEUE_STATES);
 export type QueueState = z.infer<typeof QueueState>;
 
+/**
+ * The states in which a job waits for a worker (the backlog): the `state` label of
+ * `ripio_queue_oldest_waiting_age_seconds`.
+ */
+export const BACKLOG_STATES = ['waiting', 'delayed', 'prioritized'] as const satisfies readonly QueueState[];
+export const BacklogState = z.enum(BACKLOG_STATES);
+export type BacklogState = z.infer<typeof BacklogState>;
+
 /** What replaying one dead-letter entry did: put back on the events queue, or no such entry. */
 export const REPLAY_OUTCOMES = ['replayed', 'missing'] as const;
 

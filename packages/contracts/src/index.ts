@@ -1,3 +1,4 @@
 export * from './admin-api.js';
 export * from './enums.js';
 export * from './holds.js';
+export * from './event-log.js';

@@ -1,6 +1,6 @@
 /**
  * The deepest JSON Redis's Lua `cjson.decode` accepts (lua-cjson's `decode_max_depth`, 1000 in Redis 7): one
- * level deeper fails with "Found too many nested data structures". the store's commit script (commitEvent-7.lua) decodes the stored entity
+ * level deeper fails with "Found too many nested data structures". the store's commit script (commitEvent-8.lua) decodes the stored entity
  * on every later commit of that entity, so an entity deeper than this, once stored, would block its entity for
  * good.
  */

@@ -1,7 +1,7 @@
 --[[
   An operator releases an entity's hold: only when the given event is its blocker. Records the release (a history
   entry, and a `released` record so the event, if it is processed later, is decided normally: it neither parks nor
-  blocks again), then advances the hold as commitEvent-7.lua does for a committed blocker: the first parked event
+  blocks again), then advances the hold as commitEvent-8.lua does for a committed blocker: the first parked event
   becomes the blocker (state 'draining'), or the hold ends.
 
   KEYS[1] hold key     ({<kind>:<id>}:hold)
@@ -14,8 +14,8 @@
   ARGV[2] release JSON: { action: 'discard'|'skip', reason, operator, at } (stored as the released record)
   ARGV[3] released record TTL in seconds (the dedupe TTL)
   ARGV[4] history limit (entries kept)
-  ARGV[5] the entity kind's settled statuses (JSON array), as commitEvent-7.lua's ARGV[10]
-  ARGV[6] entity retention in seconds, as commitEvent-7.lua's ARGV[11]: when the release ends the hold, a settled
+  ARGV[5] the entity kind's settled statuses (JSON array), as commitEvent-8.lua's ARGV[10]
+  ARGV[6] entity retention in seconds, as commitEvent-8.lua's ARGV[11]: when the release ends the hold, a settled
           entity starts its retention (it kept no expiry while on hold)
 
   Returns { outcome, hold, nextBlocker }

@@ -7,7 +7,7 @@ import type {
 } from './entity-types.js';
 import { parseHold, toHoldAdvance, type ParkedEntry, type ReleaseRecord } from './hold-types.js';
 
-/* The replies of lockAndLoad-7.lua and commitEvent-7.lua, read into the entity store's types. */
+/* The replies of lockAndLoad-7.lua and commitEvent-8.lua, read into the entity store's types. */
 
 export function parseEntity(json: string): EntityState {
   return JSON.parse(json) as EntityState;
@@ -24,7 +24,7 @@ function committedEntries(entries: readonly string[]): HistoryEntry[] {
     .filter((entry): entry is HistoryEntry => entry.outcome !== 'released');
 }
 
-/** Maps commitEvent-7.lua's reply to a CommitResult; anything else is a bug in the script or its caller. */
+/** Maps commitEvent-8.lua's reply to a CommitResult; anything else is a bug in the script or its caller. */
 export function toCommitResult(reply: unknown): CommitResult {
   const [status, hold, nextBlocker] = Array.isArray(reply) ? (reply as unknown[]) : [reply];
   switch (status) {
@@ -36,7 +36,7 @@ export function toCommitResult(reply: unknown): CommitResult {
     case 'on_hold':
       return { outcome: status };
     default:
-      throw new Error(`commitEvent-7.lua returned an unexpected reply: ${JSON.stringify(reply)}`);
+      throw new Error(`commitEvent-8.lua returned an unexpected reply: ${JSON.stringify(reply)}`);
   }
 }
 

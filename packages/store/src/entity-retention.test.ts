@@ -12,7 +12,7 @@ const LOCK_MS = 60_000;
 const RETENTION_SECONDS = 7_776_000;
 const DEDUPE_SECONDS = 600;
 
-describe('entity retention in commitEvent-7 / holdOnFailure-5 / releaseHold-5, on a real Redis', () => {
+describe('entity retention in commitEvent-8 / holdOnFailure-5 / releaseHold-5, on a real Redis', () => {
   let redis: Redis;
   let prefix: string;
   let entities: EntityStore;
@@ -76,6 +76,7 @@ describe('entity retention in commitEvent-7 / holdOnFailure-5 / releaseHold-5, o
       outcome,
       dedupeTtlSeconds: DEDUPE_SECONDS,
       historyLimit: 100,
+      eventLogJson: '',
     });
     if (result.outcome !== 'committed') await entities.releaseLock(KIND, id, token);
     return result.outcome;

@@ -14,7 +14,7 @@ import type { CommittedOutcome } from './outcomes.js';
 
 const KIND = 'off-ramp' as const;
 
-describe('entity store (lockAndLoad-7 / commitEvent-7 / releaseLock-1 on a real Redis)', () => {
+describe('entity store (lockAndLoad-7 / commitEvent-8 / releaseLock-1 on a real Redis)', () => {
   let redis: Redis;
   let prefix: string;
 
@@ -53,6 +53,7 @@ describe('entity store (lockAndLoad-7 / commitEvent-7 / releaseLock-1 on a real 
       entityJson: next === undefined ? '' : JSON.stringify(next),
       historyJson: JSON.stringify(history),
       outcome: history.outcome,
+      eventLogJson: '',
     });
     // Without a hold, a commit never touches one.
     if (result.outcome === 'committed') expect(result.hold).toEqual({ outcome: 'unchanged' });
@@ -279,7 +280,7 @@ describe('entity store (lockAndLoad-7 / commitEvent-7 / releaseLock-1 on a real 
     expect(await commitThrough(entities, commitRequest('depth-ok', 'key-1', 't1', 0, deepest))).toBe(
       'committed',
     );
-    // The next commit makes commitEvent-7.lua cjson.decode the stored entity (its version check).
+    // The next commit makes commitEvent-8.lua cjson.decode the stored entity (its version check).
     await entities.lockAndLoad(KIND, 'depth-ok', 'key-2', 't2', 60_000);
     const next = entity('depth-ok', 'TRADE_COMPLETED', 2);
     expect(await commitThrough(entities, commitRequest('depth-ok', 'key-2', 't2', 1, next))).toBe(

@@ -3,7 +3,7 @@ import type { RedisClient } from './connection.js';
 import { parseEntity, parseHistoryEntry, toCommitResult, toLockAndLoadResult } from './entity-replies.js';
 import { DEFAULT_ENTITY_RETENTION_SECONDS, retentionArgs } from './entity-retention.js';
 import type { CommitResult, EntityRecord, LockAndLoadResult, PreparedCommit } from './entity-types.js';
-import { entityKeys, type EntityKeys } from './keys.js';
+import { entityKeys, eventLogKey, type EntityKeys } from './keys.js';
 import { runScript } from './scripts.js';
 
 export type {
@@ -62,7 +62,7 @@ async function readEntity(redis: RedisClient, keys: EntityKeys): Promise<EntityR
   return { ...parseEntity(entityJson), history: (history as string[]).map(parseHistoryEntry) };
 }
 
-/** commitEvent-7.lua's arguments, in its order. */
+/** commitEvent-8.lua's arguments, in its order. */
 function commitArgs(
   prepared: PreparedCommit,
   nowIso: string,
@@ -79,6 +79,7 @@ function commitArgs(
     prepared.eventKey,
     nowIso,
     ...retentionArgs(prepared.kind, retentionSeconds),
+    prepared.eventLogJson,
   ];
 }
 
@@ -118,7 +119,7 @@ export function createEntityStore({
       const { eventKey } = prepared;
       const reply = await runScript(
         redis,
-        'commitEvent-7.lua',
+        'commitEvent-8.lua',
         [
           keys.entity,
           keys.history,
@@ -127,6 +128,7 @@ export function createEntityStore({
           keys.hold,
           keys.parked,
           keys.released(eventKey),
+          eventLogKey(queuePrefix),
         ],
         commitArgs(prepared, clock().toISOString(), entityRetentionSeconds),
       );

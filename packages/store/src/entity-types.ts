@@ -98,7 +98,7 @@ export type LockAndLoadResult =
     };
 
 /**
- * One event's commit with its JSON already built (the worker's `buildCommit`): what commitEvent-7.lua is sent,
+ * One event's commit with its JSON already built (the worker's `buildCommit`): what commitEvent-8.lua is sent,
  * nothing left that can fail to encode. `entityJson` is the new entity (version = expectedVersion + 1).
  */
 export interface PreparedCommit {
@@ -114,6 +114,8 @@ export interface PreparedCommit {
   outcome: CommittedOutcome;
   dedupeTtlSeconds: number;
   historyLimit: number;
+  /** The event-log record appended with the commit (JSON), or '' when the event log is off. */
+  eventLogJson: string;
 }
 
 /** Why a commit wrote nothing. `on_hold`: another event blocks the entity (the lock is still held). */

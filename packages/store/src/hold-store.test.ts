@@ -18,7 +18,7 @@ const KIND = 'off-ramp' as const;
 const NOW = '2026-03-01T00:00:00.000Z';
 const LOCK_MS = 60_000;
 
-describe('entity holds (parkEvent-3 / holdOnFailure-5 / markDeadLettered-2 / releaseHold-5 and the hold-aware lockAndLoad-6 / commitEvent-7, on a real Redis)', () => {
+describe('entity holds (parkEvent-3 / holdOnFailure-5 / markDeadLettered-2 / releaseHold-5 and the hold-aware lockAndLoad-6 / commitEvent-8, on a real Redis)', () => {
   let redis: Redis;
   let prefix: string;
   let entities: EntityStore;
@@ -99,6 +99,7 @@ describe('entity holds (parkEvent-3 / holdOnFailure-5 / markDeadLettered-2 / rel
       outcome,
       dedupeTtlSeconds: 600,
       historyLimit: 100,
+      eventLogJson: '',
     });
     if (result.outcome !== 'committed') await entities.releaseLock(KIND, id, token);
     return result;

@@ -17,3 +17,4 @@ export * from './queues.js';
 export * from './redis-unavailable.js';
 export * from './settle-within.js';
 export * from './stats.js';
+export * from './event-log-stream.js';

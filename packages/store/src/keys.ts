@@ -48,6 +48,14 @@ export function holdsIndexKey(queuePrefix: string): string {
   return `${queuePrefix}:holds`;
 }
 
+/**
+ * stream of the event log's records (field `r`: an EventLogRecord as JSON), appended by the commit script and
+ * the worker's hold and dead-letter paths, read and trimmed by the archiver. Under the queues' hash tag.
+ */
+export function eventLogKey(queuePrefix: string): string {
+  return `{${queuePrefix}}:eventlog`;
+}
+
 /** The minute bucket of `nowMs` (whole minutes since the epoch). */
 export function minuteOf(nowMs: number): number {
   return Math.floor(nowMs / 60_000);

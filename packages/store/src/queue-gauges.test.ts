@@ -11,6 +11,7 @@ const SNAPSHOT: QueueSnapshot = {
   events: counts(10),
   deadLetter: counts(20),
   oldestWaitingAgeSeconds: 12.5,
+  oldestBacklogAgeSeconds: { waiting: 12.5, delayed: 600, prioritized: 0 },
   deadLetterOldestAgeSeconds: 3_600,
   deadLetterByReason: { invalid: 1, unknown_type: 2, unsigned: 5, handler_failed: 3, exhausted: 4 },
   deadLetterByReasonTruncated: false,
@@ -28,8 +29,12 @@ describe('registerQueueGauges', () => {
       expect(text).toContain(`ripio_queue_jobs{queue="events",state="${state}"} ${10 + index}\n`);
       expect(text).toContain(`ripio_queue_jobs{queue="dead-letter",state="${state}"} ${20 + index}\n`);
     });
-    expect(text).toContain('ripio_queue_oldest_waiting_age_seconds{queue="events"} 12.5\n');
-    expect(text).toContain('ripio_queue_oldest_waiting_age_seconds{queue="dead-letter"} 3600\n');
+    expect(text).toContain('ripio_queue_oldest_waiting_age_seconds{queue="events",state="waiting"} 12.5\n');
+    expect(text).toContain('ripio_queue_oldest_waiting_age_seconds{queue="events",state="delayed"} 600\n');
+    expect(text).toContain('ripio_queue_oldest_waiting_age_seconds{queue="events",state="prioritized"} 0\n');
+    expect(text).toContain(
+      'ripio_queue_oldest_waiting_age_seconds{queue="dead-letter",state="waiting"} 3600\n',
+    );
     DEAD_LETTER_REASONS.forEach((reason) => {
       expect(text).toContain(
         `ripio_dead_letter_size{reason="${reason}"} ${SNAPSHOT.deadLetterByReason[reason]}\n`,

@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import { DEAD_LETTER_QUEUE, EVENTS_QUEUE } from './queue-definition.js';
-import { DEAD_LETTER_REASONS, QUEUE_STATES, type QueueSnapshot } from './queue-snapshot.js';
+import { BACKLOG_STATES, DEAD_LETTER_REASONS, QUEUE_STATES, type QueueSnapshot } from './queue-snapshot.js';
 import { oneReadPerScrape, snapshotGaugeDefiner } from './scrape-snapshot.js';
 
 /** The queue gauge names, in the order they are registered. */
@@ -13,7 +13,7 @@ export const QUEUE_GAUGE_NAMES = [
 ] as const;
 
 /**
- * Registers the queue gauges (`ripio_queue_jobs`, `ripio_queue_oldest_waiting_age_seconds`,
+ * Registers the queue gauges (`ripio_queue_jobs`, `ripio_queue_oldest_waiting_age_seconds{queue,state}`,
  * `ripio_dead_letter_size`) and the Redis memory gauges (`ripio_redis_used_memory_bytes`,
  * `ripio_redis_maxmemory_bytes`), read from a queue snapshot at scrape time. The one definition both exporters
  * use (admin always, a worker with EXPORT_QUEUE_GAUGES=true), so their series cannot drift apart.
@@ -44,11 +44,13 @@ export function registerQueueGauges(
   );
   queueGauge(
     'ripio_queue_oldest_waiting_age_seconds',
-    'Age of the oldest job waiting on the queue (0 when none waits)',
-    ['queue'],
+    'Age of the oldest job waiting on the queue, by the state it waits in (0 when none waits there)',
+    ['queue', 'state'],
     (gauge, data) => {
-      gauge.set({ queue: EVENTS_QUEUE }, data.oldestWaitingAgeSeconds);
-      gauge.set({ queue: DEAD_LETTER_QUEUE }, data.deadLetterOldestAgeSeconds);
+      for (const state of BACKLOG_STATES) {
+        gauge.set({ queue: EVENTS_QUEUE, state }, data.oldestBacklogAgeSeconds[state]);
+      }
+      gauge.set({ queue: DEAD_LETTER_QUEUE, state: 'waiting' }, data.deadLetterOldestAgeSeconds);
     },
   );
   queueGauge('ripio_dead_letter_size', 'Dead-letter entries by reason', ['reason'], (gauge, data) => {

@@ -3,6 +3,7 @@ import type { RedisClient } from './connection.js';
 import {
   DEAD_LETTER_REASONS,
   QUEUE_STATES,
+  type BacklogState,
   type DeadLetterReason,
   type QueueCounts,
   type QueueSnapshot,
@@ -11,6 +12,7 @@ import type { DeadLetterData, EventJobData } from './queue-definition.js';
 import { openDeadLetterQueue, openEventsQueue } from './queues.js';
 
 export {
+  BACKLOG_STATES,
   DEAD_LETTER_REASONS,
   QUEUE_STATES,
   type QueueCounts,
@@ -19,6 +21,9 @@ export {
 
 /** The most dead-letter entries read to count them by reason (beyond it, `deadLetterByReasonTruncated`). */
 const DEAD_LETTER_COUNT_LIMIT = 10_000;
+
+/** Jobs read from each end of a sorted set (delayed, prioritized) to find the oldest one. */
+const BACKLOG_SAMPLE_PER_END = 1_000;
 
 export interface SnapshotOptions {
   redis: RedisClient;
@@ -62,6 +67,52 @@ async function oldestWaitingAge(queue: Queue<unknown>, nowMs: number): Promise<n
   const [oldest] = await queue.getJobs(['wait'], 0, 0, true);
   if (oldest === undefined) return 0;
   return Math.max(0, (nowMs - oldest.timestamp) / 1000);
+}
+
+/**
+ * The age of the oldest job in a sorted set of the queue (`delayed`: by due time; `prioritized`: by priority, then
+ * arrival), from each job's `timestamp` (when it was first added: a retried job keeps its first one). Neither
+ * order is the age order, so it reads the timestamps of every member up to 2 x BACKLOG_SAMPLE_PER_END, and of
+ * both ends beyond that (a retry due last is one that failed most often): a bounded read per scrape, never below
+ * the true age of the jobs it read.
+ */
+async function oldestAgeInSortedSet(
+  redis: RedisClient,
+  queue: Queue<unknown>,
+  set: 'delayed' | 'prioritized',
+  nowMs: number,
+): Promise<number> {
+  const key = queue.toKey(set);
+  const size = await redis.zcard(key);
+  if (size === 0) return 0;
+  const ids =
+    size <= 2 * BACKLOG_SAMPLE_PER_END
+      ? await redis.zrange(key, '0', '-1')
+      : [
+          ...(await redis.zrange(key, '0', String(BACKLOG_SAMPLE_PER_END - 1))),
+          ...(await redis.zrange(key, String(-BACKLOG_SAMPLE_PER_END), '-1')),
+        ];
+  // Every key of the queue carries the `{<prefix>}` hash tag, so one pipeline is valid on a cluster too.
+  const pipeline = redis.pipeline();
+  for (const id of ids) pipeline.hget(queue.toKey(id), 'timestamp');
+  const stamps = ((await pipeline.exec()) ?? [])
+    .map(([error, value]) => (error ? Number.NaN : Number(value)))
+    .filter((stamp) => Number.isFinite(stamp) && stamp > 0);
+  if (stamps.length === 0) return 0;
+  return Math.max(0, (nowMs - Math.min(...stamps)) / 1000);
+}
+
+async function oldestBacklogAges(
+  redis: RedisClient,
+  queue: Queue<unknown>,
+  nowMs: number,
+): Promise<Record<BacklogState, number>> {
+  const [waiting, delayed, prioritized] = await Promise.all([
+    oldestWaitingAge(queue, nowMs),
+    oldestAgeInSortedSet(redis, queue, 'delayed', nowMs),
+    oldestAgeInSortedSet(redis, queue, 'prioritized', nowMs),
+  ]);
+  return { waiting, delayed, prioritized };
 }
 
 function reasonOf(dataJson: unknown): DeadLetterReason | undefined {
@@ -137,11 +188,11 @@ export async function readQueueSnapshot({
 }: SnapshotOptions): Promise<QueueSnapshot> {
   const queues = queuesFor(redis, queuePrefix);
   const nowMs = now();
-  const [events, deadLetter, oldestWaitingAgeSeconds, deadLetterOldestAgeSeconds, deadLetters, memory] =
+  const [events, deadLetter, oldestBacklogAgeSeconds, deadLetterOldestAgeSeconds, deadLetters, memory] =
     await Promise.all([
       countJobs(queues.events),
       countJobs(queues.deadLetter),
-      oldestWaitingAge(queues.events, nowMs),
+      oldestBacklogAges(redis, queues.events, nowMs),
       oldestWaitingAge(queues.deadLetter, nowMs),
       countDeadLettersByReason(redis, queues.deadLetter),
       readRedisMemory(redis),
@@ -149,7 +200,8 @@ export async function readQueueSnapshot({
   return {
     events,
     deadLetter,
-    oldestWaitingAgeSeconds,
+    oldestWaitingAgeSeconds: oldestBacklogAgeSeconds.waiting,
+    oldestBacklogAgeSeconds,
     deadLetterOldestAgeSeconds,
     deadLetterByReason: deadLetters.byReason,
     deadLetterByReasonTruncated: deadLetters.truncated,

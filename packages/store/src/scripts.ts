@@ -4,7 +4,7 @@ import type { RedisClient } from './connection.js';
 /** The Lua scripts in `lua/`, by file name (`<name>-<numberOfKeys>.lua`). */
 export const SCRIPT_FILES = [
   'lockAndLoad-7.lua',
-  'commitEvent-7.lua',
+  'commitEvent-8.lua',
   'releaseLock-1.lua',
   'parkEvent-3.lua',
   'holdOnFailure-5.lua',

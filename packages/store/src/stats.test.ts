@@ -49,6 +49,7 @@ describe('stats and queue snapshot on a real Redis', () => {
       expect(snapshot.events.active).toBe(0);
       expect(snapshot.deadLetter.waiting).toBe(3);
       expect(snapshot.oldestWaitingAgeSeconds).toBe(10);
+      expect(snapshot.oldestBacklogAgeSeconds).toEqual({ waiting: 10, delayed: 0, prioritized: 0 });
       expect(snapshot.deadLetterOldestAgeSeconds).toBe(0);
       expect(snapshot.deadLetterByReason).toEqual({
         invalid: 2,
@@ -64,6 +65,58 @@ describe('stats and queue snapshot on a real Redis', () => {
     } finally {
       await events.close();
       await deadLetters.close();
+    }
+  });
+
+  it('reads the oldest age of the delayed and prioritized jobs too, by when each job was first added', async () => {
+    const backlogPrefix = uniquePrefix('stats-backlog');
+    const events = openEventsQueue({ redis, queuePrefix: backlogPrefix });
+    try {
+      const data = (eventKey: string) => ({
+        rawBody: '{}',
+        bodySha256: 's',
+        receivedAt: 'x',
+        requestId: 'r',
+        eventType: null,
+        eventKey,
+        proof: testProof({ rawBody: '{}', eventKey, receivedAt: 'x' }),
+      });
+      const now = Date.now();
+      // More delayed jobs than the snapshot reads from each end of the set. The oldest one (a retry that failed
+      // most often) is due last; the newest is due first.
+      const count = 2_100;
+      await events.addBulk(
+        Array.from({ length: count }, (_, index) => ({
+          name: 'unknown',
+          data: data(`d${index}`),
+          opts: {
+            ...eventJobOptions(`d${index}`),
+            timestamp: now - 60_000 - index * 1_000,
+            delay: 3_600_000 + index * 1_000,
+          },
+        })),
+      );
+      await events.add('unknown', data('p1'), {
+        ...eventJobOptions('p1'),
+        priority: 5,
+        timestamp: now - 30_000,
+      });
+      await events.add('unknown', data('p2'), {
+        ...eventJobOptions('p2'),
+        priority: 1,
+        timestamp: now - 5_000,
+      });
+      const snapshot = await readQueueSnapshot({ redis, queuePrefix: backlogPrefix, now: () => now });
+      expect(snapshot.events.delayed).toBe(count);
+      expect(snapshot.events.prioritized).toBe(2);
+      expect(snapshot.oldestBacklogAgeSeconds).toEqual({
+        waiting: 0,
+        delayed: 60 + (count - 1),
+        prioritized: 30,
+      });
+    } finally {
+      await events.close();
+      await deleteKeysContaining(redis, backlogPrefix);
     }
   });
 });

@@ -9,3 +9,5 @@ export {
   TEST_OLD_WEBHOOK_SECRET,
   TEST_WEBHOOK_SECRET,
 } from './test-secrets.js';
+export { LocalPostgresServer } from './local-postgres-server.js';
+export { freshDatabase, type FreshDatabase } from './fresh-database.js';

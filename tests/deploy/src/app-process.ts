@@ -28,7 +28,12 @@ export interface StartAppOptions {
   appDir?: string;
 }
 
-const HEALTH_PATH: Record<AppName, string> = { receiver: '/readyz', worker: '/healthz', admin: '/healthz' };
+const HEALTH_PATH: Record<AppName, string> = {
+  receiver: '/readyz',
+  worker: '/healthz',
+  archiver: '/healthz',
+  admin: '/healthz',
+};
 
 /**
  * Runs an app as production does, `node apps/<app>/dist/main.js`, and resolves once its health endpoint

@@ -152,7 +152,11 @@ describe('docker-compose config -q (Debian docker-compose, no engine needed)', (
       const services = await compose(dir, 'config', '--services');
       expect(services.stdout.trim().split('\n').sort()).toEqual([
         'admin',
+        'alert-sink',
+        'alertmanager',
+        'archiver',
         'grafana',
+        'postgres',
         'prometheus',
         'receiver',
         'redis',
@@ -298,8 +302,8 @@ describe("compose services against the apps' config schemas", () => {
     expect(schemaOf('admin').problems(containerEnv('admin', envExampleText, placeholders))).toEqual([
       expect.stringMatching(/^ADMIN_TOKEN: ADMIN_TOKEN is a placeholder/),
     ]);
-    // .env.example sets no app secret: the only value left to fill is Grafana's password.
-    expect([...envExample.set.keys()]).toEqual(['GRAFANA_ADMIN_PASSWORD']);
+    // .env.example sets no app secret: the values left to fill are the Grafana and Postgres passwords.
+    expect([...envExample.set.keys()]).toEqual(['GRAFANA_ADMIN_PASSWORD', 'POSTGRES_PASSWORD']);
   });
 
   it('.env.example documents every app variable, and nothing else but compose settings', () => {
@@ -331,7 +335,7 @@ describe("compose services against the apps' config schemas", () => {
     expect(service('worker').ports ?? []).toEqual([]);
     expect(service('worker').deploy?.replicas).toBeGreaterThanOrEqual(2);
     expect(containerEnv('worker').EXPORT_QUEUE_GAUGES).toBe('false');
-    for (const name of ['prometheus', 'grafana']) {
+    for (const name of ['prometheus', 'alertmanager', 'alert-sink', 'grafana']) {
       for (const port of portsOf(service(name))) {
         expect(port.hostIp, `${name} published beyond loopback`).toBe('127.0.0.1');
       }
@@ -349,6 +353,7 @@ describe("compose services against the apps' config schemas", () => {
     const listenPort: Record<AppName, string | undefined> = {
       receiver: containerEnv('receiver').PORT,
       worker: containerEnv('worker').METRICS_PORT,
+      archiver: containerEnv('archiver').METRICS_PORT,
       admin: containerEnv('admin').ADMIN_PORT,
     };
     for (const app of APPS) {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   freePort,
+  LocalPostgresServer,
   LocalRedisServer,
   TEST_ADMIN_TOKEN,
   TEST_WEBHOOK_SECRET,
@@ -44,9 +45,11 @@ describe('the image contents: pnpm deploy --prod per app, started alone', () => 
   const dir = mkdtempSync(join(tmpdir(), 'ripio-image-'));
   const running: RunningApp[] = [];
   let redis: LocalRedisServer | undefined;
+  let postgres: LocalPostgresServer | undefined;
   afterAll(async () => {
     await Promise.all(running.map((app) => app.stop()));
     await redis?.stop();
+    await postgres?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -86,6 +89,7 @@ describe('the image contents: pnpm deploy --prod per app, started alone', () => 
       }
 
       redis = await LocalRedisServer.start({ appendonly: false });
+      postgres = await LocalPostgresServer.start();
       const shared = {
         REDIS_URL: redis.url,
         QUEUE_PREFIX: uniquePrefix('image'),
@@ -95,6 +99,7 @@ describe('the image contents: pnpm deploy --prod per app, started alone', () => 
       const ports: Record<AppName, number> = {
         receiver: await freePort(),
         worker: await freePort(),
+        archiver: await freePort(),
         admin: await freePort(),
       };
       const tokenFile = join(dir, 'admin_token');
@@ -110,6 +115,13 @@ describe('the image contents: pnpm deploy --prod per app, started alone', () => 
           METRICS_PORT: String(ports.worker),
           METRICS_HOST: '127.0.0.1',
           INTAKE_PROOF_KEYS: 'image-test-intake-proof-key-0123456789',
+        },
+        archiver: {
+          EVENT_LOG: 'postgres',
+          DATABASE_URL: postgres.url,
+          EVENT_LOG_MIGRATE: 'true',
+          METRICS_PORT: String(ports.archiver),
+          METRICS_HOST: '127.0.0.1',
         },
         // The token from a file, as the compose secret hands it over.
         admin: { ADMIN_TOKEN_FILE: tokenFile, ADMIN_PORT: String(ports.admin) },
@@ -131,7 +143,7 @@ describe('the image contents: pnpm deploy --prod per app, started alone', () => 
             env: {
               PATH: process.env.PATH,
               PORT: String(ports.receiver),
-              METRICS_PORT: String(ports.worker),
+              METRICS_PORT: String(app === 'archiver' ? ports.archiver : ports.worker),
               ADMIN_PORT: String(ports.admin),
             },
           },

@@ -27,7 +27,8 @@ interface QueryAnswer {
  */
 export async function startPrometheus(
   binary: string,
-  jobs: { job: string; apps: RunningApp[]; bearerToken?: string }[],
+  jobs: { job: string; apps: Pick<RunningApp, 'metricsTarget'>[]; bearerToken?: string }[],
+  alerting: { ruleFiles: string[]; alertmanager: string } | undefined = undefined,
 ): Promise<PrometheusServer> {
   const dir = await mkdtemp(join(tmpdir(), 'ripio-prometheus-'));
   const scrapeConfigs = [];
@@ -45,10 +46,16 @@ export async function startPrometheus(
     }
     scrapeConfigs.push(config);
   }
-  await writeFile(
-    join(dir, 'prometheus.yml'),
-    stringify({ global: { scrape_interval: '1s' }, scrape_configs: scrapeConfigs }),
-  );
+  const config: Record<string, unknown> = {
+    global: { scrape_interval: '1s', evaluation_interval: '1s' },
+    scrape_configs: scrapeConfigs,
+  };
+  if (alerting !== undefined) {
+    // Rules evaluated every second, firing alerts sent to the given Alertmanager (host:port).
+    config.rule_files = alerting.ruleFiles;
+    config.alerting = { alertmanagers: [{ static_configs: [{ targets: [alerting.alertmanager] }] }] };
+  }
+  await writeFile(join(dir, 'prometheus.yml'), stringify(config));
   const port = await freePort();
   const child: ChildProcess = spawn(
     binary,
@@ -57,6 +64,9 @@ export async function startPrometheus(
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--storage.tsdb.retention.time=1h',
+      // A firing alert evaluated before the Alertmanager target is discovered is sent again after this delay
+      // (1 minute by default).
+      ...(alerting === undefined ? [] : ['--rules.alert.resend-delay=1s']),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

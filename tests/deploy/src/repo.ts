@@ -14,7 +14,7 @@ export function readRepoFile(...parts: string[]): string {
 }
 
 /** The three deployable apps, named as their folders, compose services and Prometheus jobs. */
-export const APPS = ['receiver', 'worker', 'admin'] as const;
+export const APPS = ['receiver', 'worker', 'archiver', 'admin'] as const;
 export type AppName = (typeof APPS)[number];
 
 export function isAppName(value: string): value is AppName {

@@ -11,6 +11,7 @@ import { repoPath } from './repo.js';
 const PROGRAMS = [
   { name: 'receiver', module: 'apps/receiver/dist/env.js' },
   { name: 'worker', module: 'apps/worker/dist/env.js' },
+  { name: 'archiver', module: 'apps/archiver/dist/env.js' },
   { name: 'admin', module: 'apps/admin/dist/env.js' },
   { name: 'CLI', module: 'packages/cli/dist/env.js' },
 ] as const;

@@ -52,10 +52,11 @@ function shellWords(line: string): string[] {
 describe('scripts/start-local.mjs (what `npm start` runs after the build)', () => {
   const redisServer = findBinary('redis-server');
   if (redisServer === undefined) console.warn(missingBinaryMessage('redis-server', 'redis-server'));
+  const npm = findBinary('npm');
   const dir = mkdtempSync(join(tmpdir(), 'ripio-start-local-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.skipIf(redisServer === undefined)(
+  it.skipIf(redisServer === undefined || npm === undefined)(
     'starts Redis and the apps, takes the printed simulate command to the expected statuses, stops on Ctrl-C',
     async () => {
       const [port, adminPort, metricsPort] = [await freePort(), await freePort(), await freePortPair()];
@@ -89,9 +90,10 @@ describe('scripts/start-local.mjs (what `npm start` runs after the build)', () =
         await ready;
         const redisPort = Number(/Redis\s+redis:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]);
         const token = /admin token\s+(\S+)/.exec(output)?.[1] ?? '';
-        const simulateLine = /^\s+(?:pnpm ripio-webhooks|npm run ripio-webhooks --) (simulate .*)$/m.exec(
-          output,
-        )?.[1];
+        // Printed as `npm run cli -- <command>`: the root script that works without pnpm on PATH.
+        const simulateLine = /^\s+npm run cli -- (simulate .*)$/m.exec(output)?.[1];
+        const statsLine = /^\s+npm run cli -- (stats .*)$/m.exec(output)?.[1];
+        expect(output).not.toMatch(/pnpm ripio-webhooks/);
         expect(simulateLine, output).toBeDefined();
         // No secret was set: it generated strong ones, said so, and the apps accepted them.
         const secret = /^\s+secret\s+(\S+)\s+\(generated/m.exec(output)?.[1] ?? '';
@@ -107,15 +109,16 @@ describe('scripts/start-local.mjs (what `npm start` runs after the build)', () =
           word === '/tmp/expected.json' ? expectedFile : word,
         );
         expect(args).toContain('--entities');
-        const cli = repoPath('packages', 'cli', 'dist', 'main.js');
         // The simulate line reads the secret from the environment the printed `export` line sets.
         const exported = /^\s+export RIPIO_WEBHOOK_SECRET=(\S+)$/m.exec(output)?.[1];
         expect(shellWords(exported ?? '')).toEqual([secret]);
-        const simulate = await runCommand(process.execPath, [cli, ...args], {
+        // Run as printed: npm, the root script, the bootstrap, the CLI.
+        const simulate = await runCommand(npm ?? 'npm', ['run', 'cli', '--', ...args], {
           cwd: repoRoot,
-          env: { PATH: process.env.PATH, RIPIO_WEBHOOK_SECRET: secret },
+          env: { ...process.env, RIPIO_WEBHOOK_SECRET: secret },
         });
         expect(simulate.code, simulate.stdout + simulate.stderr).toBe(0);
+        expect(simulate.stdout).toMatch(/^sent \d+ deliveries/m);
 
         const expected = JSON.parse(readFileSync(expectedFile, 'utf8')) as Expectations;
         expect(expected.entities.length).toBe(200);
@@ -141,6 +144,12 @@ describe('scripts/start-local.mjs (what `npm start` runs after the build)', () =
           100,
         );
         expect(wrong).toEqual([]);
+
+        // The printed stats line, as printed.
+        const stats = await runCommand(npm ?? 'npm', ['run', 'cli', '--', ...shellWords(statsLine ?? '')], {
+          cwd: repoRoot,
+        });
+        expect(stats.code, stats.stdout + stats.stderr).toBe(0);
 
         // The CLI tells the same, as the printed "check" lines suggest.
         const first = expected.entities[0];

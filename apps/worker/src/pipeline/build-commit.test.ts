@@ -36,6 +36,7 @@ const common = {
   now: '2026-03-01T10:00:02.000Z',
   dedupeTtlSeconds: 600,
   historyLimit: 100,
+  eventLog: undefined,
 };
 
 describe('buildCommit', () => {
@@ -172,7 +173,7 @@ describe('buildCommit', () => {
   });
 });
 
-describe('buildCommit: what commitEvent-7.lua is sent', () => {
+describe('buildCommit: what commitEvent-8.lua is sent', () => {
   it('encodes the new entity and history entry, expecting the version it read', () => {
     const event = parsed('OFF-RAMP.TRADE.COMPLETED');
     const plan = buildCommit({
@@ -193,6 +194,41 @@ describe('buildCommit: what commitEvent-7.lua is sent', () => {
       outcome: 'applied',
       dedupeTtlSeconds: 600,
       historyLimit: 100,
+      eventLogJson: '',
+    });
+  });
+
+  it('carries the event-log record of the commit when the log is on: the outcome and the entity after it', () => {
+    const event = parsed('OFF-RAMP.TRADE.COMPLETED');
+    const data = {
+      rawBody: '{"eventType":"OFF-RAMP.TRADE.COMPLETED"}',
+      bodySha256: 'ab',
+      receivedAt: common.receivedAt,
+      eventKey: 'k',
+      requestId: 'r1',
+      eventType: 'OFF-RAMP.TRADE.COMPLETED',
+      proof: { version: 1 as const, ripioSignature: { header: 'h', value: 'v' }, keyId: 'id', mac: 'm' },
+    };
+    const plan = buildCommit({
+      ...common,
+      event,
+      before,
+      progress,
+      decision: { kind: 'applied', from: 'DEPOSIT_RECEIVED', to: 'TRADE_COMPLETED', newCycle: false },
+      eventLog: { data, attempts: 2 },
+    });
+    expect(JSON.parse(plan.prepared.eventLogJson)).toMatchObject({
+      eventKey: 'k',
+      outcome: 'applied',
+      at: common.now,
+      attempts: 2,
+      kind: 'off-ramp',
+      entityId: 'tx-1',
+      eventType: 'OFF-RAMP.TRADE.COMPLETED',
+      family: 'off-ramp',
+      rawBody: data.rawBody,
+      proof: data.proof,
+      entity: { status: 'TRADE_COMPLETED', version: 4 },
     });
   });
 

@@ -1,6 +1,13 @@
 import { hasCycles, progressAfter, type EntityProgress, type EventDecision } from '@ripio-webhooks/core';
 import type { ParsedEvent } from '@ripio-webhooks/schemas';
-import type { CommittedOutcome, EntityState, HistoryEntry, PreparedCommit } from '@ripio-webhooks/store';
+import type {
+  CommittedOutcome,
+  EntityState,
+  EventJobData,
+  HistoryEntry,
+  PreparedCommit,
+} from '@ripio-webhooks/store';
+import { eventLogRecordOf } from './event-log-record.js';
 
 export interface CommitInput {
   event: ParsedEvent;
@@ -19,6 +26,8 @@ export interface CommitInput {
   now: string;
   dedupeTtlSeconds: number;
   historyLimit: number;
+  /** The job and its attempt count, when the event log is on: the commit appends the event's record. */
+  eventLog: { data: EventJobData; attempts: number } | undefined;
 }
 
 export interface BuiltCommit {
@@ -28,7 +37,7 @@ export interface BuiltCommit {
   /** The entity as handlers see it afterwards: `next`, or the current state when unchanged. */
   after: EntityState | undefined;
   history: HistoryEntry;
-  /** The same, encoded: what commitEvent-7.lua is sent. */
+  /** The same, encoded: what commitEvent-8.lua is sent. */
   prepared: PreparedCommit;
 }
 
@@ -55,6 +64,18 @@ export function buildCommit(input: CommitInput): BuiltCommit {
       outcome,
       dedupeTtlSeconds: input.dedupeTtlSeconds,
       historyLimit: input.historyLimit,
+      eventLogJson:
+        input.eventLog === undefined
+          ? ''
+          : JSON.stringify(
+              eventLogRecordOf(input.eventLog.data, {
+                outcome,
+                at: input.now,
+                attempts: input.eventLog.attempts,
+                event,
+                ...(next === undefined ? {} : { entity: next }),
+              }),
+            ),
     },
   };
 }

@@ -5,7 +5,7 @@ import type { PipelineDeps } from './deps.js';
 import type { DecidedJob } from './decide-step.js';
 
 /**
- * Sends the built commit (commitEvent-7.lua: dedupe record, entity, history entry and unlock, atomically). A
+ * Sends the built commit (commitEvent-8.lua: dedupe record, entity, history entry and unlock, atomically). A
  * refused commit (lock lost, entity moved, event committed meanwhile, or another event holds the entity) wrote
  * nothing and throws CommitRejectedError. A committed blocker advances its entity's hold: the index follows and
  * the next blocker's job is woken.

@@ -19,9 +19,10 @@ export interface DecidedJob extends LockedJob {
  * of that decision. Pure but for the clock.
  */
 export function decideStep(
-  deps: Pick<PipelineDeps, 'settings' | 'now'>,
+  deps: Pick<PipelineDeps, 'settings' | 'now' | 'eventLog'>,
   locked: LockedJob,
-  job: Pick<EventJobData, 'receivedAt' | 'rawBody'>,
+  job: EventJobData,
+  attempts: number,
 ): DecidedJob {
   const { event, before, history } = locked;
   const progress = progressOfStored(event.kind, before, history);
@@ -41,6 +42,7 @@ export function decideStep(
     now: iso(deps.now()),
     dedupeTtlSeconds: deps.settings.dedupeTtlSeconds,
     historyLimit: deps.settings.historyLimit,
+    eventLog: deps.eventLog === undefined ? undefined : { data: job, attempts },
   });
   return { ...locked, decision, commit };
 }

@@ -1,5 +1,5 @@
 import type { IntakeProofKeys, RetryPolicy } from '@ripio-webhooks/core';
-import type { DeadLetterStore, EntityStore } from '@ripio-webhooks/store';
+import type { DeadLetterStore, EntityStore, EventLogStream } from '@ripio-webhooks/store';
 import type { OutcomeCounter } from '../outcome-counter.js';
 import type { Logger } from 'pino';
 import type { HandlerRunner } from '../handlers/run-handlers.js';
@@ -43,6 +43,11 @@ export interface ProcessorDeps {
   /** The per-minute outcome counts (console, CLI); written when no job is in flight and once a second. */
   outcomes: Pick<OutcomeCounter, 'record' | 'flushSoon'>;
   logger: Logger;
+  /**
+   * The event-log outbox (EVENT_LOG=postgres), or undefined when the log is off. Commits append inside their
+   * script; the retry, park and dead-letter outcomes append right after they are booked.
+   */
+  eventLog?: Pick<EventLogStream, 'append'>;
   /** Jitter source for retries and lock waits (tests inject one); Math.random by default. */
   random?: () => number;
   /** Date.now by default. */

@@ -72,7 +72,7 @@ export async function lockStep(
 }
 
 /**
- * Runs `body` holding the entity's lock. A commit releases the lock itself (commitEvent-7.lua), and so does
+ * Runs `body` holding the entity's lock. A commit releases the lock itself (commitEvent-8.lua), and so does
  * parking (parkEvent-3.lua); every other way out (a handler failure, a refused commit, a Redis error) is a failed
  * attempt: holdOnFailure-5.lua puts the entity on hold behind this event (or records the attempt when it is the
  * blocker already) and releases the lock in the same script, so no later event of the entity can take the lock

@@ -18,6 +18,7 @@ import {
   type UnsignedJobOutcome,
 } from '../outcome.js';
 import type { PipelineDeps } from './deps.js';
+import { appendToEventLog } from './event-log-append.js';
 import { lockWaitDelayMs } from './lock-step.js';
 import { iso } from './step.js';
 
@@ -89,6 +90,12 @@ async function waitParked(deps: PipelineDeps, attempt: Attempt, outcome: ParkedO
   const { job, token } = attempt;
   if (token === undefined) throw new Error('the processor needs the BullMQ job token to delay a job');
   if (outcome.added) {
+    await appendToEventLog(deps, job.data, {
+      outcome: 'parked',
+      at: iso(deps.now()),
+      attempts: job.attemptsMade,
+      event: outcome.event,
+    });
     countProcessed(deps, attempt, outcome);
     deps.logger.info(
       { eventKey: outcome.eventKey, blocker: outcome.blocker, jobId: job.id },
@@ -110,6 +117,12 @@ async function scheduleRetry(deps: PipelineDeps, { job }: Attempt, outcome: Retr
   if (job.data.firstFailedAt === undefined) {
     await job.updateData({ ...job.data, firstFailedAt: iso(deps.now()) });
   }
+  await appendToEventLog(deps, job.data, {
+    outcome: 'retrying',
+    at: iso(deps.now()),
+    attempts: outcome.attemptsMade,
+    error: outcome.error,
+  });
   deps.metrics.retries.inc({ family: catalogEntryOf(job.name)?.family ?? UNKNOWN_LABEL });
   deps.logger.warn(
     {
@@ -137,6 +150,13 @@ async function deadLetter(deps: PipelineDeps, { job }: Attempt, outcome: DeadLet
     attemptsMade,
     firstFailedAt: data.firstFailedAt ?? failedAt,
     lastFailedAt: failedAt,
+  });
+  await appendToEventLog(deps, data, {
+    outcome: 'dead_lettered',
+    at: failedAt,
+    attempts: attemptsMade,
+    error,
+    deadLetterReason: reason,
   });
   deps.metrics.deadLettered.inc({ reason });
   deps.logger.error(

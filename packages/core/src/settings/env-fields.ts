@@ -80,3 +80,32 @@ export const entityRetentionEnvFields = {
         'hold); at least `DEDUPE_TTL_SECONDS`. The admin app reads it too: set the same value in both apps.',
     ),
 };
+
+/**
+ * `EVENT_LOG` and `DATABASE_URL`: whether events and outcomes are kept in the Postgres event log (the worker appends
+ * them to the outbox stream, the archiver writes them, the admin app searches them), and where it is. Every app
+ * that takes part reads both; `withEventLogDatabase` makes DATABASE_URL required when the log is on.
+ */
+export const eventLogEnvFields = {
+  EVENT_LOG: z
+    .enum(['postgres', 'off'])
+    .default('off')
+    .describe(
+      '`postgres`: keep every event and outcome in the Postgres event log (docs/event-log.md); `off`: Redis only. ' +
+        'The same value in the worker, the archiver and the admin app.',
+    ),
+  DATABASE_URL: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('`postgres://user:password@host:port/database` of the event log; required with `EVENT_LOG=postgres`.'),
+};
+
+/** The check that goes with `eventLogEnvFields`: an event log needs its database. */
+export function eventLogDatabaseIssue(env: { EVENT_LOG: 'postgres' | 'off'; DATABASE_URL?: string | undefined }):
+  | string
+  | undefined {
+  return env.EVENT_LOG === 'postgres' && env.DATABASE_URL === undefined
+    ? 'DATABASE_URL is required when EVENT_LOG=postgres'
+    : undefined;
+}

@@ -8,6 +8,7 @@ const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..'
 export const APP_ENTRY = {
   receiver: join(REPO_ROOT, 'apps', 'receiver', 'dist', 'main.js'),
   worker: join(REPO_ROOT, 'apps', 'worker', 'dist', 'main.js'),
+  archiver: join(REPO_ROOT, 'apps', 'archiver', 'dist', 'main.js'),
   admin: join(REPO_ROOT, 'apps', 'admin', 'dist', 'main.js'),
 } as const;
 

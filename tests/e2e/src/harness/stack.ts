@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@ripio-webhooks/test-support';
+import { freePort, LocalPostgresServer } from '@ripio-webhooks/test-support';
 import { Redis } from 'ioredis';
 import { ManagedProcess } from './managed-process.js';
 import { APP_ENTRY, LEDGER_HANDLERS, assertBuilt } from './paths.js';
@@ -17,7 +17,9 @@ export interface StackOptions {
   /** Worker processes to start (default 3). */
   workers?: number;
   redis?: RedisOptions;
-  env?: { all?: Env; receiver?: Env; worker?: Env; admin?: Env };
+  env?: { all?: Env; receiver?: Env; worker?: Env; admin?: Env; archiver?: Env };
+  /** Run the event log: a Postgres of the scenario's own and an archiver; workers get EVENT_LOG=postgres. */
+  eventLog?: boolean;
   /** Milliseconds the ledger handler waits before returning (widens the "mid-handler" window). */
   handlerDelayMs?: number;
 }
@@ -46,6 +48,9 @@ export class Stack {
   private readonly clients: Redis[] = [];
   receiver!: StackProcess;
   admin!: StackProcess;
+  /** With `eventLog`: the scenario's Postgres and the archiver. */
+  postgres: LocalPostgresServer | undefined;
+  archiver: StackProcess | undefined;
 
   private constructor(
     readonly options: StackOptions,
@@ -60,6 +65,18 @@ export class Stack {
     const redis = await RedisProcess.start(logDir, options.redis);
     const stack = new Stack(options, logDir, redis);
     try {
+      if (options.eventLog === true) {
+        stack.postgres = await LocalPostgresServer.start();
+        const port = await freePort();
+        stack.archiver = stack.spawn(
+          'archiver',
+          APP_ENTRY.archiver,
+          stack.archiverEnv(port),
+          '/healthz',
+          port,
+        );
+        await stack.waitHealthy(stack.archiver);
+      }
       stack.receiver = stack.spawn('receiver', APP_ENTRY.receiver, await stack.receiverEnv(), '/healthz');
       stack.admin = stack.spawn('admin', APP_ENTRY.admin, await stack.adminEnv(), '/healthz');
       for (let index = 0; index < (options.workers ?? 3); index += 1) await stack.addWorker();
@@ -139,11 +156,12 @@ export class Stack {
   /** Kills everything this stack started (SIGTERM, then SIGKILL), whatever state it is in. */
   async stop(): Promise<void> {
     for (const client of this.clients.splice(0)) client.disconnect();
-    const all = [this.receiver, this.admin, ...this.workers].filter(
+    const all = [this.receiver, this.admin, this.archiver, ...this.workers].filter(
       (p): p is StackProcess => p !== undefined,
     );
     await Promise.all(all.map((p) => p.process.stop(5_000)));
     await this.redis.stop();
+    await this.postgres?.stop();
   }
 
   private spawn(name: string, script: string, env: Env, healthPath: string, port?: number): StackProcess {
@@ -185,9 +203,26 @@ export class Stack {
     };
   }
 
+  private archiverEnv(metricsPort: number): Env {
+    if (this.postgres === undefined) throw new Error('the archiver needs the stack’s Postgres');
+    return {
+      ...this.commonEnv(),
+      EVENT_LOG: 'postgres',
+      DATABASE_URL: this.postgres.url,
+      EVENT_LOG_MIGRATE: 'true',
+      ARCHIVE_BLOCK_MS: '200',
+      // A killed archiver's batch is taken over by its successor after 2 s (30 s by default).
+      ARCHIVE_CLAIM_IDLE_MS: '2000',
+      METRICS_PORT: String(metricsPort),
+      METRICS_HOST: '127.0.0.1',
+      ...this.options.env?.archiver,
+    };
+  }
+
   private workerEnv(metricsPort: number): Env {
     return {
       ...this.commonEnv(),
+      ...(this.options.eventLog === true ? { EVENT_LOG: 'postgres' } : {}),
       INTAKE_PROOF_KEYS: this.intakeProofKey,
       WORKER_CONCURRENCY: '8',
       MAX_ATTEMPTS: '5',

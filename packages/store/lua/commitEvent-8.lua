@@ -1,5 +1,6 @@
 --[[
-  Commits the outcome of one event atomically: dedupe record, entity state, history entry, and releases the lock.
+  Commits the outcome of one event atomically: dedupe record, entity state, history entry, the event-log record,
+  and releases the lock.
   Nothing is written unless the caller still holds the lock and the entity is still at the version it read.
   While the entity is on hold, only its blocker (or an event an operator released, or a duplicate, which changes
   nothing) may commit; committing the blocker advances the hold: the first parked event becomes the blocker
@@ -12,6 +13,7 @@
   KEYS[5] hold key     ({<kind>:<id>}:hold)
   KEYS[6] parked key   ({<kind>:<id>}:parked)
   KEYS[7] released key ({<kind>:<id>}:released:<eventKey>)
+  KEYS[8] event-log stream ({<prefix>}:eventlog)
 
   ARGV[1] lock token
   ARGV[2] expected version (0: the entity did not exist)
@@ -25,6 +27,7 @@
   ARGV[9] now (ISO time: the next blocker's `since`)
   ARGV[10] the entity kind's settled statuses (JSON array: terminal, or where a known flow ends)
   ARGV[11] entity retention in seconds (ENTITY_RETENTION_DAYS)
+  ARGV[12] the event-log record (JSON) appended to KEYS[8] with the commit, or '' when the event log is off
 
   Retention: after a commit, an entity in a settled status and not on hold (after the hold advanced) expires with
   its history ARGV[11] seconds later; any other commit removes their expiry. Dedupe records keep their own TTL.
@@ -40,7 +43,7 @@
     nextBlocker  the new blocker's event key when 'advanced', else ''
 ]]
 local entityKey, historyKey, seenKey, lockKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local holdKey, parkedKey, releasedKey = KEYS[5], KEYS[6], KEYS[7]
+local holdKey, parkedKey, releasedKey, eventLogKey = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local token = ARGV[1]
 local expectedVersion = tonumber(ARGV[2])
 local newEntity = ARGV[3]
@@ -52,6 +55,7 @@ local eventKey = ARGV[8]
 local now = ARGV[9]
 local settledJson = ARGV[10]
 local retentionSeconds = tonumber(ARGV[11])
+local eventLogRecord = ARGV[12]
 
 --@include applyRetention
 --@include advanceHold
@@ -90,6 +94,9 @@ end
 redis.call('RPUSH', historyKey, historyEntry)
 redis.call('LTRIM', historyKey, -historyLimit, -1)
 redis.call('DEL', lockKey)
+if eventLogRecord ~= '' then
+  redis.call('XADD', eventLogKey, '*', 'r', eventLogRecord)
+end
 
 if not isBlocker then
   applyRetention(entityKey, historyKey, holdKey, settledJson, retentionSeconds)
