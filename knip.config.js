@@ -12,7 +12,8 @@ export default {
   ignoreExportsUsedInFile: { interface: true, type: true },
   workspaces: {
     '.': {
-      entry: ['scripts/*.mjs'],
+      // run-postgres.mjs runs as its own process (start-local/postgres.mjs starts it by path).
+      entry: ['scripts/*.mjs', 'scripts/start-local/run-postgres.mjs'],
       project: ['scripts/**/*.mjs'],
     },
     'apps/admin': {
@@ -21,6 +22,14 @@ export default {
       project: ['src/**/*.ts!', '!src/**/*.test-helpers.ts!', 'console/**/*.ts!'],
       // Not imported: the admin's tests start the receiver and the worker from their dist/ (turbo builds them first).
       ignoreDependencies: ['@ripio-webhooks/receiver', '@ripio-webhooks/worker'],
+    },
+    'apps/archiver': {
+      entry: ['src/main.ts!', 'src/vitest-context.test-helpers.ts'],
+      project: ['src/**/*.ts!', '!src/**/*.test-helpers.ts!'],
+    },
+    'packages/event-log': {
+      entry: ['src/vitest-context.test-helpers.ts'],
+      project: ['src/**/*.ts!', '!src/**/*.test-helpers.ts!'],
     },
     'apps/receiver': {
       entry: ['src/main.ts!'],
@@ -56,19 +65,22 @@ export default {
     },
     bench: {
       // Each server under src/servers/ runs as its own process (bench/src/servers.ts starts dist/servers/<id>.js).
-      entry: ['src/run.ts!', 'src/memory.ts!', 'src/servers/*.ts!'],
+      entry: ['src/run.ts!', 'src/memory.ts!', 'src/event-log-bench.ts!', 'src/servers/*.ts!'],
       project: ['src/**/*.ts!'],
     },
     'tests/e2e': {
       // The ledger handlers module the e2e stack's workers load by path (HANDLERS_MODULE).
       entry: ['src/fixtures/*.mjs'],
       project: ['src/**/*.{ts,mjs}'],
+      // Not imported: the stack runs the archiver's dist/main.js.
+      ignoreDependencies: ['@ripio-webhooks/archiver'],
     },
     'tests/deploy': {
       project: ['src/**/*.ts'],
       // Not imported: the tests run the apps' and the CLI's dist/main.js (turbo builds them first).
       ignoreDependencies: [
         '@ripio-webhooks/admin',
+        '@ripio-webhooks/archiver',
         '@ripio-webhooks/cli',
         '@ripio-webhooks/receiver',
         '@ripio-webhooks/worker',

@@ -72,7 +72,8 @@ describe('archiver: the outbox stream into Postgres, through a Postgres outage',
     redis.disconnect();
   });
 
-  const count = async () => Number((await pool.query('SELECT count(*) AS n FROM events')).rows[0].n);
+  const count = async () =>
+    Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0]?.n);
   const lag = async () => {
     const text = await (await fetch(`${archiver.metricsServer.url}/metrics`)).text();
     return Number(/^ripio_event_log_lag_seconds (\S+)$/m.exec(text)?.[1]);

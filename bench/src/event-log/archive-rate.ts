@@ -46,7 +46,9 @@ export async function archiveStream(
   try {
     // The clock starts once the schema exists (the archiver migrates first).
     for (;;) {
-      const ready = await pool.query("SELECT to_regclass('public.events') IS NOT NULL AS ready");
+      const ready = await pool.query<{ ready: boolean }>(
+        "SELECT to_regclass('public.events') IS NOT NULL AS ready",
+      );
       if (ready.rows[0]?.ready === true) break;
       if (child.exited) throw new Error(`the archiver exited (see ${child.logPath})`);
       await sleep(5);

@@ -5,7 +5,7 @@ import { DeadLetterReason } from './enums.js';
  * What the event log records about an event: the outcomes of `ripio_events_processed_total` that end or pause
  * it, plus `retrying` (an attempt failed, another is scheduled) and `dead_lettered`.
  */
-export const EVENT_LOG_OUTCOMES = [
+const EVENT_LOG_OUTCOMES = [
   'applied',
   'late',
   'conflict',

@@ -1,5 +1,4 @@
-export { migrateEventLog, type MigrateOptions } from './migrate.js';
-export { writeBatch, type BatchWritten } from './archive-writer.js';
-export { parseStreamId, type LogEntry, type LogPosition } from './net-effect.js';
-export { applyRetention, ensurePartitions, listPartitions } from './partitions.js';
-export type { Month } from './months.js';
+export { migrateEventLog } from './migrate.js';
+export { writeBatch } from './archive-writer.js';
+export { parseStreamId, type LogEntry } from './net-effect.js';
+export { applyRetention } from './partitions.js';

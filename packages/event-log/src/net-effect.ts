@@ -12,7 +12,7 @@ export function parseStreamId(id: string): LogPosition {
   return { ms: BigInt(match[1] ?? '0'), seq: BigInt(match[2] ?? '0') };
 }
 
-export function isAfter(a: LogPosition, b: LogPosition): boolean {
+function isAfter(a: LogPosition, b: LogPosition): boolean {
   return a.ms > b.ms || (a.ms === b.ms && a.seq > b.seq);
 }
 
@@ -23,7 +23,7 @@ export interface LogEntry {
 }
 
 /** The row key of an event in the log: its key and the time its partition is chosen by. */
-export function rowKeyOf(record: EventLogRecord): { eventKey: string; issuedAt: string } {
+function rowKeyOf(record: EventLogRecord): { eventKey: string; issuedAt: string } {
   return { eventKey: record.eventKey, issuedAt: record.issuedAt ?? record.receivedAt };
 }
 

@@ -29,7 +29,7 @@ export async function ensurePartitions(db: Queryable, months: readonly Month[]):
 }
 
 /** The months that have a partition, oldest first. */
-export async function listPartitions(db: Queryable): Promise<Month[]> {
+async function listPartitions(db: Queryable): Promise<Month[]> {
   const result = await db.query<{ name: string }>(
     `SELECT child.relname AS name FROM pg_inherits
        JOIN pg_class parent ON pg_inherits.inhparent = parent.oid

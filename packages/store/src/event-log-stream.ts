@@ -2,7 +2,7 @@ import type { RedisClient } from './connection.js';
 import { eventLogKey } from './keys.js';
 
 /** The consumer group the archivers share: each entry goes to one of them. */
-export const EVENT_LOG_GROUP = 'archiver';
+const EVENT_LOG_GROUP = 'archiver';
 
 /** One entry of the event-log stream: its id (`<ms>-<seq>`) and the record's JSON (`undefined`: no `r` field). */
 export interface EventLogEntry {
@@ -104,7 +104,8 @@ async function unarchivedFloor(
   if (group === undefined) return undefined;
   const summary = (await redis.xpending(key, EVENT_LOG_GROUP)) as [number, string | null, ...unknown[]];
   if (summary[0] > 0 && summary[1] !== null) return { id: summary[1], exists: true };
-  const lastDelivered = String(group.get('last-delivered-id') ?? '0-0');
+  const lastDeliveredField = group.get('last-delivered-id');
+  const lastDelivered = typeof lastDeliveredField === 'string' ? lastDeliveredField : '0-0';
   const next = (await redis.xrange(key, `(${lastDelivered}`, '+', 'COUNT', 1)) as RawEntry[];
   const first = next[0];
   return first === undefined ? { id: nextId(lastDelivered), exists: false } : { id: first[0], exists: true };

@@ -98,13 +98,16 @@ export const eventLogEnvFields = {
     .string()
     .min(1)
     .optional()
-    .describe('`postgres://user:password@host:port/database` of the event log; required with `EVENT_LOG=postgres`.'),
+    .describe(
+      '`postgres://user:password@host:port/database` of the event log; required with `EVENT_LOG=postgres`.',
+    ),
 };
 
 /** The check that goes with `eventLogEnvFields`: an event log needs its database. */
-export function eventLogDatabaseIssue(env: { EVENT_LOG: 'postgres' | 'off'; DATABASE_URL?: string | undefined }):
-  | string
-  | undefined {
+export function eventLogDatabaseIssue(env: {
+  EVENT_LOG: 'postgres' | 'off';
+  DATABASE_URL?: string | undefined;
+}): string | undefined {
   return env.EVENT_LOG === 'postgres' && env.DATABASE_URL === undefined
     ? 'DATABASE_URL is required when EVENT_LOG=postgres'
     : undefined;

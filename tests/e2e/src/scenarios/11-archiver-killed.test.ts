@@ -32,7 +32,7 @@ describe('11 the archiver is SIGKILLed while it writes batches', () => {
     let logged = 0;
     try {
       await pollUntil({ what: 'a quarter of the events in the log', maxPolls: 1200 }, async () => {
-        logged = Number((await pool.query('SELECT count(*) AS n FROM events')).rows[0].n);
+        logged = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0]?.n);
         return logged >= plan.events / 4 ? true : undefined;
       });
     } finally {
