@@ -109,6 +109,7 @@ describe('scripts/start-local.mjs (what `npm start` runs after the build)', () =
           word === '/tmp/expected.json' ? expectedFile : word,
         );
         expect(args).toContain('--entities');
+        const cli = repoPath('packages', 'cli', 'dist', 'main.js');
         // The simulate line reads the secret from the environment the printed `export` line sets.
         const exported = /^\s+export RIPIO_WEBHOOK_SECRET=(\S+)$/m.exec(output)?.[1];
         expect(shellWords(exported ?? '')).toEqual([secret]);

@@ -56,7 +56,7 @@ function issueDatetimeOf(rawBody: string): string | undefined {
   try {
     const envelope = JSON.parse(rawBody) as unknown;
     if (envelope !== null && typeof envelope === 'object' && 'issueDatetime' in envelope) {
-      const value = (envelope as { issueDatetime: unknown }).issueDatetime;
+      const value = envelope.issueDatetime;
       return typeof value === 'string' ? value : undefined;
     }
   } catch {
