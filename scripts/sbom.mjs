@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `pnpm sbom:prod`: writes the CycloneDX SBOM (JSON) of what runs in production: the receiver, the worker, the admin
-// app and the CLI with their production dependencies (workspace packages included), read from pnpm-lock.yaml alone
+// `pnpm sbom:prod`: writes the CycloneDX SBOM (JSON) of what runs in production: the receiver, the worker, the
+// archiver, the admin app and the CLI with their production dependencies (workspace packages included), read from
+// pnpm-lock.yaml alone
 // (pnpm's built-in `pnpm sbom --lockfile-only`), so it needs no install and describes exactly the locked versions.
 //
 //   node scripts/sbom.mjs                         every program -> sbom.cdx.json
@@ -12,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const PROGRAMS = { receiver: 'apps', worker: 'apps', admin: 'apps', cli: 'packages' };
+const PROGRAMS = { receiver: 'apps', worker: 'apps', archiver: 'apps', admin: 'apps', cli: 'packages' };
 
 const { values } = parseArgs({
   options: { out: { type: 'string', default: 'sbom.cdx.json' }, app: { type: 'string', multiple: true } },
