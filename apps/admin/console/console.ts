@@ -6,6 +6,7 @@ import { refreshCounters } from './counters.js';
 import { loadDeadLetters, wireDeadLetters } from './dead-letters.js';
 import { $, input } from './dom.js';
 import { lookUpEntity } from './entity-view.js';
+import { refreshProcessing, wireProcessing } from './processing.js';
 
 const REFRESH_MS = 5000;
 
@@ -20,10 +21,13 @@ function openFromHash(): void {
 function start(): void {
   $('entity-form').addEventListener('submit', (event) => void lookUpEntity(event));
   wireDeadLetters();
+  wireProcessing();
   void refreshCounters();
+  void refreshProcessing();
   void loadDeadLetters(false);
   openFromHash();
   setInterval(() => void refreshCounters(), REFRESH_MS);
+  setInterval(() => void refreshProcessing(), REFRESH_MS);
 }
 
 // A module script runs after the document is parsed (it is deferred), so the elements exist.

@@ -8,12 +8,13 @@ import { deadLetterRoutes, type DeadLetterStores } from './dead-letter-routes.js
 import { entityAnswer, type HoldView } from './entity-answer.js';
 import { holdRoutes, type HoldStores } from './hold-routes.js';
 import { HttpError, parse } from './http-error.js';
+import { processingRoutes, type ProcessingStores } from './processing-routes.js';
 import type { AdminMetrics } from './metrics.js';
 
 export type { HoldView } from './entity-answer.js';
 
 /** The store operations the API serves (the real stores in main.ts; the same in tests, over a real Redis). */
-export interface AdminStores extends HoldStores, DeadLetterStores {
+export interface AdminStores extends HoldStores, DeadLetterStores, ProcessingStores {
   entities: Pick<EntityStore, 'get'>;
   readStats(): Promise<Stats>;
   holdOf(kind: EntityKind, id: string): Promise<HoldView | undefined>;
@@ -47,6 +48,7 @@ export function apiRouter(stores: AdminStores, metrics: AdminMetrics, logger: Lo
 
   holdRoutes(router, stores, logger);
   deadLetterRoutes(router, stores, metrics, logger);
+  processingRoutes(router, stores, logger);
 
   router.get('/stats', async (_req, res) => {
     res.json((await stores.readStats()) satisfies Stats);

@@ -135,6 +135,22 @@ describe.skipIf(!hasChromium)('admin console in Chromium (skipped when /usr/bin/
     expect(await page.textContent('#counter-backlog')).toBe('0');
   });
 
+  it('pauses and resumes processing with a reason, and shows the circuit breaker', async () => {
+    await expect
+      .poll(() => page.textContent('#processing-status'), POLL)
+      .toMatch(/^Running\. Circuit breaker closed/);
+    await page.fill('#processing-reason', 'ledger maintenance');
+    await page.click('#processing-pause');
+    await expect
+      .poll(() => page.textContent('#processing-status'), POLL)
+      .toMatch(/^Paused since .* — ledger maintenance/);
+    expect(await admin.events.isPaused()).toBe(true);
+    expect(await page.isVisible('#processing-resume')).toBe(true);
+    await page.click('#processing-resume');
+    await expect.poll(() => page.textContent('#processing-status'), POLL).toMatch(/^Running/);
+    expect(await admin.events.isPaused()).toBe(false);
+  });
+
   it('finds an entity and shows its status and coloured timeline', async () => {
     await page.selectOption('#entity-kind', 'off-ramp');
     await page.fill('#entity-id', 'ui-tx-1');

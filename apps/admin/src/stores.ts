@@ -4,11 +4,13 @@ import {
   createEntityStore,
   createHoldIndex,
   createHoldStore,
+  createProcessingControl,
   entityKeys,
   failingAsUnavailable,
   openEventsQueue,
   readStats,
   type EntityHistoryEntry,
+  type ProcessingControl,
   type RedisClient,
 } from '@ripio-webhooks/store';
 import { z } from 'zod';
@@ -64,6 +66,7 @@ export function openAdminStores(
   });
   const index = createHoldIndex(redis, queuePrefix);
   const events = openEventsQueue({ redis, queuePrefix });
+  const processing = createProcessingControl(redis, queuePrefix);
   const guarded = <R>(call: () => Promise<R>): Promise<R> => failingAsUnavailable(redis, call);
 
   async function holdOf(
@@ -100,8 +103,18 @@ export function openAdminStores(
     listHolds: () => guarded(() => index.list()),
     releaseHold: (input) =>
       guarded(() => releaseHold({ holds, index, deadLetters, events, ...records }, input)),
+    processing: guardedProcessing(redis, processing),
     close: async () => {
-      await Promise.all([deadLetters.close(), events.close()]);
+      await Promise.all([deadLetters.close(), events.close(), processing.close()]);
     },
+  };
+}
+
+/** The processing control, each call answered as 503 (RedisUnavailableError) while Redis is unreachable. */
+function guardedProcessing(redis: RedisClient, control: ProcessingControl): AdminStores['processing'] {
+  return {
+    status: () => failingAsUnavailable(redis, () => control.status()),
+    pause: (input) => failingAsUnavailable(redis, () => control.pause(input)),
+    resume: () => failingAsUnavailable(redis, () => control.resume()),
   };
 }

@@ -8,7 +8,6 @@ import {
   optionalSecretListSetting,
   optionalSecretSetting,
   secretListSetting,
-  nonNegativeIntSetting,
   portSetting,
   positiveIntSetting,
   parseSettings,
@@ -18,6 +17,7 @@ import {
 } from '@ripio-webhooks/core';
 import { z } from 'zod';
 import { signingKeyOf } from './handlers/standard-webhooks.js';
+import { breakerEnvFields, retryScheduleSetting } from './retry-settings.js';
 
 /** Empty counts as unset, so `FORWARD_URL=` in a compose file turns the forwarder off. */
 const optionalText = z
@@ -44,17 +44,8 @@ export const WorkerEnv = z
     WORKER_CONCURRENCY: positiveIntSetting
       .default(16)
       .describe('Jobs one worker process runs at the same time.'),
-    MAX_ATTEMPTS: positiveIntSetting
-      .default(10)
-      .describe('Failed attempts after which an event is dead-lettered.'),
-    BACKOFF_BASE_MS: nonNegativeIntSetting
-      .default(1_000)
-      .describe(
-        'Retry delay of the first retry: base × 2^(attempt−1), capped at `BACKOFF_MAX_MS`, equal jitter.',
-      ),
-    BACKOFF_MAX_MS: nonNegativeIntSetting
-      .default(600_000)
-      .describe('Cap of the retry delay; at least `BACKOFF_BASE_MS`.'),
+    RETRY_SCHEDULE: retryScheduleSetting,
+    ...breakerEnvFields,
     ...historyEnvFields,
     DEAD_LETTER_RETENTION_DAYS: positiveIntSetting
       .default(30)
@@ -138,13 +129,6 @@ export const WorkerEnv = z
         message:
           `ENTITY_RETENTION_DAYS (${env.ENTITY_RETENTION_DAYS} days) must be at least DEDUPE_TTL_SECONDS ` +
           `(${env.DEDUPE_TTL_SECONDS} s): an entity must outlive the dedupe records of its events`,
-      });
-    }
-    if (env.BACKOFF_MAX_MS < env.BACKOFF_BASE_MS) {
-      context.addIssue({
-        code: 'custom',
-        path: ['BACKOFF_MAX_MS'],
-        message: 'BACKOFF_MAX_MS must be >= BACKOFF_BASE_MS',
       });
     }
     if (env.PARK_RECHECK_MAX_MS < env.PARK_RECHECK_MIN_MS) {

@@ -8,14 +8,14 @@ import { backoffStrategy, sweepFailedJobs } from './event-worker.js';
 import { createWorkerMetrics } from './metrics.js';
 import { proofFor, silentLogger, WorkerTestWorld } from './worker.test-helpers.js';
 
-const policy = { maxAttempts: 5, baseMs: 100, maxMs: 1_000 };
+const policy = { delaysMs: [100, 200, 400, 800] };
 
 describe('backoffStrategy', () => {
   it("returns the delay the processor chose, else core's schedule with the injected jitter", () => {
     const strategy = backoffStrategy(policy, () => 0.25);
     expect(strategy(3, 'ripio', new RetryScheduledError(1234, new Error('x')))).toBe(1234);
     expect(strategy(3, 'ripio', new Error('x'))).toBe(retryDelayMs(3, policy, () => 0.25));
-    expect(strategy(3, 'ripio', new Error('x'))).toBe(250);
+    expect(strategy(3, 'ripio', new Error('x'))).toBe(390);
     expect(() => strategy(1, 'exponential')).toThrow(/unknown backoff type/);
   });
 });

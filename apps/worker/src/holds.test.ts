@@ -42,7 +42,7 @@ describe('entity holds in the worker (real Redis, real BullMQ workers)', () => {
     };
     const [started] = world.startWorkers(1, {
       concurrency: 4,
-      retry: { maxAttempts, baseMs: 20, maxMs: 40 },
+      retry: { delaysMs: Array.from({ length: maxAttempts - 1 }, () => 20) },
       parkRecheck: NO_RECHECK,
       handlers: Object.fromEntries(FLOW.map((type) => [type, handler])),
     }) as [StartedWorker];

@@ -58,9 +58,9 @@ describe('retries and the dead-letter queue (real Redis, real BullMQ workers)', 
     expect(job?.attemptsMade).toBe(3);
     expect(job?.returnvalue).toEqual({ result: 'committed', outcome: 'applied' });
     expect(job?.data.firstFailedAt).toBeDefined();
-    // Core's schedule with random() = 0.5: ceilings 10 and 20 ms, half fixed, half jittered.
+    // Core's schedule with random() = 0.5: 10 and 20 ms, each shortened by half of its tenth.
     expect(scheduledDelays).toEqual([1, 2].map((attempt) => retryDelayMs(attempt, QUICK_RETRY, () => 0.5)));
-    expect(scheduledDelays).toEqual([7, 15]);
+    expect(scheduledDelays).toEqual([9, 19]);
     expect((await metrics.retries.get()).values.find((v) => v.labels.family === 'off-ramp')?.value).toBe(2);
     expect((await metrics.handlerFailures.get()).values[0]).toMatchObject({
       labels: { handler: 'OFF-RAMP.TRADE.COMPLETED' },
@@ -95,7 +95,7 @@ describe('retries and the dead-letter queue (real Redis, real BullMQ workers)', 
       eventKey: withdrawal.eventKey,
       eventType: 'OFF-RAMP.WITHDRAWAL.COMPLETED',
       reason: 'handler_failed',
-      attemptsMade: QUICK_RETRY.maxAttempts,
+      attemptsMade: QUICK_RETRY.delaysMs.length + 1,
       receivedAt: withdrawal.receivedAt,
     });
     expect(entry?.error).toContain('ledger rejected the withdrawal');

@@ -26,6 +26,7 @@ import { createWorkerHolds } from './holds/hold-actions.js';
 import { createEventProcessor, type ProcessorSettings } from './process-event.js';
 import { checkEvictionPolicy } from './redis-checks.js';
 import { startSweeps } from './sweeps.js';
+import { wireBreaker } from './breaker/wire-breaker.js';
 
 export interface WorkerServiceOptions {
   logger: Logger;
@@ -63,14 +64,15 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
   // Opening the queue with writeMeta sets the cap of its events stream.
   const events = openEventsQueue({ redis, queuePrefix }, { writeMeta: true });
   const deadLetters = createDeadLetterStore({ redis, queuePrefix });
-  const retry = { maxAttempts: env.MAX_ATTEMPTS, baseMs: env.BACKOFF_BASE_MS, maxMs: env.BACKOFF_MAX_MS };
+  const retry: RetryPolicy = { delaysMs: env.RETRY_SCHEDULE };
   const random = options.random ?? Math.random;
+  const breaker = wireBreaker(env, { redis, events, registry: metrics.registry, logger });
   const processor = createEventProcessor({
     settings: processorSettings(env, retry),
     entities: createEntityStore({ redis, queuePrefix, entityRetentionSeconds: entityRetentionSeconds(env) }),
     deadLetters,
     holds: createWorkerHolds(redis, queuePrefix, events),
-    handlers: createRunner(env, handlers, metrics, logger),
+    handlers: breaker.runner(createRunner(env, handlers, metrics, logger)),
     metrics,
     // Counted in memory, written once a second and whenever no job is in flight: no Redis request per event.
     outcomes: createOutcomeCounter({
@@ -85,7 +87,7 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
   const worker = createEventWorker({
     connection: redis,
     queuePrefix,
-    processor,
+    processor: breaker.processor(processor),
     concurrency: env.WORKER_CONCURRENCY,
     retry,
     random,
@@ -95,7 +97,8 @@ export async function startWorker(env: WorkerEnv, options: WorkerServiceOptions)
   worker.on('error', (error) => logger.error({ error: error.message }, 'worker error'));
   const connection = { redis, queuePrefix };
   const retentionDays = env.DEAD_LETTER_RETENTION_DAYS;
-  const stopSweep = startSweeps(worker, { events, deadLetters, metrics, logger, connection, retentionDays });
+  const sweeps = startSweeps(worker, { events, deadLetters, metrics, logger, connection, retentionDays });
+  const stopSweep = (): void => [sweeps, breaker.stop].forEach((stop) => stop());
   const metricsServer = await startMetricsServer(metrics.registry, env.METRICS_HOST, env.METRICS_PORT);
   logger.info(
     {

@@ -6,6 +6,7 @@ import {
   EntityWithHistory,
   ErrorBody,
   HoldList,
+  ProcessingStatus,
   ReleaseReport,
   ReplayReport,
   Stats,
@@ -66,6 +67,9 @@ export interface AdminClient {
   replayMany(request: DeadLetterFilter & { max: number }): Promise<BulkReplayReport>;
   remove(id: string): Promise<DeleteReport>;
   stats(): Promise<Stats>;
+  processing(): Promise<ProcessingStatus>;
+  /** Pauses (or resumes) every worker; the reason is optional. */
+  setProcessing(action: 'pause' | 'resume', reason?: string): Promise<ProcessingStatus>;
 }
 
 type Query = Record<string, string | number | undefined>;
@@ -115,6 +119,14 @@ export function createAdminClient(options: AdminClientOptions): AdminClient {
     replayMany: (body) => request(BulkReplayReport, 'POST', adminPaths.replayMany, body),
     remove: (id) => request(DeleteReport, 'DELETE', adminPaths.deadLetter(id)),
     stats: () => request(Stats, 'GET', adminPaths.stats),
+    processing: () => request(ProcessingStatus, 'GET', adminPaths.processing),
+    setProcessing: (action, reason) =>
+      request(
+        ProcessingStatus,
+        'POST',
+        `${adminPaths.processing}/${action}`,
+        reason === undefined ? {} : { reason },
+      ),
   };
 }
 
@@ -136,4 +148,5 @@ const adminPaths = {
   replay: (id: string) => `api/dead-letter/${encodeURIComponent(id)}/replay`,
   replayMany: 'api/dead-letter/replay',
   stats: 'api/stats',
+  processing: 'api/processing',
 } as const;

@@ -2,6 +2,7 @@ import { AdminApiError, AdminContractError } from './admin-client.js';
 import { dlqCommand } from './commands/dlq.js';
 import { entityCommand } from './commands/entity.js';
 import { UsageError, type CommandContext } from './commands/common.js';
+import { processingCommand } from './commands/processing.js';
 import { simulateCommand } from './commands/simulate.js';
 import { statsCommand } from './commands/stats.js';
 import { verifyCommand } from './commands/verify.js';
@@ -13,6 +14,7 @@ const USAGE = `ripio-webhooks <command> [options]   (each command has --help)
   entity get      an entity's status and event timeline (admin API)
   dlq             list / show / replay / purge dead-lettered events (admin API)
   stats           queue counts, backlog age, dead-letter size, outcomes of the last hour (admin API)
+  processing      status / pause / resume event processing, and the circuit breaker's state (admin API)
 
 Admin API commands use --admin-url (default ADMIN_URL or http://127.0.0.1:8081) and --token (default ADMIN_TOKEN).`;
 
@@ -22,6 +24,7 @@ const COMMANDS = {
   entity: entityCommand,
   dlq: dlqCommand,
   stats: statsCommand,
+  processing: processingCommand,
 } as const;
 
 function isCommand(name: string): name is keyof typeof COMMANDS {

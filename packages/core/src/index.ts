@@ -4,6 +4,8 @@ export * from './machines/machines.js';
 export * from './machines/decide-transition.js';
 export * from './retry/backoff.js';
 export * from './retry/retry-schedule.js';
+export * from './breaker/circuit-breaker.js';
+export * from './breaker/failure-window.js';
 export * from './flows/flows.js';
 export * from './flows/settled-statuses.js';
 export * from './random/seeded-random.js';

@@ -1,4 +1,5 @@
 export * from './arrival-order.js';
+export * from './breaker-store.js';
 export * from './connection.js';
 export * from './dead-letter-retention.js';
 export * from './dead-letter-store.js';
@@ -9,6 +10,7 @@ export * from './hold-store.js';
 export * from './hold-types.js';
 export * from './keys.js';
 export * from './outcomes.js';
+export * from './processing-control.js';
 export * from './promote-job.js';
 export * from './queue-definition.js';
 export * from './queue-gauges.js';

@@ -67,3 +67,13 @@ export function outcomesKey(queuePrefix: string, minute: number): string {
 }
 
 export const OUTCOME_STATS_TTL_SECONDS = 2 * 3600;
+
+/** string (JSON) with PX: the circuit breaker's state (absent: closed). One key, shared by every worker. */
+export function breakerKey(queuePrefix: string): string {
+  return `${queuePrefix}:breaker`;
+}
+
+/** string (JSON), no TTL, present while an operator has paused processing: why and since when. */
+export function processingPauseKey(queuePrefix: string): string {
+  return `${queuePrefix}:processing:pause`;
+}

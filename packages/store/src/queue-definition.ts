@@ -12,7 +12,7 @@ export const DEAD_LETTER_QUEUE = 'dead-letter';
 /** The custom BullMQ backoff type; the worker computes its delays with core's retry schedule. */
 export const RETRY_BACKOFF_TYPE = 'ripio';
 /**
- * BullMQ's own attempt ceiling. The worker's MAX_ATTEMPTS decides when an event is dead-lettered (the processor
+ * BullMQ's own attempt ceiling. The worker's RETRY_SCHEDULE decides when an event is dead-lettered (the processor
  * moves it to the dead-letter queue itself), so operators can change it without touching queued jobs.
  */
 const BULLMQ_ATTEMPTS_CEILING = 1_000;

@@ -10,6 +10,7 @@ export const SCRIPT_FILES = [
   'holdOnFailure-5.lua',
   'markDeadLettered-2.lua',
   'releaseHold-5.lua',
+  'casBreaker-1.lua',
 ] as const;
 export type ScriptFile = (typeof SCRIPT_FILES)[number];
 

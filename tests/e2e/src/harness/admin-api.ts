@@ -11,6 +11,7 @@ import type {
   DeadLetterReason,
   EntityWithHistory,
   HeldEntity,
+  ProcessingStatus,
   ReleaseReport,
   Stats,
 } from '@ripio-webhooks/contracts';
@@ -75,5 +76,10 @@ export class AdminApi {
 
   stats(): Promise<Stats> {
     return this.client.stats();
+  }
+
+  /** Whether processing is paused, and the circuit breaker's state. */
+  processing(): Promise<ProcessingStatus> {
+    return this.client.processing();
   }
 }

@@ -12,6 +12,7 @@ const FLAKY_TYPE = 'ACCOUNT.CLOSED';
 const BROKEN_TYPE = 'SUPPORT_TICKET.FAILED';
 const DOWNSTREAM_FLAKY_TYPE = 'SUPPORT_TICKET.CREATED';
 const MAX_ATTEMPTS = 5;
+const RETRY_SCHEDULE = '100ms,200ms,400ms,500ms';
 /** A Standard Webhooks signing secret, as FORWARD_SECRET takes it. */
 const forwardSecret = `whsec_${randomBytes(32).toString('base64')}`;
 
@@ -30,9 +31,7 @@ describe('6 poison events and a failing downstream', () => {
     workers: 2,
     env: {
       worker: {
-        MAX_ATTEMPTS: String(MAX_ATTEMPTS),
-        BACKOFF_BASE_MS: '100',
-        BACKOFF_MAX_MS: '500',
+        RETRY_SCHEDULE,
         FORWARD_SECRET: forwardSecret,
         FORWARD_URL: downstream?.url ?? '',
         // The downstream listens on loopback without TLS.

@@ -5,8 +5,8 @@ import { sendDeliveries } from '../harness/sender.js';
 import { outcomeOfRecord, readLedger, verifyScenario } from '../harness/verify.js';
 import { pollUntil } from '../harness/wait.js';
 
-describe('10 the event log’s Postgres is SIGKILLed during load and restarted', () => {
-  const stack = useStack({ name: '10-postgres-outage', workers: 2, eventLog: true });
+describe('11 the event log’s Postgres is SIGKILLed during load and restarted', () => {
+  const stack = useStack({ name: '11-postgres-outage', workers: 2, eventLog: true });
 
   it('goes on taking and applying events, and the log ends with every event once, with its outcome', async () => {
     const s = stack();
@@ -35,7 +35,7 @@ describe('10 the event log’s Postgres is SIGKILLed during load and restarted',
 
     const records = await sending;
     const verdict = await verifyScenario(s, {
-      scenario: '10 postgres outage',
+      scenario: '11 postgres outage',
       plan,
       outcomes: records.map(outcomeOfRecord),
       note: `Postgres SIGKILLed at 20% handled, restarted at 50%; ${streamWhileDown} records waited in the stream`,

@@ -6,10 +6,10 @@ import { sendDeliveries } from '../harness/sender.js';
 import { outcomeOfRecord, verifyScenario } from '../harness/verify.js';
 import { pollUntil } from '../harness/wait.js';
 
-describe('11 the archiver is SIGKILLed while it writes batches', () => {
+describe('12 the archiver is SIGKILLed while it writes batches', () => {
   // Small batches, so the kill lands between a batch's write and its acknowledgement more often than not.
   const stack = useStack({
-    name: '11-archiver-killed',
+    name: '12-archiver-killed',
     workers: 2,
     eventLog: true,
     env: { archiver: { ARCHIVE_BATCH_SIZE: '20' } },
@@ -43,7 +43,7 @@ describe('11 the archiver is SIGKILLed while it writes batches', () => {
 
     const records = await sending;
     const verdict = await verifyScenario(s, {
-      scenario: '11 archiver killed',
+      scenario: '12 archiver killed',
       plan,
       outcomes: records.map(outcomeOfRecord),
       note: `archiver SIGKILLed with ${logged} events logged, restarted at once`,
