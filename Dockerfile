@@ -3,6 +3,8 @@
 # `--target archiver`, `--target admin`
 # (docker-compose.yml builds each). The build stage compiles the workspace with pnpm + turbo, then `pnpm deploy
 # --prod` copies one app with its production dependencies only (workspace packages included) into /out/<app>.
+# Each app folder also gets sbom.cdx.json, the CycloneDX SBOM of its production dependencies (from the lockfile,
+# `pnpm sbom`), so every image carries its own at /app/sbom.cdx.json.
 # The runtime stages hold Node 24 and that folder, run as the unprivileged `node` user, and start
 # `node dist/main.js` in exec form so SIGTERM from `docker stop` reaches Node (graceful shutdown), not a shell.
 
@@ -23,6 +25,7 @@ RUN pnpm exec turbo run build \
       --filter=@ripio-webhooks/admin...
 RUN for app in receiver worker archiver admin; do \
       pnpm --filter "@ripio-webhooks/${app}" deploy --prod "/out/${app}" || exit 1; \
+      node scripts/sbom.mjs --app "${app}" --out "/out/${app}/sbom.cdx.json" || exit 1; \
     done
 
 FROM ${NODE_IMAGE} AS runtime

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `pnpm docs:settings`: writes the settings table of docs/configuration.md from the env schemas the apps really
 // parse (apps/*/src/env.ts, packages/cli/src/env.ts, through their built dist/env.js): every variable, which
-// program reads it, its default and its description (the schema field's `.describe()`).
+// program reads it, its default and its description (the schema field's `.describe()`). A secret setting (core's
+// secret settings helpers mark it `{ secret: true }` in zod's metadata) is listed with its `NAME_FILE` variant.
 //
 //   node scripts/docs-settings.mjs            rewrite the table between the markers
 //   node scripts/docs-settings.mjs --check    exit 1 when the page differs from the schemas (tests/deploy runs this)
@@ -38,11 +39,16 @@ function objectSchemaOf(module, file) {
   return schema;
 }
 
+/** Whether a field is a secret setting, which also accepts `NAME_FILE` (core's `isSecretSetting`). */
+function isSecret(field) {
+  return typeof field.meta === 'function' && field.meta()?.secret === true;
+}
+
 /** `required`, `unset` or the default as the environment would spell it. */
 function defaultOf(field) {
   const parsed = field.safeParse(undefined);
   if (!parsed.success) return 'required';
-  if (parsed.data === undefined) return 'unset';
+  if (parsed.data === undefined || (Array.isArray(parsed.data) && parsed.data.length === 0)) return 'unset';
   return `\`${String(parsed.data)}\``;
 }
 
@@ -56,7 +62,7 @@ async function loadSettings() {
     const schema = objectSchemaOf(await import(pathToFileURL(file).href), program.module);
     for (const [name, field] of Object.entries(schema.shape)) {
       if (!field.description) throw new Error(`${program.module}: ${name} has no description (.describe)`);
-      const entry = settings.get(name) ?? { name, readers: [] };
+      const entry = settings.get(name) ?? { name, secret: isSecret(field), readers: [] };
       entry.readers.push({
         program: program.name,
         default: defaultOf(field),
@@ -80,9 +86,10 @@ function cell(readers, pick) {
 
 function renderTable(settings) {
   const escape = (text) => text.replaceAll('|', '\\|');
-  const rows = settings.map(({ name, readers }) => {
+  const rows = settings.map(({ name, secret, readers }) => {
     const programs = readers.length === 3 && readers.every((r) => r.program !== 'CLI') ? 'every app' : null;
-    return `| \`${name}\` | ${programs ?? readers.map((r) => r.program).join(', ')} | ${escape(
+    const variable = secret ? `\`${name}\` or \`${name}_FILE\`` : `\`${name}\``;
+    return `| ${variable} | ${programs ?? readers.map((r) => r.program).join(', ')} | ${escape(
       cell(readers, (r) => r.default),
     )} | ${escape(cell(readers, (r) => r.description))} |`;
   });

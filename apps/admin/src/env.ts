@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import {
   eventLogDatabaseIssue,
   eventLogEnvFields,
@@ -6,6 +7,7 @@ import {
   historyEnvFields,
   parseSettings,
   parseStuckAfter,
+  type ReadTextFile,
   secretSetting,
   sharedEnvFields,
   type SettingsResult,
@@ -73,9 +75,17 @@ export type AdminEnv = z.infer<typeof AdminEnv>;
 
 export type EnvResult = SettingsResult<AdminEnv>;
 
-/** Parses the settings; a bad or missing variable becomes a message that names it. */
-export function loadEnv(source: Readonly<Record<string, string | undefined>>): EnvResult {
-  return parseSettings(AdminEnv, source, 'admin');
+/** Reads the file a `NAME_FILE` setting names (secrets mounted as files). */
+function readSecretFile(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+/** Parses the settings (secret files read); a bad or missing variable becomes a message that names it. */
+export function loadEnv(
+  source: Readonly<Record<string, string | undefined>>,
+  readFile: ReadTextFile = readSecretFile,
+): EnvResult {
+  return parseSettings(AdminEnv, source, 'admin', readFile);
 }
 
 /** STUCK_AFTER's thresholds (the defaults with its overrides; the setting was checked when parsed). */

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import {
   booleanSetting,
   eventLogDatabaseIssue,
   eventLogEnvFields,
   parseSettings,
+  type ReadTextFile,
   portSetting,
   positiveIntSetting,
   sharedEnvFields,
@@ -60,9 +62,17 @@ export const ArchiverEnv = z
   });
 export type ArchiverEnv = z.infer<typeof ArchiverEnv>;
 
-/** Parses the settings; a bad or missing variable becomes a message that names it. */
-export function loadEnv(source: Readonly<Record<string, string | undefined>>): SettingsResult<ArchiverEnv> {
-  return parseSettings(ArchiverEnv, source, 'archiver');
+/** Reads the file a `NAME_FILE` setting names (secrets mounted as files). */
+function readSecretFile(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+/** Parses the settings (secret files read); a bad or missing variable becomes a message that names it. */
+export function loadEnv(
+  source: Readonly<Record<string, string | undefined>>,
+  readFile: ReadTextFile = readSecretFile,
+): SettingsResult<ArchiverEnv> {
+  return parseSettings(ArchiverEnv, source, 'archiver', readFile);
 }
 
 /** The only read of `process.env` in the archiver. */

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import {
   dedupeEnvFields,
   nonNegativeIntSetting,
   portSetting,
   positiveIntSetting,
   parseSettings,
+  type ReadTextFile,
   secretListSetting,
   sharedEnvFields,
   tracingEnvFields,
@@ -81,9 +83,17 @@ export type ReceiverEnv = z.infer<typeof ReceiverEnv>;
 
 export type EnvResult = SettingsResult<ReceiverEnv>;
 
-/** Parses the settings; a bad or missing variable becomes a message that names it. */
-export function loadEnv(source: Readonly<Record<string, string | undefined>>): EnvResult {
-  return parseSettings(ReceiverEnv, source, 'receiver');
+/** Reads the file a `NAME_FILE` setting names (secrets mounted as files). */
+function readSecretFile(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+/** Parses the settings (secret files read); a bad or missing variable becomes a message that names it. */
+export function loadEnv(
+  source: Readonly<Record<string, string | undefined>>,
+  readFile: ReadTextFile = readSecretFile,
+): EnvResult {
+  return parseSettings(ReceiverEnv, source, 'receiver', readFile);
 }
 
 /** The only read of `process.env` in the receiver. */

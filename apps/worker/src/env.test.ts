@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { TEST_FORWARD_SECRET } from '@ripio-webhooks/test-support';
 import { describe, expect, it } from 'vitest';
 import { loadEnv as loadAnyEnv } from './env.js';
@@ -35,6 +36,7 @@ describe('worker env', () => {
         HANDLE_CONFLICTS: false,
         HANDLE_LATE: false,
         FORWARD_TIMEOUT_MS: 5_000,
+        FORWARD_ALLOW_HTTP: false,
         METRICS_PORT: 9091,
         METRICS_HOST: '0.0.0.0',
         EXPORT_QUEUE_GAUGES: false,
@@ -73,15 +75,41 @@ describe('worker env', () => {
     [{ BREAKER_FAILURE_RATIO: '0' }, 'BREAKER_FAILURE_RATIO'],
     [{ BREAKER_FAILURE_RATIO: '1.5' }, 'BREAKER_FAILURE_RATIO'],
     [{ BREAKER_OPEN_MS: '0' }, 'BREAKER_OPEN_MS'],
-    [{ FORWARD_URL: 'http://127.0.0.1:9/hook' }, 'FORWARD_SECRET'],
-    [{ FORWARD_URL: 'ftp://x', FORWARD_SECRET: TEST_FORWARD_SECRET }, 'FORWARD_URL'],
+    [{ FORWARD_URL: 'https://hooks.internal/ripio' }, 'FORWARD_SECRET is required'],
+    [{ FORWARD_URL: 'ftp://x', FORWARD_SECRET: TEST_FORWARD_SECRET }, 'FORWARD_URL must be an https:// URL'],
     [
-      { FORWARD_URL: 'http://127.0.0.1:9/hook', FORWARD_SECRET: 'forward-secret' },
+      { FORWARD_URL: 'ftp://x', FORWARD_SECRET: TEST_FORWARD_SECRET, FORWARD_ALLOW_HTTP: 'true' },
+      'FORWARD_URL must be an http(s) URL',
+    ],
+    // Plain http carries the forwarded personal data in clear: only with FORWARD_ALLOW_HTTP.
+    [
+      { FORWARD_URL: 'http://127.0.0.1:9/hook', FORWARD_SECRET: TEST_FORWARD_SECRET },
+      'FORWARD_URL must be an https:// URL (set FORWARD_ALLOW_HTTP=true',
+    ],
+    [{ FORWARD_ALLOW_HTTP: 'yes' }, 'FORWARD_ALLOW_HTTP'],
+    [
+      { FORWARD_URL: 'https://hooks.internal/ripio', FORWARD_SECRET: 'forward-secret' },
       'FORWARD_SECRET must be at least 32',
     ],
     [
-      { FORWARD_URL: 'http://127.0.0.1:9/hook', FORWARD_SECRET: 'replace-with-your-forwarding-secret-0123' },
+      {
+        FORWARD_URL: 'https://hooks.internal/ripio',
+        FORWARD_SECRET: 'replace-with-your-forwarding-secret-0123',
+      },
       'FORWARD_SECRET is a placeholder',
+    ],
+    // A Standard Webhooks secret: the prefix, base64, 24 to 64 bytes.
+    [
+      { FORWARD_URL: 'https://hooks.internal/ripio', FORWARD_SECRET: 'f3a9c1e7b5d2f8a4c6e0b9d3f7a1c5e8' },
+      'FORWARD_SECRET must start with "whsec_"',
+    ],
+    [
+      { FORWARD_SECRET: 'whsec_not-base64-at-all-but-long-enough-0123' },
+      'FORWARD_SECRET must be "whsec_" then standard base64',
+    ],
+    [
+      { FORWARD_SECRET: `whsec_${Buffer.from('sixteen-bytes-ab').toString('base64')}` },
+      'FORWARD_SECRET must decode to 24 to 64 bytes, not 16',
     ],
     [{ DEDUPE_TTL_SECONDS: '0' }, 'DEDUPE_TTL_SECONDS'],
     [{ METRICS_PORT: '70000' }, 'METRICS_PORT'],
@@ -106,8 +134,14 @@ describe('worker env', () => {
   });
 
   it("reads the optional RIPIO_WEBHOOK_SECRETS (the fallback check of Ripio's signature) as a list", () => {
-    const loaded = loadEnv({ RIPIO_WEBHOOK_SECRETS: ' new , old,' });
-    expect(loaded.ok && loaded.env.RIPIO_WEBHOOK_SECRETS).toEqual(['new', 'old']);
+    const [current, previous] = [randomBytes(32).toString('hex'), randomBytes(32).toString('hex')];
+    const loaded = loadEnv({ RIPIO_WEBHOOK_SECRETS: ` ${current} , ${previous},` });
+    expect(loaded.ok && loaded.env.RIPIO_WEBHOOK_SECRETS).toEqual([current, previous]);
+    // They are secrets like the receiver's: a weak entry is refused.
+    const weak = loadEnv({ RIPIO_WEBHOOK_SECRETS: `${current},old` });
+    expect(weak.ok === false && weak.message).toContain(
+      'RIPIO_WEBHOOK_SECRETS (entry 2 of 2) must be at least 32',
+    );
   });
 
   it('takes any stalled-check interval beside the job lock (neither bounds the other)', () => {
@@ -115,14 +149,26 @@ describe('worker env', () => {
     expect(loaded.ok && [loaded.env.JOB_LOCK_MS, loaded.env.STALLED_INTERVAL_MS]).toEqual([5_000, 60_000]);
   });
 
-  it('forwards with a strong secret', () => {
+  it('forwards to an https URL with a Standard Webhooks secret', () => {
     const loaded = loadEnv({
-      FORWARD_URL: 'http://127.0.0.1:9/hook',
+      FORWARD_URL: 'https://hooks.internal/ripio',
       FORWARD_SECRET: ` ${TEST_FORWARD_SECRET} `,
     });
     expect(loaded.ok && [loaded.env.FORWARD_URL, loaded.env.FORWARD_SECRET]).toEqual([
-      'http://127.0.0.1:9/hook',
+      'https://hooks.internal/ripio',
       TEST_FORWARD_SECRET,
+    ]);
+  });
+
+  it('forwards to a plain http URL only with FORWARD_ALLOW_HTTP', () => {
+    const loaded = loadEnv({
+      FORWARD_URL: 'http://127.0.0.1:9/hook',
+      FORWARD_SECRET: TEST_FORWARD_SECRET,
+      FORWARD_ALLOW_HTTP: 'true',
+    });
+    expect(loaded.ok && [loaded.env.FORWARD_URL, loaded.env.FORWARD_ALLOW_HTTP]).toEqual([
+      'http://127.0.0.1:9/hook',
+      true,
     ]);
   });
 

@@ -1,20 +1,24 @@
+import { readFileSync } from 'node:fs';
 import {
   booleanSetting,
   dedupeEnvFields,
   entityRetentionEnvFields,
   eventLogEnvFields,
   historyEnvFields,
+  optionalSecretListSetting,
   optionalSecretSetting,
   requireDatabaseUrl,
   secretListSetting,
   portSetting,
   positiveIntSetting,
   parseSettings,
+  type ReadTextFile,
   sharedEnvFields,
   tracingEnvFields,
   type SettingsResult,
 } from '@ripio-webhooks/core';
 import { z } from 'zod';
+import { signingKeyOf } from './handlers/standard-webhooks.js';
 import { breakerEnvFields, retryScheduleSetting } from './retry-settings.js';
 
 /** Empty counts as unset, so `FORWARD_URL=` in a compose file turns the forwarder off. */
@@ -22,17 +26,6 @@ const optionalText = z
   .string()
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
-
-/** Comma-separated, blanks ignored; unset or empty is an empty list. */
-const optionalList = z
-  .string()
-  .optional()
-  .transform((value) =>
-    (value ?? '')
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== ''),
-  );
 
 /** The worker's settings, read from the environment once at start. */
 export const WorkerEnv = z
@@ -46,7 +39,8 @@ export const WorkerEnv = z
       'INTAKE_PROOF_KEYS',
       'Keys only receivers and workers hold: a job’s intake proof must verify with one of them.',
     ),
-    RIPIO_WEBHOOK_SECRETS: optionalList.describe(
+    RIPIO_WEBHOOK_SECRETS: optionalSecretListSetting(
+      'RIPIO_WEBHOOK_SECRETS',
       'Optional: Ripio’s secrets, as the receiver’s. A job whose receiver MAC fails is still accepted when ' +
         'Ripio’s signature in its proof verifies over its body.',
     ),
@@ -72,12 +66,20 @@ export const WorkerEnv = z
       .describe('Also run handlers for `conflict` events (true/false).'),
     HANDLE_LATE: booleanSetting.default(false).describe('Also run handlers for `late` events (true/false).'),
     FORWARD_URL: optionalText.describe(
-      'Built-in forwarder: POST each applied event, signed with `FORWARD_SECRET`, to this http(s) URL; unset: off.',
+      'Built-in forwarder: POST each applied event, signed per Standard Webhooks with `FORWARD_SECRET`, to this ' +
+        '`https://` URL (`http://` only with `FORWARD_ALLOW_HTTP`); unset: off.',
     ),
     FORWARD_SECRET: optionalSecretSetting(
       'FORWARD_SECRET',
-      'The key the forwarder signs with (`X-Ripio-Webhooks-Signature`); required with `FORWARD_URL`.',
+      'The forwarder’s Standard Webhooks signing secret: `whsec_` then base64 of 24 to 64 random bytes ' +
+        '(`echo "whsec_$(openssl rand -base64 32)"`); required with `FORWARD_URL`.',
     ),
+    FORWARD_ALLOW_HTTP: booleanSetting
+      .default(false)
+      .describe(
+        'Allow a plain `http://` `FORWARD_URL` (local development, a test, a sidecar on the same host); forwards ' +
+          'carry personal data, so keep it off across a network.',
+      ),
     FORWARD_TIMEOUT_MS: positiveIntSetting.default(5_000).describe('Deadline of one forward request.'),
     METRICS_PORT: portSetting.default(9091).describe('Port of the worker’s `/metrics` and `/healthz`.'),
     METRICS_HOST: z
@@ -140,30 +142,56 @@ export const WorkerEnv = z
         message: 'PARK_RECHECK_MAX_MS must be >= PARK_RECHECK_MIN_MS',
       });
     }
-    if (env.FORWARD_URL !== undefined) {
-      if (!/^https?:\/\//.test(env.FORWARD_URL) || !URL.canParse(env.FORWARD_URL)) {
-        context.addIssue({
-          code: 'custom',
-          path: ['FORWARD_URL'],
-          message: 'FORWARD_URL must be an http(s) URL',
-        });
-      }
-      if (env.FORWARD_SECRET === undefined) {
-        context.addIssue({
-          code: 'custom',
-          path: ['FORWARD_SECRET'],
-          message: 'FORWARD_SECRET is required when FORWARD_URL is set (the forwarder signs every request)',
-        });
-      }
-    }
+    for (const issue of forwardIssues(env)) context.addIssue({ code: 'custom', ...issue });
   });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
 
+interface ForwardSettings {
+  FORWARD_URL: string | undefined;
+  FORWARD_SECRET?: string | undefined;
+  FORWARD_ALLOW_HTTP: boolean;
+}
+
+/** The forwarder's settings together: an `https://` URL (or `http://` when allowed) and a signing secret. */
+function forwardIssues(env: ForwardSettings): { path: string[]; message: string }[] {
+  const issues: { path: string[]; message: string }[] = [];
+  if (env.FORWARD_URL !== undefined) {
+    const scheme = env.FORWARD_ALLOW_HTTP ? /^https?:\/\//i : /^https:\/\//i;
+    if (!scheme.test(env.FORWARD_URL) || !URL.canParse(env.FORWARD_URL)) {
+      issues.push({
+        path: ['FORWARD_URL'],
+        message: env.FORWARD_ALLOW_HTTP
+          ? 'FORWARD_URL must be an http(s) URL'
+          : 'FORWARD_URL must be an https:// URL (set FORWARD_ALLOW_HTTP=true to allow plain http)',
+      });
+    }
+    if (env.FORWARD_SECRET === undefined) {
+      issues.push({
+        path: ['FORWARD_SECRET'],
+        message: 'FORWARD_SECRET is required when FORWARD_URL is set (the forwarder signs every request)',
+      });
+    }
+  }
+  if (env.FORWARD_SECRET !== undefined) {
+    const signing = signingKeyOf(env.FORWARD_SECRET);
+    if (!signing.ok) issues.push({ path: ['FORWARD_SECRET'], message: `FORWARD_SECRET ${signing.problem}` });
+  }
+  return issues;
+}
+
 export type EnvResult = SettingsResult<WorkerEnv>;
 
-/** Parses the settings; a bad or missing variable becomes a message that names it. */
-export function loadEnv(source: Readonly<Record<string, string | undefined>>): EnvResult {
-  return parseSettings(WorkerEnv, source, 'worker');
+/** Reads the file a `NAME_FILE` setting names (secrets mounted as files). */
+function readSecretFile(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+/** Parses the settings (secret files read); a bad or missing variable becomes a message that names it. */
+export function loadEnv(
+  source: Readonly<Record<string, string | undefined>>,
+  readFile: ReadTextFile = readSecretFile,
+): EnvResult {
+  return parseSettings(WorkerEnv, source, 'worker', readFile);
 }
 
 /** The only read of `process.env` in the worker. */

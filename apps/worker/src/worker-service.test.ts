@@ -1,17 +1,14 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { sampleEvent } from '@ripio-webhooks/schemas';
 import { bullPrefix, entityKeys, EVENTS_QUEUE } from '@ripio-webhooks/store';
 import { TEST_FORWARD_SECRET } from '@ripio-webhooks/test-support';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { loadEnv, type WorkerEnv } from './env.js';
-import {
-  FORWARD_EVENT_KEY_HEADER,
-  FORWARD_SIGNATURE_HEADER,
-  type ForwardBody,
-} from './handlers/forwarder.js';
+import type { ForwardBody } from './handlers/forwarder.js';
 import { startWorker, type WorkerService } from './worker-service.js';
 import { INTAKE_PROOF_KEY, silentLogger, WorkerTestWorld } from './worker.test-helpers.js';
 
@@ -20,8 +17,7 @@ const ISSUED = '2026-03-01T10:00:00.000Z';
 
 interface Received {
   body: string;
-  signature: string | undefined;
-  eventKey: string | undefined;
+  headers: Record<string, string>;
 }
 
 /** A loopback service that answers each request with the next status of `answers` (then 200). */
@@ -35,8 +31,9 @@ async function startTarget(
     request.on('end', () => {
       received.push({
         body: Buffer.concat(chunks).toString('utf8'),
-        signature: request.headers[FORWARD_SIGNATURE_HEADER.toLowerCase()] as string | undefined,
-        eventKey: request.headers[FORWARD_EVENT_KEY_HEADER.toLowerCase()] as string | undefined,
+        headers: Object.fromEntries(
+          Object.entries(request.headers).map(([name, value]) => [name, String(value)]),
+        ),
       });
       response.writeHead(answers.shift() ?? 200);
       response.end();
@@ -93,7 +90,12 @@ describe('the worker service (env -> Redis, handlers, forwarder, metrics, shutdo
     const forward = await startTarget([503]);
     target = forward.server;
     service = await startWorker(
-      testEnv({ QUEUE_PREFIX: world.prefix, FORWARD_URL: forward.url, FORWARD_SECRET: SECRET }),
+      testEnv({
+        QUEUE_PREFIX: world.prefix,
+        FORWARD_URL: forward.url,
+        FORWARD_SECRET: SECRET,
+        FORWARD_ALLOW_HTTP: 'true',
+      }),
       { logger: silentLogger, defaultMetrics: false },
     );
 
@@ -107,10 +109,10 @@ describe('the worker service (env -> Redis, handlers, forwarder, metrics, shutdo
     // First answer 503 (retried), then 200.
     expect(forward.received).toHaveLength(2);
     const delivered = forward.received[1]!;
-    const expectedSignature = `sha256=${createHmac('sha256', SECRET).update(delivered.body).digest('hex')}`;
-    expect(delivered.signature).toBe(expectedSignature);
-    expect(delivered.eventKey).toBe(deposit.eventKey);
-    const body = JSON.parse(delivered.body) as ForwardBody;
+    // Verified as the receiving service does, with the Standard Webhooks library; the id is the event key.
+    const body = new Webhook(SECRET).verify(delivered.body, delivered.headers) as ForwardBody;
+    expect(delivered.headers['webhook-id']).toBe(deposit.eventKey);
+    expect(forward.received[0]?.headers['webhook-id']).toBe(deposit.eventKey);
     expect(body).toMatchObject({
       eventKey: deposit.eventKey,
       eventType: 'ON-RAMP.DEPOSIT.RECEIVED',

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -30,22 +31,46 @@ describe('ripio-webhooks verify', () => {
   const body =
     '{"eventType":"ACCOUNT.CLOSED","issueDatetime":"2026-05-19T14:30:00.000Z","account":{"customerId":"c1","isActive":false}}';
 
-  it('exits 0 and says match for the exact body', async () => {
+  const secret = randomBytes(32).toString('hex');
+
+  it('exits 0 and says match for the exact body, with the secret from RIPIO_WEBHOOK_SECRET', async () => {
     const file = join(dir, 'exact.json');
     await writeFile(file, body);
-    const { io, out } = capture();
-    const code = await runCli(
-      ['verify', '--body', file, '--signature', signRipioBody(body, 's3cret'), '--secret', 's3cret'],
-      { io, env },
-    );
+    const { io, out, err } = capture();
+    const code = await runCli(['verify', '--body', file, '--signature', signRipioBody(body, secret)], {
+      io,
+      env: loadEnv({ RIPIO_WEBHOOK_SECRET: secret }),
+    });
     expect(code).toBe(0);
     expect(out.join('\n')).toMatch(/^match/);
+    expect(err).toEqual([]);
   });
 
-  it('exits 1 and names the re-serialization for a pretty-printed body', async () => {
-    const file = join(dir, 'pretty.json');
-    await writeFile(file, JSON.stringify(JSON.parse(body), null, 2));
-    const { io, out } = capture();
+  it('reads the secret from RIPIO_WEBHOOK_SECRET_FILE or --secret-file, never needing it on the command line', async () => {
+    const file = join(dir, 'exact-from-file.json');
+    const secretFile = join(dir, 'ripio-secret');
+    await writeFile(file, body);
+    await writeFile(secretFile, `${secret}\n`, { mode: 0o600 });
+    const signature = signRipioBody(body, secret);
+    const viaEnv = capture();
+    const envFromFile = loadEnv({ RIPIO_WEBHOOK_SECRET_FILE: secretFile });
+    expect(
+      await runCli(['verify', '--body', file, '--signature', signature], { io: viaEnv.io, env: envFromFile }),
+    ).toBe(0);
+    const viaFlag = capture();
+    expect(
+      await runCli(['verify', '--body', file, '--signature', signature, '--secret-file', secretFile], {
+        io: viaFlag.io,
+        env,
+      }),
+    ).toBe(0);
+    expect([...viaEnv.err, ...viaFlag.err]).toEqual([]);
+  });
+
+  it('still takes the deprecated --secret, with a warning on stderr', async () => {
+    const file = join(dir, 'exact-deprecated.json');
+    await writeFile(file, body);
+    const { io, err } = capture();
     const args = [
       'verify',
       '--body',
@@ -54,9 +79,23 @@ describe('ripio-webhooks verify', () => {
       signRipioBody(body, 's3cret'),
       '--secret',
       's3cret',
-      '--json',
     ];
-    expect(await runCli(args, { io, env })).toBe(1);
+    expect(await runCli(args, { io, env })).toBe(0);
+    expect(err.join('\n')).toMatch(/--secret is deprecated/);
+  });
+
+  it('exits 2 without a secret, saying where to put one', async () => {
+    const { io, err } = capture();
+    expect(await runCli(['verify', '--body', 'x', '--signature', 'sha256=00'], { io, env })).toBe(2);
+    expect(err.join('\n')).toContain('RIPIO_WEBHOOK_SECRET_FILE');
+  });
+
+  it('exits 1 and names the re-serialization for a pretty-printed body', async () => {
+    const file = join(dir, 'pretty.json');
+    await writeFile(file, JSON.stringify(JSON.parse(body), null, 2));
+    const { io, out } = capture();
+    const args = ['verify', '--body', file, '--signature', signRipioBody(body, secret), '--json'];
+    expect(await runCli(args, { io, env: loadEnv({ RIPIO_WEBHOOK_SECRET: secret }) })).toBe(1);
     expect(JSON.parse(out.join('\n'))).toEqual({
       verdict: 'mismatch',
       explanation: { kind: 'rewritten', rewrite: 'ripio-compact' },
@@ -75,19 +114,10 @@ describe('ripio-webhooks simulate --dry-run', () => {
   it('writes the expectations file without sending anything', async () => {
     const file = join(dir, 'expect.json');
     const { io, out } = capture();
-    const args = [
-      'simulate',
-      '--dry-run',
-      '--secret',
-      's',
-      '--seed',
-      'cli',
-      '--entities',
-      '7',
-      '--expect-out',
-      file,
-    ];
-    expect(await runCli(args, { io, env })).toBe(0);
+    const args = ['simulate', '--dry-run', '--seed', 'cli', '--entities', '7', '--expect-out', file];
+    expect(
+      await runCli(args, { io, env: loadEnv({ RIPIO_WEBHOOK_SECRET: randomBytes(32).toString('hex') }) }),
+    ).toBe(0);
     const expectations = JSON.parse(await readFile(file, 'utf8')) as { entities: unknown[]; events: number };
     expect(expectations.entities).toHaveLength(7);
     expect(expectations.events).toBeGreaterThanOrEqual(7);

@@ -15,5 +15,6 @@ export * from './machines/entity-progress.js';
 export * from './machines/decide-event.js';
 export * from './stuck/stuck-after.js';
 export * from './settings/secret-setting.js';
+export * from './settings/secret-files.js';
 export * from './intake-proof/intake-proof.js';
 export * from './intake-proof/check-intake-proof.js';

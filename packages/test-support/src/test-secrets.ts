@@ -14,5 +14,5 @@ export const TEST_OLD_WEBHOOK_SECRET = 'whsec_suite_previous_8c1e6a3f9d2b7e40c6a
 /** The admin app's ADMIN_TOKEN (and the CLI's). */
 export const TEST_ADMIN_TOKEN = 'adm_suite_3e7b1d9f5a2c8e6b0d4f7a1c9e3b5d8f';
 
-/** The worker's FORWARD_SECRET. */
-export const TEST_FORWARD_SECRET = 'fwd_suite_9d4b2f7a1e6c3b8d0f5a9c2e7b4d1f6a';
+/** The worker's FORWARD_SECRET: a Standard Webhooks signing secret (`whsec_` and base64 of 32 bytes). */
+export const TEST_FORWARD_SECRET = 'whsec_LAgpsWT7ceiONcCf/Jjg42js6l/p0oUPeL2d+cVPIO4=';

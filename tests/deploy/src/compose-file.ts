@@ -14,11 +14,14 @@ export interface ComposeService {
   depends_on?: Record<string, { condition: string }> | string[];
   deploy?: { replicas?: number };
   healthcheck?: { test?: string[] | string };
+  /** The compose secrets mounted at /run/secrets/<name> (short syntax). */
+  secrets?: string[];
 }
 
 export interface ComposeFile {
   services: Record<string, ComposeService>;
   volumes?: Record<string, unknown>;
+  secrets?: Record<string, { file?: string }>;
 }
 
 /** docker-compose.yml as Compose sees it: YAML merge keys (`<<: *app`) resolved. */

@@ -14,7 +14,7 @@ import {
   resolveEnvironment,
   type ComposeService,
 } from './compose-file.js';
-import { TEST_ADMIN_TOKEN, TEST_WEBHOOK_SECRET } from '@ripio-webhooks/test-support';
+import { TEST_ADMIN_TOKEN, TEST_FORWARD_SECRET, TEST_WEBHOOK_SECRET } from '@ripio-webhooks/test-support';
 import { loadAppEnvSchema, type AppEnvSchema } from './env-schemas.js';
 import { parseEnvFile } from './env-file.js';
 import { APPS, readRepoFile, repoPath, type AppName } from './repo.js';
@@ -23,25 +23,35 @@ const { text: composeText, data: composeData, compose } = readComposeFile();
 const envExampleText = readRepoFile('.env.example');
 const envExample = parseEnvFile(envExampleText);
 
-/** The secrets .env.example leaves as placeholders, and strong values an operator would put in their place. */
-const SECRETS_TO_FILL = new Map([
-  ['RIPIO_WEBHOOK_SECRETS', TEST_WEBHOOK_SECRET],
-  ['INTAKE_PROOF_KEYS', 'compose-test-intake-proof-key-0123456789abcdef'],
-  ['ADMIN_TOKEN', TEST_ADMIN_TOKEN],
+/** The compose secrets (deploy/secrets/<name>) and strong values an operator would put in each file. */
+const SECRET_FILES = new Map([
+  ['ripio_webhook_secrets', TEST_WEBHOOK_SECRET],
+  ['intake_proof_keys', 'compose-test-intake-proof-key-0123456789abcdef'],
+  ['admin_token', TEST_ADMIN_TOKEN],
+  ['forward_secret', TEST_FORWARD_SECRET],
 ]);
 
-/** .env.example with its secrets filled in, as a user has it after `cp .env.example .env` and editing. */
+/** .env.example as a user has it after `cp .env.example .env` (it holds no app secret: those are files). */
 function filledEnvText(): string {
-  let text = envExampleText;
-  for (const [name, value] of SECRETS_TO_FILL) {
-    text = text.replace(new RegExp(`^${name}=.*$`, 'm'), `${name}=${value}`);
-  }
-  return text;
+  return envExampleText;
 }
 
 /** `filledEnvText()` with every commented setting given a value too, so compose resolves every bare name. */
 function everySettingEnvText(): string {
   return filledEnvText().replace(/^# ?([A-Z][A-Z0-9_]*)=.*$/gm, '$1=set-in-dotenv');
+}
+
+/** A folder holding the secret files, as deploy/secrets/ holds them (`values` overrides SECRET_FILES). */
+const secretDirs: string[] = [];
+afterAll(() => {
+  for (const dir of secretDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function secretsDir(values: ReadonlyMap<string, string> = new Map()): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ripio-compose-secrets-'));
+  secretDirs.push(dir);
+  for (const [name, value] of SECRET_FILES) writeFileSync(join(dir, name), `${values.get(name) ?? value}\n`);
+  return dir;
 }
 
 function composeSchemaValidator(): ReturnType<Ajv2019['compile']> {
@@ -76,6 +86,12 @@ function withoutDraft04Ids(node: unknown): unknown {
       .filter(([key, value]) => !(key === 'id' && typeof value === 'string'))
       .map(([key, value]) => [key, withoutDraft04Ids(value)]),
   );
+}
+
+/** The setting a declared variable gives: `NAME_FILE` gives secret setting `NAME`. */
+function settingOf(schema: AppEnvSchema, variable: string): string {
+  const name = variable.replace(/_FILE$/, '');
+  return variable.endsWith('_FILE') && schema.secrets.has(name) ? name : variable;
 }
 
 function service(name: string): ComposeService {
@@ -119,6 +135,7 @@ describe('docker-compose config -q (Debian docker-compose, no engine needed)', (
       cpSync(repoPath(path), join(dir, path), { recursive: true });
     }
     writeFileSync(join(dir, '.env'), envText);
+    cpSync(secretsDir(), join(dir, 'deploy', 'secrets'), { recursive: true });
     return dir;
   }
   function compose(dir: string, ...args: string[]): Promise<RunResult> {
@@ -149,7 +166,7 @@ describe('docker-compose config -q (Debian docker-compose, no engine needed)', (
     },
   );
 
-  it.skipIf(dockerCompose === undefined).each(['ADMIN_TOKEN', 'RIPIO_WEBHOOK_SECRETS'])(
+  it.skipIf(dockerCompose === undefined).each(['GRAFANA_ADMIN_PASSWORD'])(
     'refuses a .env without %s, naming it',
     async (name) => {
       const dir = projectWith(envExampleText.replace(new RegExp(`^${name}=.*$`, 'm'), ''));
@@ -172,14 +189,22 @@ describe('docker-compose config -q (Debian docker-compose, no engine needed)', (
         const given = [...environmentOf(resolved.services[app] ?? {}).keys()];
         expect(given.length, `${app} gets no environment`).toBeGreaterThan(0);
         expect(
-          given.filter((name) => !schema.keys.has(name)),
+          given.filter((name) => !schema.keys.has(settingOf(schema, name))),
           `${app} receives variables apps/${app}/src/env.ts does not read`,
         ).toEqual([]);
       }
       const receiverGets = environmentOf(resolved.services.receiver ?? {});
-      expect(receiverGets.has('ADMIN_TOKEN')).toBe(false);
-      expect(receiverGets.get('RIPIO_WEBHOOK_SECRETS')).toBe(TEST_WEBHOOK_SECRET);
-      expect(environmentOf(resolved.services.admin ?? {}).get('ADMIN_TOKEN')).toBe(TEST_ADMIN_TOKEN);
+      expect([...receiverGets.keys()].filter((name) => name.startsWith('ADMIN_TOKEN'))).toEqual([]);
+      expect(receiverGets.get('RIPIO_WEBHOOK_SECRETS_FILE')).toBe('/run/secrets/ripio_webhook_secrets');
+      const mounted = (app: AppName): string[] =>
+        (resolved.services[app]?.secrets ?? []).map((entry) =>
+          typeof entry === 'string' ? entry : (entry as { source: string }).source,
+        );
+      expect(mounted('receiver')).toEqual(['ripio_webhook_secrets', 'intake_proof_keys']);
+      expect(environmentOf(resolved.services.admin ?? {}).get('ADMIN_TOKEN_FILE')).toBe(
+        '/run/secrets/admin_token',
+      );
+      expect(mounted('admin')).toEqual(['admin_token']);
     },
   );
 });
@@ -194,13 +219,28 @@ describe("compose services against the apps' config schemas", () => {
     if (schema === undefined) throw new Error(`no schema for ${app}`);
     return schema;
   }
-  /** What the app sees in its container with `envText` as .env: its service's environment, resolved. */
-  function containerEnv(app: AppName, envText = filledEnvText()): Record<string, string> {
-    return Object.fromEntries(resolveEnvironment(service(app), parseEnvFile(envText).set));
+  /**
+   * What the app sees in its container with `envText` as .env: its service's environment, resolved, with each
+   * /run/secrets/<name> path pointing at the same file in `secrets` (the host's deploy/secrets/).
+   */
+  function containerEnv(
+    app: AppName,
+    envText = filledEnvText(),
+    secrets = secretsDir(),
+  ): Record<string, string> {
+    const resolved = Object.fromEntries(resolveEnvironment(service(app), parseEnvFile(envText).set));
+    return Object.fromEntries(
+      Object.entries(resolved).map(([name, value]) => [
+        name,
+        value.replace(/^\/run\/secrets\//, `${secrets}/`),
+      ]),
+    );
   }
 
   it.each(APPS)('%s: compose declares exactly the variables its schema reads', (app) => {
-    const declared = new Set(environmentOf(service(app)).keys());
+    const declared = new Set(
+      [...environmentOf(service(app)).keys()].map((name) => settingOf(schemaOf(app), name)),
+    );
     const unknown = [...declared].filter((key) => !schemaOf(app).keys.has(key));
     expect(unknown, `apps/${app}/src/env.ts does not read these (renamed?)`).toEqual([]);
     const unreachable = [...schemaOf(app).keys].filter((key) => !declared.has(key));
@@ -211,54 +251,77 @@ describe("compose services against the apps' config schemas", () => {
 
   it('gives no app service the whole .env, nor another app’s secrets', () => {
     for (const app of APPS) expect(service(app).env_file, `${app} env_file`).toBeUndefined();
-    const given = (app: AppName): Set<string> => new Set(environmentOf(service(app)).keys());
+    const given = (app: AppName): Set<string> =>
+      new Set([...environmentOf(service(app)).keys()].map((name) => settingOf(schemaOf(app), name)));
     expect(given('receiver').has('ADMIN_TOKEN')).toBe(false);
     expect(given('receiver').has('FORWARD_SECRET')).toBe(false);
     expect(given('worker').has('ADMIN_TOKEN')).toBe(false);
     expect(given('admin').has('RIPIO_WEBHOOK_SECRETS')).toBe(false);
+    expect(service('receiver').secrets).toEqual(['ripio_webhook_secrets', 'intake_proof_keys']);
+    expect(service('worker').secrets).toEqual([
+      'intake_proof_keys',
+      'ripio_webhook_secrets',
+      'forward_secret',
+    ]);
+    expect(service('admin').secrets).toEqual(['admin_token']);
+    expect(service('prometheus').secrets).toEqual(['admin_token']);
   });
 
-  it.each(APPS)('%s: starts with .env.example once its secrets are filled in', (app) => {
+  it('gives every secret as a file: NAME_FILE pointing at a mounted compose secret under deploy/secrets/', () => {
+    for (const app of APPS) {
+      const env = environmentOf(service(app));
+      for (const secret of schemaOf(app).secrets) {
+        expect(env.has(secret), `${app} ${secret} as a variable`).toBe(false);
+        const path = env.get(`${secret}_FILE`);
+        expect(path, `${app} ${secret}_FILE`).toMatch(/^\/run\/secrets\/[a-z_]+$/);
+        const name = path?.slice('/run/secrets/'.length) ?? '';
+        expect(service(app).secrets, `${app} mounts ${name}`).toContain(name);
+        expect(compose.secrets?.[name]?.file).toBe(`./deploy/secrets/${name}`);
+      }
+    }
+    expect(Object.keys(compose.secrets ?? {}).sort()).toEqual([...SECRET_FILES.keys()].sort());
+  });
+
+  it.each(APPS)('%s: starts with .env.example and the secret files', (app) => {
     const env = containerEnv(app);
-    const missing = [...schemaOf(app).required].filter((key) => env[key] === undefined || env[key] === '');
+    const isSet = (key: string): boolean => (env[key] ?? '') !== '' || (env[`${key}_FILE`] ?? '') !== '';
+    const missing = [...schemaOf(app).required].filter((key) => !isSet(key));
     expect(missing, 'required variables not set by .env.example or compose').toEqual([]);
     expect(schemaOf(app).problems(env)).toEqual([]);
   });
 
-  it('refuses .env.example’s placeholder secrets as they are, naming each', () => {
-    expect(schemaOf('receiver').problems(containerEnv('receiver', envExampleText))).toEqual([
+  it('refuses placeholder secret files, naming each variable', () => {
+    const placeholders = secretsDir(
+      new Map([
+        ['ripio_webhook_secrets', 'replace-with-the-secret-from-ripio'],
+        ['admin_token', 'replace-with-the-output-of-openssl-rand-hex-32'],
+      ]),
+    );
+    expect(schemaOf('receiver').problems(containerEnv('receiver', envExampleText, placeholders))).toEqual([
       expect.stringMatching(/^RIPIO_WEBHOOK_SECRETS: RIPIO_WEBHOOK_SECRETS is a placeholder/),
-      expect.stringMatching(/^INTAKE_PROOF_KEYS: INTAKE_PROOF_KEYS is a placeholder/),
     ]);
-    expect(schemaOf('worker').problems(containerEnv('worker', envExampleText))).toEqual([
-      expect.stringMatching(/^INTAKE_PROOF_KEYS: INTAKE_PROOF_KEYS is a placeholder/),
-    ]);
-    expect(schemaOf('admin').problems(containerEnv('admin', envExampleText))).toEqual([
+    expect(schemaOf('admin').problems(containerEnv('admin', envExampleText, placeholders))).toEqual([
       expect.stringMatching(/^ADMIN_TOKEN: ADMIN_TOKEN is a placeholder/),
     ]);
-    // Each placeholder is exactly what SECRETS_TO_FILL replaces: nothing else in the file is left to fill.
-    expect([...envExample.set.keys()].filter((key) => !SECRETS_TO_FILL.has(key))).toEqual([
-      'GRAFANA_ADMIN_PASSWORD',
-      'POSTGRES_PASSWORD',
-    ]);
+    // .env.example sets no app secret: the values left to fill are the Grafana and Postgres passwords.
+    expect([...envExample.set.keys()]).toEqual(['GRAFANA_ADMIN_PASSWORD', 'POSTGRES_PASSWORD']);
   });
 
   it('.env.example documents every app variable, and nothing else but compose settings', () => {
-    const appKeys = new Set(APPS.flatMap((app) => [...schemaOf(app).keys]));
+    // Secrets are files (deploy/secrets/), not .env lines.
+    const secrets = new Set(APPS.flatMap((app) => [...schemaOf(app).secrets]));
+    const appKeys = new Set(
+      APPS.flatMap((app) => [...schemaOf(app).keys].filter((key) => !secrets.has(key))),
+    );
     const composeKeys = interpolatedVariables(composeText);
     const undocumented = [...appKeys].filter((key) => !envExample.documented.has(key));
     expect(undocumented, 'add these to .env.example').toEqual([]);
     const stray = [...envExample.documented].filter((key) => !appKeys.has(key) && !composeKeys.has(key));
     expect(stray, 'no app or compose setting reads these').toEqual([]);
-    // Secrets come from .env, never from the compose file itself: a bare name or `${NAME:?…}`.
-    for (const app of APPS) {
-      for (const key of schemaOf(app).required) {
-        const declared = environmentOf(service(app)).get(key);
-        if (declared !== null) {
-          expect(declared, `${app} ${key}`).toMatch(new RegExp(`^\\$\\{${key}:\\?[^}]*\\}$`));
-        }
-      }
-    }
+    expect(
+      [...envExample.documented].filter((key) => secrets.has(key)),
+      'secrets belong in files',
+    ).toEqual([]);
   });
 
   it('publishes the receiver on its PORT, the admin app on loopback only, and no worker port', () => {

@@ -242,11 +242,11 @@ describe('promtool (Debian package prometheus)', () => {
       const dir = mkdtempSync(join(tmpdir(), 'ripio-promtool-'));
       dirs.push(dir);
       const config = readFileSync(repoPath('deploy', 'prometheus', 'prometheus.yml'), 'utf8');
-      expect(config).toContain('credentials_file: /prometheus/.admin_token');
+      expect(config).toContain('credentials_file: /run/secrets/admin_token');
       writeFileSync(join(dir, 'token'), 'test-token');
       writeFileSync(
         join(dir, 'prometheus.yml'),
-        config.replace('/prometheus/.admin_token', join(dir, 'token')),
+        config.replace('/run/secrets/admin_token', join(dir, 'token')),
       );
       copyFileSync(repoPath('deploy', 'prometheus', 'alerts.yml'), join(dir, 'alerts.yml'));
       const full = await runCommand(promtool ?? '', ['check', 'config', join(dir, 'prometheus.yml')]);

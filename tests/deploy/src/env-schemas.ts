@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { readSecretFiles, secretSettingNames } from '@ripio-webhooks/core';
 import { repoPath, type AppName } from './repo.js';
 
 /** What the tests need of an app's zod object schema, checked at run time (no zod types across packages). */
@@ -18,9 +19,11 @@ export interface AppEnvSchema {
   app: AppName;
   /** Every variable the app reads. */
   keys: Set<string>;
+  /** The secret settings (marked by core's secret settings helpers), which also accept `NAME_FILE`. */
+  secrets: Set<string>;
   /** The variables without a default (the app refuses to start without them). */
   required: Set<string>;
-  /** Problems with `env` as the app would see them, empty when it would start. */
+  /** Problems with `env` as the app would see them (secret files read), empty when it would start. */
   problems(env: Readonly<Record<string, string>>): string[];
 }
 
@@ -41,9 +44,16 @@ export async function loadAppEnvSchema(app: AppName): Promise<AppEnvSchema> {
   return {
     app,
     keys,
+    secrets: new Set(secretSettingNames(schema.shape)),
     required,
     problems(env) {
-      const result = schema.safeParse(env);
+      const withFiles = readSecretFiles(secretSettingNames(schema.shape), env, (path) =>
+        readFileSync(path, 'utf8'),
+      );
+      if (!withFiles.ok) {
+        return withFiles.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`);
+      }
+      const result = schema.safeParse(withFiles.source);
       if (result.success) return [];
       return (result.error?.issues ?? []).map(
         (issue) => `${issue.path.map(String).join('.')}: ${issue.message}`,

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -17,8 +17,26 @@ import { APPS, repoPath, repoRoot, type AppName } from './repo.js';
 /**
  * No Docker engine runs here, so this checks what the Dockerfile's stages do, step by step: `pnpm deploy --prod`
  * per app (the build stage), then `node dist/main.js` from that folder alone (the runtime stage's CMD), and the
- * image's HEALTHCHECK script against it.
+ * image's HEALTHCHECK script against it. The build stage's SBOM step runs too: every package of the folder is in it.
  */
+
+/** `name@version` of every package a deployed folder holds (pnpm's `node_modules/.pnpm/<name>@<version>…`). */
+function deployedPackages(appDir: string): string[] {
+  return readdirSync(join(appDir, 'node_modules', '.pnpm'))
+    .filter((entry) => entry.includes('@') && entry !== 'node_modules' && !entry.startsWith('lock'))
+    .map((entry) => entry.replace(/_.*$/, '').replace(/\+/g, '/'))
+    .filter((entry) => !entry.startsWith('@ripio-webhooks/'));
+}
+
+/** `name@version` of every component of a CycloneDX SBOM. */
+function sbomPackages(file: string): Set<string> {
+  const bom = JSON.parse(readFileSync(file, 'utf8')) as {
+    components: { group?: string; name: string; version: string }[];
+  };
+  return new Set(
+    bom.components.map((c) => `${c.group === undefined ? '' : `${c.group}/`}${c.name}@${c.version}`),
+  );
+}
 describe('the image contents: pnpm deploy --prod per app, started alone', () => {
   const pnpm = findBinary('pnpm');
   if (pnpm === undefined) {
@@ -53,6 +71,21 @@ describe('the image contents: pnpm deploy --prod per app, started alone', () => 
         for (const devOnly of ['vitest', 'typescript', '@types', 'supertest']) {
           expect(modules).not.toContain(devOnly);
         }
+        // The Dockerfile's SBOM step: the image's SBOM lists every package the image holds.
+        const sbomFile = join(dir, app, 'sbom.cdx.json');
+        const sbom = await runCommand(
+          process.execPath,
+          [repoPath('scripts', 'sbom.mjs'), '--app', app, '--out', sbomFile],
+          { cwd: repoRoot, env: { ...process.env, CI: '1' } },
+        );
+        expect(sbom.code, sbom.stderr).toBe(0);
+        const listed = sbomPackages(sbomFile);
+        const held = deployedPackages(join(dir, app));
+        expect(held.length).toBeGreaterThan(10);
+        expect(
+          held.filter((entry) => !listed.has(entry)),
+          `${app}: in the image, not in its SBOM`,
+        ).toEqual([]);
       }
 
       redis = await LocalRedisServer.start({ appendonly: false });
@@ -69,6 +102,8 @@ describe('the image contents: pnpm deploy --prod per app, started alone', () => 
         archiver: await freePort(),
         admin: await freePort(),
       };
+      const tokenFile = join(dir, 'admin_token');
+      writeFileSync(tokenFile, `${TEST_ADMIN_TOKEN}\n`);
       const envOf: Record<AppName, Record<string, string>> = {
         receiver: {
           RIPIO_WEBHOOK_SECRETS: TEST_WEBHOOK_SECRET,
@@ -89,7 +124,8 @@ describe('the image contents: pnpm deploy --prod per app, started alone', () => 
           METRICS_PORT: String(ports.archiver),
           METRICS_HOST: '127.0.0.1',
         },
-        admin: { ADMIN_TOKEN: TEST_ADMIN_TOKEN, ADMIN_PORT: String(ports.admin) },
+        // The token from a file, as the compose secret hands it over.
+        admin: { ADMIN_TOKEN_FILE: tokenFile, ADMIN_PORT: String(ports.admin) },
       };
       for (const app of APPS) {
         running.push(

@@ -10,6 +10,8 @@ const PAGE = 'docs/configuration.md';
 const page = readRepoFile(PAGE);
 /** The CLI's variables (packages/cli/src/env.ts), beside the apps'. */
 const CLI_KEYS = ['ADMIN_TOKEN', 'ADMIN_URL', 'RIPIO_WEBHOOK_SECRET'];
+/** The CLI's secret settings (also read from `NAME_FILE`). */
+const CLI_SECRETS = ['ADMIN_TOKEN', 'RIPIO_WEBHOOK_SECRET'];
 
 function checkPage(...args: string[]): Promise<RunResult> {
   return runCommand(process.execPath, [repoPath('scripts', 'docs-settings.mjs'), '--check', ...args], {
@@ -17,10 +19,18 @@ function checkPage(...args: string[]): Promise<RunResult> {
   });
 }
 
+/** The generated table's rows, in order: each variable, and the `NAME_FILE` variant a secret row shows. */
+function tableRows(text: string): { name: string; fileVariant: string | undefined }[] {
+  const table = text.slice(text.indexOf('settings-table:begin'), text.indexOf('settings-table:end'));
+  return [...table.matchAll(/^\| `([A-Z][A-Z0-9_]*)`(?: or `([A-Z][A-Z0-9_]*)`)? +\|/gm)].map((match) => ({
+    name: match[1] ?? '',
+    fileVariant: match[2],
+  }));
+}
+
 /** The variables of the generated table, one per row, in order. */
 function tableVariables(text: string): string[] {
-  const table = text.slice(text.indexOf('settings-table:begin'), text.indexOf('settings-table:end'));
-  return [...table.matchAll(/^\| `([A-Z][A-Z0-9_]*)` +\|/gm)].map((match) => match[1] ?? '');
+  return tableRows(text).map((row) => row.name);
 }
 
 describe(`${PAGE}, the one page that documents each setting`, () => {
@@ -44,6 +54,15 @@ describe(`${PAGE}, the one page that documents each setting`, () => {
     const listed = tableVariables(page);
     expect(new Set(listed).size, 'a variable listed twice').toBe(listed.length);
     expect([...listed].sort()).toEqual([...settingKeys].sort());
+  });
+
+  it('shows the NAME_FILE variant of every secret setting, and of nothing else', async () => {
+    const secrets = new Set(CLI_SECRETS);
+    for (const app of APPS) for (const key of (await loadAppEnvSchema(app)).secrets) secrets.add(key);
+    expect(secrets.size).toBeGreaterThanOrEqual(5);
+    for (const row of tableRows(page)) {
+      expect(row.fileVariant, row.name).toBe(secrets.has(row.name) ? `${row.name}_FILE` : undefined);
+    }
   });
 
   it('fails the check when the page drifts from the schemas', async () => {

@@ -110,8 +110,14 @@ describe('scripts/start-local.mjs (what `npm start` runs after the build)', () =
         );
         expect(args).toContain('--entities');
         const cli = repoPath('packages', 'cli', 'dist', 'main.js');
+        // The simulate line reads the secret from the environment the printed `export` line sets.
+        const exported = /^\s+export RIPIO_WEBHOOK_SECRET=(\S+)$/m.exec(output)?.[1];
+        expect(shellWords(exported ?? '')).toEqual([secret]);
         // Run as printed: npm, the root script, the bootstrap, the CLI.
-        const simulate = await runCommand(npm ?? 'npm', ['run', 'cli', '--', ...args], { cwd: repoRoot });
+        const simulate = await runCommand(npm ?? 'npm', ['run', 'cli', '--', ...args], {
+          cwd: repoRoot,
+          env: { ...process.env, RIPIO_WEBHOOK_SECRET: secret },
+        });
         expect(simulate.code, simulate.stdout + simulate.stderr).toBe(0);
         expect(simulate.stdout).toMatch(/^sent \d+ deliveries/m);
 

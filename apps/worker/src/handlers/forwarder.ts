@@ -1,20 +1,18 @@
-import { createHmac } from 'node:crypto';
 import { UnrecoverableEventError, type EventHandler, type HandledOutcome } from '@ripio-webhooks/handlers';
-import { ForwardFailedError } from '../errors/forward-failed-error.js';
 import { SpanKind, type Tracing } from '@ripio-webhooks/telemetry';
-
-/** The header carrying `sha256=<hex HMAC-SHA256 of the exact body with FORWARD_SECRET>`. */
-export const FORWARD_SIGNATURE_HEADER = 'X-Ripio-Webhooks-Signature';
-/** The header carrying the event key, for the receiving service's own idempotency. */
-export const FORWARD_EVENT_KEY_HEADER = 'X-Ripio-Webhooks-Event-Key';
+import { ForwardFailedError } from '../errors/forward-failed-error.js';
+import { signingKeyOf, standardWebhookHeaders } from './standard-webhooks.js';
 
 export interface ForwarderOptions {
   url: string;
+  /** The `whsec_<base64>` Standard Webhooks signing secret (FORWARD_SECRET). */
   secret: string;
   timeoutMs: number;
   fetch?: typeof globalThis.fetch;
   /** A client span around the POST, whose trace context the request carries (`traceparent`). */
   tracing?: Tracing;
+  /** The clock of `webhook-timestamp` (tests). */
+  now?: () => Date;
 }
 
 /** The JSON body the forwarder posts. */
@@ -34,22 +32,24 @@ export interface ForwardBody {
   redrive: boolean;
 }
 
-export function forwardSignature(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
-
 /** Statuses worth retrying: timeouts, too early, rate limited, and every 5xx. */
 function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 425 || status === 429 || status >= 500;
 }
 
 /**
- * The built-in handler behind FORWARD_URL: POSTs each handled transition as JSON, signed. A 2xx is success; a
+ * The built-in handler behind FORWARD_URL: POSTs each handled transition as JSON, signed per Standard Webhooks
+ * (`webhook-id` is the event key; each attempt gets its own `webhook-timestamp` and signature). A 2xx is success; a
  * timeout, a network error, 408/425/429 or 5xx is retried; any other status (a 4xx: the service refuses this
  * request as it is) is unrecoverable and dead-letters the event at once, to be replayed after the fix.
  */
 export function createForwarder(options: ForwarderOptions): EventHandler {
   const doFetch = options.fetch ?? globalThis.fetch;
+  const now = options.now ?? (() => new Date());
+  const signing = signingKeyOf(options.secret);
+  // The worker's settings refuse such a secret first: reaching this is a bug.
+  if (!signing.ok) throw new Error(`FORWARD_SECRET ${signing.problem}`);
+  const { key } = signing;
   return async ({ event, eventKey, outcome, before, after, signal, redrive }) => {
     const payload: ForwardBody = {
       eventKey,
@@ -67,13 +67,13 @@ export function createForwarder(options: ForwarderOptions): EventHandler {
     const post = (): Promise<Response> => {
       const headers: Record<string, string> = {
         'content-type': 'application/json',
-        [FORWARD_SIGNATURE_HEADER]: forwardSignature(options.secret, body),
-        [FORWARD_EVENT_KEY_HEADER]: eventKey,
+        ...standardWebhookHeaders(key, eventKey, body, now()),
       };
       options.tracing?.inject(headers);
-      const init = { method: 'POST', headers, body };
       return doFetch(options.url, {
-        ...init,
+        method: 'POST',
+        headers,
+        body,
         signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]),
       });
     };

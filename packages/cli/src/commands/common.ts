@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { createAdminClient, type AdminClient } from '../admin-client.js';
 import type { CliEnv } from '../env.js';
 
@@ -77,4 +78,35 @@ export function table(rows: readonly (readonly string[])[]): string {
         .trimEnd(),
     )
     .join('\n');
+}
+
+/** The flags that give Ripio's webhook secret to `simulate` and `verify`. */
+export const secretFlags = {
+  'secret-file': { type: 'string' },
+  /** Deprecated: a secret on the command line lands in the shell history and the process list. */
+  secret: { type: 'string' },
+} as const;
+
+/**
+ * Ripio's webhook secret for `simulate` and `verify`: `--secret-file`, else RIPIO_WEBHOOK_SECRET (or
+ * RIPIO_WEBHOOK_SECRET_FILE, read with the other settings), else the deprecated `--secret`, which warns.
+ */
+export async function ripioSecretOf(
+  values: { secret?: string | undefined; 'secret-file'?: string | undefined },
+  { env, io }: CommandContext,
+): Promise<string | undefined> {
+  if (values.secret !== undefined && values['secret-file'] !== undefined) {
+    throw new UsageError('pass --secret-file or --secret, not both');
+  }
+  if (values['secret-file'] !== undefined) {
+    return (await readFile(values['secret-file'], 'utf8')).replace(/\r?\n$/, '');
+  }
+  if (values.secret !== undefined) {
+    io.err(
+      'warning: --secret is deprecated (the shell history and the process list keep it): use --secret-file, ' +
+        'RIPIO_WEBHOOK_SECRET or RIPIO_WEBHOOK_SECRET_FILE',
+    );
+    return values.secret;
+  }
+  return env.RIPIO_WEBHOOK_SECRET;
 }

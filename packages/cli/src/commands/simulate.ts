@@ -3,10 +3,16 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { FAMILIES, type Family } from '@ripio-webhooks/schemas';
 import { expectationsOf } from '../simulate/expectations.js';
-import type { CliEnv } from '../env.js';
 import { planSimulation, type SimulationOptions, type SimulationPlan } from '../simulate/plan.js';
 import { runSimulation, type SendOptions } from '../simulate/send.js';
-import { numberOption, printJson, UsageError, type CommandContext } from './common.js';
+import {
+  numberOption,
+  printJson,
+  ripioSecretOf,
+  secretFlags,
+  UsageError,
+  type CommandContext,
+} from './common.js';
 import { printPlan, printSummary } from './simulate-output.js';
 
 const DEFAULT_WEBHOOK_URL = 'http://127.0.0.1:8080/webhooks/ripio';
@@ -17,7 +23,8 @@ Sends correctly signed Ripio events (compact, ASCII-escaped JSON, X-Wh-Signature
 entity going through one of Ripio's documented flows for its family.
 
   --url <url>              webhook URL (default ${DEFAULT_WEBHOOK_URL})
-  --secret <secret>        signing secret (default: RIPIO_WEBHOOK_SECRET)
+  --secret-file <file>     file holding the signing secret (default: RIPIO_WEBHOOK_SECRET, or the file named
+                           by RIPIO_WEBHOOK_SECRET_FILE; --secret <secret> is deprecated: the shell keeps it)
   --entities <n>           entities to simulate (default 20)
   --families <a,b>         families to draw from (${FAMILIES.join(', ')}; default all)
   --include-inferred       also use flows Ripio does not document
@@ -55,7 +62,7 @@ function parseSimulateArgs(args: readonly string[]) {
     args: [...args],
     options: {
       url: { type: 'string', default: DEFAULT_WEBHOOK_URL },
-      secret: { type: 'string' },
+      ...secretFlags,
       entities: { type: 'string', default: '20' },
       families: { type: 'string' },
       'include-inferred': { type: 'boolean', default: false },
@@ -82,9 +89,12 @@ function parseSimulateArgs(args: readonly string[]) {
 type SimulateFlags = ReturnType<typeof parseSimulateArgs>;
 
 /** What to plan: the entities, their flows and the mistakes to add, from the flags and the environment. */
-function simulationOptionsOf(values: SimulateFlags, env: CliEnv): SimulationOptions {
-  const secret = values.secret ?? env.RIPIO_WEBHOOK_SECRET;
-  if (secret === undefined) throw new UsageError('no secret: pass --secret or set RIPIO_WEBHOOK_SECRET');
+function simulationOptionsOf(values: SimulateFlags, secret: string | undefined): SimulationOptions {
+  if (secret === undefined) {
+    throw new UsageError(
+      'no secret: set RIPIO_WEBHOOK_SECRET or RIPIO_WEBHOOK_SECRET_FILE, or pass --secret-file',
+    );
+  }
   // Issue times in the recent past (a flow spans about a minute), never ahead of the receiver's clock.
   const startAt = values['start-at'] ?? new Date(Date.now() - 5 * 60_000).toISOString();
   if (Number.isNaN(Date.parse(startAt))) throw new UsageError(`--start-at is not a date: ${startAt}`);
@@ -133,13 +143,14 @@ function sendOptionsOf(values: SimulateFlags): SendOptions {
   };
 }
 
-export async function simulateCommand(args: readonly string[], { io, env }: CommandContext): Promise<number> {
+export async function simulateCommand(args: readonly string[], context: CommandContext): Promise<number> {
+  const { io } = context;
   const values = parseSimulateArgs(args);
   if (values.help) {
     io.out(SIMULATE_USAGE);
     return 0;
   }
-  const plan = planOrUsageError(simulationOptionsOf(values, env));
+  const plan = planOrUsageError(simulationOptionsOf(values, await ripioSecretOf(values, context)));
   if (values['expect-out'] !== undefined) {
     await writeFile(values['expect-out'], `${JSON.stringify(expectationsOf(plan), null, 2)}\n`);
   }

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { parseSettings } from './parse-settings.js';
+
+const readText = (path: string): string => readFileSync(path, 'utf8');
 import {
   MIN_SECRET_LENGTH,
   optionalSecretSetting,
@@ -57,6 +60,7 @@ describe('secret settings in a schema', () => {
       Settings,
       { TOKEN: ` ${token} `, OPTIONAL_KEY: ' ', KEYS: `${first}, ${second},` },
       't',
+      readText,
     );
     expect(result).toEqual({
       ok: true,
@@ -73,6 +77,7 @@ describe('secret settings in a schema', () => {
         KEYS: `${strong()},secret`,
       },
       't',
+      readText,
     );
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -86,7 +91,7 @@ describe('secret settings in a schema', () => {
   });
 
   it('names a missing required secret, and a list with no entry', () => {
-    const result = parseSettings(Settings, { KEYS: ' , ' }, 't');
+    const result = parseSettings(Settings, { KEYS: ' , ' }, 't', readText);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.message).toContain('TOKEN: TOKEN is required (the token)');

@@ -59,6 +59,33 @@ function secretProblemMessage(name: string, problem: SecretProblem): string {
 
 const SECRET_RULE = `Secret: at least ${MIN_SECRET_LENGTH} characters, no placeholder.`;
 
+/**
+ * The mark every secret setting carries in zod's metadata (`field.meta()`), beside its description: how
+ * `parseSettings` finds the settings that also accept `NAME_FILE`, and how docs/configuration.md lists that variant.
+ * It must be the last step of the field's chain (zod's metadata stays with one schema instance).
+ */
+const SECRET_SETTING_META = { secret: true } as const;
+
+function secretMeta(description: string) {
+  return { ...SECRET_SETTING_META, description };
+}
+
+/** Whether a settings field is a secret setting built by the helpers below. */
+export function isSecretSetting(field: unknown): boolean {
+  if (typeof field !== 'object' || field === null) return false;
+  const meta = (field as { meta?: () => unknown }).meta;
+  if (typeof meta !== 'function') return false;
+  const found: unknown = meta.call(field);
+  return typeof found === 'object' && found !== null && (found as { secret?: unknown }).secret === true;
+}
+
+/** The names of an object schema's secret settings (its shape's fields that `isSecretSetting`). */
+export function secretSettingNames(shape: Readonly<Record<string, unknown>>): string[] {
+  return Object.entries(shape)
+    .filter(([, field]) => isSecretSetting(field))
+    .map(([name]) => name);
+}
+
 function checkSecret(name: string, value: string, context: z.RefinementCtx): void {
   const problem = secretProblem(value);
   if (problem !== undefined) {
@@ -72,7 +99,7 @@ export function secretSetting(name: string, description: string) {
     .string({ error: `${name} is required (${description})` })
     .trim()
     .superRefine((value, context) => checkSecret(name, value, context))
-    .describe(`${description} ${SECRET_RULE}`);
+    .meta(secretMeta(`${description} ${SECRET_RULE}`));
 }
 
 /** An optional secret setting: unset or blank is undefined, anything else must pass the secret rule. */
@@ -84,27 +111,45 @@ export function optionalSecretSetting(name: string, description: string) {
       if (value !== undefined) checkSecret(name, value, context);
     })
     .optional()
-    .describe(`${description} ${SECRET_RULE}`);
+    .meta(secretMeta(`${description} ${SECRET_RULE}`));
 }
+
+function splitSecrets(value: string): string[] {
+  return value
+    .split(',')
+    .map((secret) => secret.trim())
+    .filter((secret) => secret !== '');
+}
+
+function checkSecretList(name: string, secrets: readonly string[], context: z.RefinementCtx): void {
+  secrets.forEach((secret, index) => {
+    const label = secrets.length === 1 ? name : `${name} (entry ${index + 1} of ${secrets.length})`;
+    checkSecret(label, secret, context);
+  });
+}
+
+const LIST_RULE = `Comma-separated. ${SECRET_RULE.replace('Secret:', 'Each entry:')}`;
 
 /** A required comma-separated list of secrets (blanks around commas ignored); every entry must pass the rule. */
 export function secretListSetting(name: string, description: string) {
   return z
     .string({ error: `${name} is required (${description})` })
-    .transform((value) =>
-      value
-        .split(',')
-        .map((secret) => secret.trim())
-        .filter((secret) => secret !== ''),
-    )
+    .transform(splitSecrets)
     .superRefine((secrets, context) => {
       if (secrets.length === 0) {
         context.addIssue({ code: 'custom', message: `${name} must hold at least one non-empty secret` });
       }
-      secrets.forEach((secret, index) => {
-        const label = secrets.length === 1 ? name : `${name} (entry ${index + 1} of ${secrets.length})`;
-        checkSecret(label, secret, context);
-      });
+      checkSecretList(name, secrets, context);
     })
-    .describe(`${description} Comma-separated. ${SECRET_RULE.replace('Secret:', 'Each entry:')}`);
+    .meta(secretMeta(`${description} ${LIST_RULE}`));
+}
+
+/** An optional comma-separated list of secrets: unset or blank is an empty list; every entry must pass the rule. */
+export function optionalSecretListSetting(name: string, description: string) {
+  return z
+    .string()
+    .optional()
+    .transform((value) => splitSecrets(value ?? ''))
+    .superRefine((secrets, context) => checkSecretList(name, secrets, context))
+    .meta(secretMeta(`${description} ${LIST_RULE}`));
 }

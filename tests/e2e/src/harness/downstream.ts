@@ -1,9 +1,10 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { freePort } from '@ripio-webhooks/test-support';
+import { Webhook } from 'standardwebhooks';
 
 /**
- * The internal service behind the worker's FORWARD_URL, played by the test: it checks each request's signature,
+ * The internal service behind the worker's FORWARD_URL, played by the test: it verifies each request as a receiving
+ * service would (Standard Webhooks, with the `standardwebhooks` library),
  * answers 503 to the first `failFirst` posts of every event key of the given event types ("down for a while"),
  * then 200, and counts what it accepted per event key.
  */
@@ -14,11 +15,14 @@ export class Downstream {
   private readonly server: Server;
   url = '';
 
+  private readonly verifier: Webhook;
+
   private constructor(
-    private readonly secret: string,
+    secret: string,
     private readonly failFirst: number,
     private readonly failingTypes: ReadonlySet<string>,
   ) {
+    this.verifier = new Webhook(secret);
     this.server = createServer((req, res) => this.handle(req, res));
   }
 
@@ -44,15 +48,18 @@ export class Downstream {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const key = String(req.headers['x-ripio-webhooks-event-key'] ?? '');
-      const expected = Buffer.from(`sha256=${createHmac('sha256', this.secret).update(body).digest('hex')}`);
-      const given = Buffer.from(String(req.headers['x-ripio-webhooks-signature'] ?? ''));
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      const key = String(req.headers['webhook-id'] ?? '');
+      let eventType: string | undefined;
+      try {
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).map(([name, value]) => [name, String(value)]),
+        );
+        ({ eventType } = this.verifier.verify(body.toString('utf8'), headers) as { eventType?: string });
+      } catch {
         this.badSignatures += 1;
         res.writeHead(401).end();
         return;
       }
-      const { eventType } = JSON.parse(body.toString('utf8')) as { eventType?: string };
       const refusedSoFar = this.refused.get(key) ?? 0;
       if (this.failingTypes.has(eventType ?? '') && refusedSoFar < this.failFirst) {
         this.refused.set(key, refusedSoFar + 1);

@@ -1,7 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { freePort } from '@ripio-webhooks/test-support';
 import type { Redis } from 'ioredis';
+import { Webhook } from 'standardwebhooks';
 import { LEDGER_PREFIX } from './stack.js';
 
 /**
@@ -16,10 +16,15 @@ export class OutageDownstream {
   private server: Server | undefined;
   private ledger: Redis | undefined;
 
+  private readonly verifier: Webhook;
+
   private constructor(
-    private readonly secret: string,
+    secret: string,
     readonly port: number,
-  ) {}
+  ) {
+    // Verifies each forward as a receiving service would (Standard Webhooks).
+    this.verifier = new Webhook(secret);
+  }
 
   /** A downstream that is down, on a free port. */
   static async reserve(secret: string): Promise<OutageDownstream> {
@@ -57,10 +62,13 @@ export class OutageDownstream {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const key = String(req.headers['x-ripio-webhooks-event-key'] ?? '');
-      const expected = Buffer.from(`sha256=${createHmac('sha256', this.secret).update(body).digest('hex')}`);
-      const given = Buffer.from(String(req.headers['x-ripio-webhooks-signature'] ?? ''));
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      const key = String(req.headers['webhook-id'] ?? '');
+      try {
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).map(([name, value]) => [name, String(value)]),
+        );
+        this.verifier.verify(body.toString('utf8'), headers);
+      } catch {
         this.badSignatures += 1;
         res.writeHead(401).end();
         return;

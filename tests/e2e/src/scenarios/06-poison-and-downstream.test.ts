@@ -13,7 +13,8 @@ const BROKEN_TYPE = 'SUPPORT_TICKET.FAILED';
 const DOWNSTREAM_FLAKY_TYPE = 'SUPPORT_TICKET.CREATED';
 const MAX_ATTEMPTS = 5;
 const RETRY_SCHEDULE = '100ms,200ms,400ms,500ms';
-const forwardSecret = randomBytes(16).toString('hex');
+/** A Standard Webhooks signing secret, as FORWARD_SECRET takes it. */
+const forwardSecret = `whsec_${randomBytes(32).toString('base64')}`;
 
 describe('6 poison events and a failing downstream', () => {
   let downstream: Downstream | undefined;
@@ -33,6 +34,8 @@ describe('6 poison events and a failing downstream', () => {
         RETRY_SCHEDULE,
         FORWARD_SECRET: forwardSecret,
         FORWARD_URL: downstream?.url ?? '',
+        // The downstream listens on loopback without TLS.
+        FORWARD_ALLOW_HTTP: 'true',
       },
     },
   }));

@@ -7,7 +7,8 @@ import { assertPromiseKept, planFor, scaled, useStack } from '../harness/scenari
 import { outcomeOfRecord, verifyScenario } from '../harness/verify.js';
 import { pollUntil, sleep } from '../harness/wait.js';
 
-const forwardSecret = randomBytes(16).toString('hex');
+/** A Standard Webhooks signing secret, as FORWARD_SECRET takes it. */
+const forwardSecret = `whsec_${randomBytes(32).toString('base64')}`;
 /**
  * A 30-minute outage against the default schedule (about 27.7 h), compressed: the outage lasts OUTAGE_MS, the
  * schedule's horizon (about 25 s) is still several times longer, and the breaker's window and open time shrink
@@ -34,6 +35,8 @@ describe('10 a downstream outage ridden out by outage-long retries and the circu
         HANDLERS_MODULE: '',
         FORWARD_URL: downstream?.url ?? '',
         FORWARD_SECRET: forwardSecret,
+        // The downstream listens on loopback without TLS.
+        FORWARD_ALLOW_HTTP: 'true',
         FORWARD_TIMEOUT_MS: '2000',
         RETRY_SCHEDULE,
         BREAKER_ENABLED: 'true',
