@@ -26,7 +26,8 @@ export async function archiveStream(
   const key = `{${BENCH_QUEUE_PREFIX}}:eventlog`;
   const records = await redis.client.xlen(key);
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
-  await pool.query('DROP TABLE IF EXISTS events, entity_state, pgmigrations CASCADE');
+  // A fresh schema for each run: the archiver migrates it again (every table of the event log, re-drives included).
+  await pool.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
   const child = ChildServer.start({
     name: 'archiver',
     node: node.path,
