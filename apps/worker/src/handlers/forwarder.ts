@@ -77,25 +77,7 @@ export function createForwarder(options: ForwarderOptions): EventHandler {
         signal: AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)]),
       });
     };
-    let response: Response;
-    try {
-      response =
-        options.tracing?.enabled === true
-          ? await options.tracing.inSpan(
-              'POST forward',
-              { kind: SpanKind.CLIENT, attributes: { 'url.full': options.url } },
-              post,
-            )
-          : await post();
-    } catch (error) {
-      throw new ForwardFailedError(
-        `forward to ${options.url} failed: ${(error as Error).message}`,
-        undefined,
-        {
-          cause: error,
-        },
-      );
-    }
+    const response = await sendTraced(options, post);
     // Drain the body so the connection can be reused.
     await response.arrayBuffer().catch(() => undefined);
     if (response.ok) return;
@@ -103,4 +85,21 @@ export function createForwarder(options: ForwarderOptions): EventHandler {
     if (isRetryableStatus(response.status)) throw new ForwardFailedError(message, response.status);
     throw new UnrecoverableEventError(message);
   };
+}
+
+/** Sends the forward, inside a client span when tracing is on; a network error or timeout is retryable. */
+async function sendTraced(options: ForwarderOptions, post: () => Promise<Response>): Promise<Response> {
+  try {
+    return options.tracing?.enabled === true
+      ? await options.tracing.inSpan(
+          'POST forward',
+          { kind: SpanKind.CLIENT, attributes: { 'url.full': options.url } },
+          post,
+        )
+      : await post();
+  } catch (error) {
+    throw new ForwardFailedError(`forward to ${options.url} failed: ${(error as Error).message}`, undefined, {
+      cause: error,
+    });
+  }
 }
