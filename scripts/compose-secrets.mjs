@@ -22,6 +22,8 @@ const SECRETS = {
   ripio_webhook_secrets: undefined,
   intake_proof_keys: hex,
   admin_token: hex,
+  // The key operators' tokens are hashed with at rest (the admin app).
+  operator_token_key: hex,
   // A Standard Webhooks signing secret: give the same value to the service behind FORWARD_URL.
   forward_secret: () => `whsec_${randomBytes(32).toString('base64')}`,
 };

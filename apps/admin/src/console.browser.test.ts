@@ -367,8 +367,11 @@ describe.skipIf(!hasChromium)('admin console in Chromium (skipped when /usr/bin/
 
     await page.fill('#audit-operator', 'admin');
     await page.click('#audit-filters button[type=submit]');
-    const actions = (): Promise<(string | null)[]> =>
-      attributes(page.locator('#audit-rows tr'), 'data-action');
+    // Only what this test did (earlier tests of this file paused and resumed processing).
+    const actions = async (): Promise<(string | null)[]> =>
+      (await attributes(page.locator('#audit-rows tr'), 'data-action')).filter(
+        (action) => action?.startsWith('dead-letter.') === true || action?.startsWith('hold.') === true,
+      );
     await expect.poll(actions, POLL).toEqual(['dead-letter.delete', 'hold.release', 'dead-letter.replay']);
     expect(await page.textContent('#audit-rows tr:first-child td:nth-child(6)')).toBe('not a Ripio event');
     expect(await page.textContent('#audit-rows tr:nth-child(2) td:nth-child(4)')).toBe('off-ramp/ui-held');

@@ -28,6 +28,7 @@ describe.skipIf(!hasChromium)('the console’s re-drives (skipped when /usr/bin/
     });
     page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`${admin.url}/login`);
+    await page.fill('#operator', 'admin');
     await page.fill('#token', TOKEN);
     await page.click('button[type=submit]');
     await page.waitForURL(`${admin.url}/`);

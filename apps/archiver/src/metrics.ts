@@ -15,7 +15,7 @@ export interface ArchiverMetrics {
  */
 export function createArchiverMetrics(lagSeconds: () => Promise<number>, defaults = true): ArchiverMetrics {
   const registry = new Registry();
-  if (defaults) collectDefaultMetrics({ register: registry });
+  if (defaults) collectDefaultMetrics({ register: registry, prefix: 'ripio_' });
   new Gauge({
     name: 'ripio_event_log_lag_seconds',
     help: 'Age of the oldest event-log record not yet written to Postgres (0 when the stream is caught up).',

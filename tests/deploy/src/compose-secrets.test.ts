@@ -41,7 +41,13 @@ describe('scripts/compose-secrets.mjs, the secret files docker-compose.yml mount
 
     // Exactly the secrets compose declares.
     const declared = Object.keys(readComposeFile().compose.secrets ?? {}).sort();
-    expect(declared).toEqual(['admin_token', 'forward_secret', 'intake_proof_keys', 'ripio_webhook_secrets']);
+    expect(declared).toEqual([
+      'admin_token',
+      'forward_secret',
+      'intake_proof_keys',
+      'operator_token_key',
+      'ripio_webhook_secrets',
+    ]);
     for (const name of declared) expect(read(name).length, name).toBeGreaterThan(0);
   });
 });

@@ -29,6 +29,7 @@ const SECRET_FILES = new Map([
   ['intake_proof_keys', 'compose-test-intake-proof-key-0123456789abcdef'],
   ['admin_token', TEST_ADMIN_TOKEN],
   ['forward_secret', TEST_FORWARD_SECRET],
+  ['operator_token_key', 'compose-test-operator-token-key-0123456789abcdef'],
 ]);
 
 /** .env.example as a user has it after `cp .env.example .env` (it holds no app secret: those are files). */
@@ -204,7 +205,7 @@ describe('docker-compose config -q (Debian docker-compose, no engine needed)', (
       expect(environmentOf(resolved.services.admin ?? {}).get('ADMIN_TOKEN_FILE')).toBe(
         '/run/secrets/admin_token',
       );
-      expect(mounted('admin')).toEqual(['admin_token']);
+      expect(mounted('admin')).toEqual(['admin_token', 'operator_token_key']);
     },
   );
 });
@@ -263,7 +264,7 @@ describe("compose services against the apps' config schemas", () => {
       'ripio_webhook_secrets',
       'forward_secret',
     ]);
-    expect(service('admin').secrets).toEqual(['admin_token']);
+    expect(service('admin').secrets).toEqual(['admin_token', 'operator_token_key']);
     expect(service('prometheus').secrets).toEqual(['admin_token']);
   });
 

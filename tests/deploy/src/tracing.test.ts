@@ -57,6 +57,7 @@ describe('one webhook traced from the receiver to the forwarder, exported over O
             ...shared,
             RIPIO_WEBHOOK_SECRETS: TEST_WEBHOOK_SECRET,
             PORT: String(receiverPort),
+            METRICS_PORT: '0',
             HOST: '127.0.0.1',
           },
         }),
@@ -70,6 +71,8 @@ describe('one webhook traced from the receiver to the forwarder, exported over O
             METRICS_HOST: '127.0.0.1',
             FORWARD_URL: downstream.url,
             FORWARD_SECRET: TEST_FORWARD_SECRET,
+            // The test's downstream listens on plain http on loopback.
+            FORWARD_ALLOW_HTTP: 'true',
           },
         }),
       ])),
