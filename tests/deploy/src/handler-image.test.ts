@@ -122,6 +122,8 @@ describe('the worker image with a handlers module added (docs/deployment.md)', (
           RIPIO_WEBHOOK_SECRETS: TEST_WEBHOOK_SECRET,
           PORT: String(receiverPort),
           HOST: '127.0.0.1',
+          // Nothing scrapes it here: any free port, never the default another test may hold.
+          METRICS_PORT: '0',
         },
       });
       started.push(receiver);
