@@ -24,6 +24,11 @@ export interface BatchWritten {
 export async function writeBatch(pool: Pool, entries: readonly LogEntry[]): Promise<BatchWritten> {
   if (entries.length === 0) return { events: 0, entities: 0 };
   const client = await pool.connect();
+  // A checked-out client whose server dies emits 'error' besides failing its query: without a listener that
+  // event would end the process. The failed query is what the caller sees; the broken client is discarded.
+  const swallow = (): undefined => undefined;
+  client.on('error', swallow);
+  let broken = false;
   try {
     await client.query('BEGIN');
     await ensurePartitions(
@@ -37,10 +42,12 @@ export async function writeBatch(pool: Pool, entries: readonly LogEntry[]): Prom
     await client.query('COMMIT');
     return { events, entities };
   } catch (error) {
+    broken = true;
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    client.off('error', swallow);
+    client.release(broken);
   }
 }
 
