@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import {
   booleanSetting,
-  eventLogDatabaseIssue,
   eventLogEnvFields,
   parseSettings,
   type ReadTextFile,
   portSetting,
   positiveIntSetting,
+  requireDatabaseUrl,
   sharedEnvFields,
   type SettingsResult,
 } from '@ripio-webhooks/core';
@@ -56,10 +56,7 @@ export const ArchiverEnv = z
       .default(10_000)
       .describe('Time to finish the batch in hand after SIGTERM before stopping anyway.'),
   })
-  .superRefine((env, context) => {
-    const issue = eventLogDatabaseIssue(env);
-    if (issue !== undefined) context.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: issue });
-  });
+  .superRefine(requireDatabaseUrl);
 export type ArchiverEnv = z.infer<typeof ArchiverEnv>;
 
 /** Reads the file a `NAME_FILE` setting names (secrets mounted as files). */

@@ -1,3 +1,5 @@
+import { parseDurationMs } from '../settings/duration.js';
+
 /**
  * How patiently a failing event is retried: attempt n + 1 starts `delaysMs[n - 1]` after attempt n failed, and
  * the event is dead-lettered when the attempt after the last delay fails too (so `delaysMs.length + 1` attempts).
@@ -12,9 +14,6 @@ export type RetryDecision =
 /** Each delay is shortened by up to this share of itself, at random, so retries of one outage spread out. */
 const RETRY_JITTER_RATIO = 0.1;
 
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-const DURATION = /^(\d+)(ms|s|m|h|d)$/;
-
 export type ParsedRetrySchedule = { ok: true; delaysMs: number[] } | { ok: false; error: string };
 
 /**
@@ -26,13 +25,11 @@ export function parseRetrySchedule(text: string): ParsedRetrySchedule {
   if (items.length === 1 && items[0] === '') return { ok: false, error: 'at least one delay is needed' };
   const delaysMs: number[] = [];
   for (const item of items) {
-    const match = DURATION.exec(item);
-    const amount = Number(match?.[1]);
-    const unit = match?.[2] as keyof typeof UNIT_MS | undefined;
-    if (unit === undefined || !(amount > 0)) {
+    const delayMs = parseDurationMs(item);
+    if (delayMs === undefined || !(delayMs > 0)) {
       return { ok: false, error: `"${item}" is not a duration such as 500ms, 5s, 2m, 1h or 1d` };
     }
-    delaysMs.push(amount * UNIT_MS[unit]);
+    delaysMs.push(delayMs);
   }
   return { ok: true, delaysMs };
 }

@@ -1,3 +1,4 @@
+import { parseDurationMs } from '../settings/duration.js';
 import { ENTITY_KINDS, type EntityKind } from '@ripio-webhooks/schemas';
 import { settledStatuses } from '../flows/settled-statuses.js';
 import { machineOf } from '../machines/machines.js';
@@ -58,15 +59,12 @@ export function defaultStuckThresholds(): StuckThreshold[] {
   );
 }
 
-const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: HOUR, d: 24 * HOUR };
-
 /** `90s`, `30m`, `4h`, `2d` or `0` in seconds; undefined when unreadable. */
 export function parseDurationSeconds(text: string): number | undefined {
-  const match = /^(\d+)([smhd])?$/.exec(text.trim());
-  if (match === null) return undefined;
-  const [, amount = '', unit] = match;
-  if (unit === undefined) return Number(amount) === 0 ? 0 : undefined;
-  return Number(amount) * (UNIT_SECONDS[unit] ?? 0);
+  const bare = text.trim();
+  if (/^\d+$/.test(bare)) return Number(bare) === 0 ? 0 : undefined;
+  const ms = parseDurationMs(bare, ['s', 'm', 'h', 'd']);
+  return ms === undefined ? undefined : ms / 1_000;
 }
 
 export type StuckAfterParse = { ok: true; thresholds: StuckThreshold[] } | { ok: false; error: string };
